@@ -1,0 +1,48 @@
+const fs = require('node:fs');
+const path = require('node:path');
+
+/**
+ * The plugin, loaded from this repository. Every option maps to an environment variable; unset variables
+ * fall back to the plugin's own defaults (see the README's configuration reference).
+ */
+module.exports = ({ env }) => {
+  const caFile = env('BUTTON_API_CA_FILE');
+  const bool = (name) => (env(name) === undefined ? undefined : env.bool(name));
+  return {
+    'users-permissions': { config: { jwtSecret: env('JWT_SECRET', 'playground-users-permissions-jwt-secret') } },
+    'button-personalization': {
+      enabled: true,
+      resolve: path.resolve(__dirname, '../..'),
+      config: {
+        apiKey: env('BUTTON_API_KEY'),
+        baseUrl: env('BUTTON_API_BASE_URL'),
+        apiVersion: env('BUTTON_API_VERSION'),
+        webhookSecret: env('BUTTON_WEBHOOK_SECRET'),
+        pubRefSecret: env('BUTTON_PUBREF_SECRET'),
+        timeouts: {
+          connectMs: env.int('BUTTON_CONNECT_TIMEOUT_MS'),
+          attemptMs: env.int('BUTTON_ATTEMPT_TIMEOUT_MS'),
+          deadlineMs: env.int('BUTTON_DEADLINE_MS'),
+        },
+        retry: {
+          maxAttempts: env.int('BUTTON_RETRY_MAX_ATTEMPTS'),
+          baseDelayMs: env.int('BUTTON_RETRY_BASE_DELAY_MS'),
+          maxDelayMs: env.int('BUTTON_RETRY_MAX_DELAY_MS'),
+        },
+        pool: {
+          connections: env.int('BUTTON_POOL_CONNECTIONS'),
+          keepAliveTimeoutMs: env.int('BUTTON_POOL_KEEP_ALIVE_TIMEOUT_MS'),
+          keepAlive: bool('BUTTON_POOL_KEEP_ALIVE'),
+        },
+        tls: {
+          ca: caFile ? fs.readFileSync(path.resolve(caFile), 'utf8') : undefined,
+          rejectUnauthorized: bool('BUTTON_TLS_REJECT_UNAUTHORIZED'),
+        },
+        offers: {
+          includeUnmapped: bool('BUTTON_OFFERS_INCLUDE_UNMAPPED'),
+          defaultHeadlineTemplate: env('BUTTON_OFFERS_DEFAULT_HEADLINE'),
+        },
+      },
+    },
+  };
+};

@@ -1,0 +1,68 @@
+import { ButtonError } from './errors';
+import { parseRetryAfter } from './backoff';
+import { buttonErrorEnvelopeSchema, buttonOffersSuccessSchema, type ButtonMerchantOffers } from './schemas';
+
+export interface RawResponse {
+  statusCode: number;
+  headers: Record<string, string | string[] | undefined>;
+  text: string;
+}
+
+// Statuses worth another attempt: the next one may land on a healthy Button node. 501/505 and the like won't.
+const RETRYABLE_STATUSES = new Set([408, 429, 500, 502, 503, 504]);
+const MAX_MESSAGE_LENGTH = 200;
+
+/**
+ * Decides what one Button answer means. Button's own clients decide success on `meta.status`, not the HTTP
+ * status, so both must say "ok". Pure: the current time is passed in for Retry-After dates.
+ */
+export function interpretOffersResponse(response: RawResponse, nowEpochMs: number): ButtonMerchantOffers[] {
+  const json = parseJson(response.text);
+  const { statusCode } = response;
+
+  if (statusCode >= 200 && statusCode < 300) {
+    const parsed = buttonOffersSuccessSchema.safeParse(json);
+    if (parsed.success) return parsed.data.object.merchant_offers;
+    const upstreamMessage = errorMessageOf(json);
+    const reason =
+      json === undefined ? 'was not JSON' : upstreamMessage !== undefined ? `was an error envelope: ${upstreamMessage}` : describeIssues(parsed.error.issues);
+    return fail('INVALID_RESPONSE', `Button answered ${statusCode} but its body ${reason}`, { retryable: false, upstreamStatus: statusCode, upstreamMessage });
+  }
+
+  const upstreamMessage = errorMessageOf(json);
+  const suffix = upstreamMessage === undefined ? '' : `: ${upstreamMessage}`;
+  const retryAfterMs = parseRetryAfter(response.headers['retry-after'], nowEpochMs);
+  const retryable = RETRYABLE_STATUSES.has(statusCode);
+  const details = { retryable, upstreamStatus: statusCode, upstreamMessage, retryAfterMs };
+  if (statusCode === 429) return fail('RATE_LIMITED', `Button rate-limited the request (429)${suffix}`, details);
+  if (statusCode === 401 || statusCode === 403) return fail('AUTH_REJECTED', `Button rejected the API key (${statusCode})${suffix}`, details);
+  if (statusCode === 408) return fail('UPSTREAM_TIMEOUT', `Button timed out reading the request (408)`, details);
+  if (statusCode >= 500) return fail('UPSTREAM_UNAVAILABLE', `Button answered ${statusCode}${suffix}`, details);
+  return fail('REQUEST_REJECTED', `Button rejected the request (${statusCode})${suffix}`, details);
+}
+
+function fail(code: ButtonError['code'], message: string, details: ConstructorParameters<typeof ButtonError>[2]): never {
+  throw new ButtonError(code, message, details);
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function errorMessageOf(json: unknown): string | undefined {
+  const envelope = buttonErrorEnvelopeSchema.safeParse(json);
+  if (!envelope.success || envelope.data.meta?.status === 'ok') return undefined;
+  const message = envelope.data.error?.message;
+  return message === undefined ? undefined : message.slice(0, MAX_MESSAGE_LENGTH);
+}
+
+function describeIssues(issues: ReadonlyArray<{ path: PropertyKey[]; message: string }>): string {
+  const first = issues[0];
+  if (first === undefined) return 'did not match the expected schema';
+  const where = first.path.length > 0 ? first.path.map(String).join('.') : 'body';
+  return `did not match the expected schema (${where}: ${first.message})`;
+}

@@ -1,0 +1,111 @@
+import { Pool } from 'undici';
+import type { ButtonOffersRequest } from './schemas';
+import type { RawResponse } from './response';
+import { AttemptTimeoutError } from './errors';
+
+export interface TransportOptions {
+  baseUrl: string;
+  apiKey: string;
+  apiVersion?: string;
+  connectTimeoutMs: number;
+  connections: number;
+  keepAliveTimeoutMs: number;
+  keepAlive: boolean;
+  tls: { ca?: string; rejectUnauthorized: boolean };
+  userAgent: string;
+}
+
+export interface AttemptOptions {
+  timeoutMs: number;
+  signal?: AbortSignal;
+}
+
+export interface PoolStats {
+  connected: number;
+  free: number;
+  pending: number;
+  queued: number;
+  running: number;
+  size: number;
+}
+
+export interface Transport {
+  postOffers(body: ButtonOffersRequest, options: AttemptOptions): Promise<RawResponse>;
+  stats(): PoolStats;
+  close(): Promise<void>;
+}
+
+const MAX_RESPONSE_BYTES = 2 * 1024 * 1024; // a personalised offer list is a few KB; anything near this is broken
+
+/**
+ * One undici Pool to Button's origin: keep-alive HTTP/1.1, a bounded number of sockets, TLS sessions reused by
+ * undici's connector. Sends one attempt; retrying is the policy's job (retry.ts), not the transport's.
+ */
+export function createTransport(options: TransportOptions): Transport {
+  const base = new URL(options.baseUrl);
+  const path = `${base.pathname.replace(/\/+$/, '')}/v1/offers`;
+  const pool = new Pool(base.origin, {
+    connections: options.connections,
+    pipelining: 1,
+    keepAliveTimeout: options.keepAliveTimeoutMs,
+    // A server's keep-alive hint may shorten our idle timeout but never stretch it past our own bound.
+    keepAliveMaxTimeout: options.keepAliveTimeoutMs,
+    maxResponseSize: MAX_RESPONSE_BYTES,
+    connect: {
+      timeout: options.connectTimeoutMs,
+      ca: options.tls.ca,
+      rejectUnauthorized: options.tls.rejectUnauthorized,
+    },
+  });
+  const headers: Record<string, string> = {
+    authorization: `Basic ${Buffer.from(`${options.apiKey}:`).toString('base64')}`,
+    'content-type': 'application/json',
+    accept: 'application/json',
+    'user-agent': options.userAgent,
+  };
+  if (options.apiVersion !== undefined) headers['x-button-api-version'] = options.apiVersion;
+
+  return {
+    async postOffers(body, { timeoutMs, signal }) {
+      const timeout = new AbortController();
+      const timer = setTimeout(() => timeout.abort(new AttemptTimeoutError(timeoutMs)), timeoutMs);
+      const combined = signal === undefined ? timeout.signal : AbortSignal.any([timeout.signal, signal]);
+      try {
+        const response = await pool.request({
+          method: 'POST',
+          path,
+          headers,
+          body: JSON.stringify(body),
+          signal: combined,
+          headersTimeout: timeoutMs,
+          bodyTimeout: timeoutMs,
+          // keepAlive off asks for `connection: close`: a new TCP + TLS handshake per call (benchmark baseline).
+          reset: !options.keepAlive,
+        });
+        const text = await response.body.text();
+        return { statusCode: response.statusCode, headers: response.headers, text };
+      } catch (error) {
+        // undici rejects with the abort reason; make sure our own timer reads as a timeout, not an abort.
+        if (timeout.signal.aborted) throw timeout.signal.reason;
+        throw error;
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+    stats() {
+      const { connected, free, pending, queued, running, size } = pool.stats;
+      return { connected, free, pending, queued, running, size };
+    },
+    async close() {
+      // Give in-flight calls a moment to finish, then cut them: shutdown must not hang on a stalled upstream.
+      let timer: NodeJS.Timeout | undefined;
+      const graceful = pool.close();
+      const deadline = new Promise<'timeout'>((resolve) => {
+        timer = setTimeout(() => resolve('timeout'), 2_000);
+      });
+      const outcome = await Promise.race([graceful.then(() => 'closed' as const), deadline]);
+      clearTimeout(timer);
+      if (outcome === 'timeout') await pool.destroy();
+    },
+  };
+}

@@ -1,0 +1,85 @@
+import { z } from 'zod';
+
+export const DEFAULT_BASE_URL = 'https://pubapi.usebutton.com';
+export const DEFAULT_HEADLINE_TEMPLATE = 'Earn {rate} back at {name}';
+
+// Environment variables arrive as '' when set but empty: treat that as "not configured", not as a key.
+const optionalSecret = z.preprocess((value) => (value === '' || value === null ? undefined : value), z.string().optional());
+const milliseconds = (fallback: number) => z.int().positive().max(10 * 60 * 1000).default(fallback);
+
+/**
+ * The plugin's configuration. Every default is chosen for Button's Offers API: ~100 ms average latency and
+ * 5,000 requests per minute (about 9 calls in flight at the full rate).
+ */
+export const pluginConfigSchema = z.strictObject({
+  apiKey: optionalSecret,
+  baseUrl: z.preprocess(
+    (value) => (value === '' || value === null ? undefined : value),
+    z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).default(DEFAULT_BASE_URL)
+  ),
+  /** Pins Button's API version (`X-Button-API-Version`); unset uses the account's default. */
+  apiVersion: z.preprocess(
+    (value) => (value === '' ? undefined : value),
+    z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date like 2026-01-01').optional()
+  ),
+  webhookSecret: optionalSecret,
+  pubRefSecret: optionalSecret,
+  timeouts: z
+    .strictObject({
+      connectMs: milliseconds(1_000), // TCP + TLS to Button: a few round trips
+      attemptMs: milliseconds(800), // one attempt: 8x Button's average, well past its tail
+      deadlineMs: milliseconds(1_500), // everything one offers request may spend on Button, retries included
+    })
+    .prefault({}),
+  retry: z
+    .strictObject({
+      maxAttempts: z.int().min(1).max(10).default(3),
+      baseDelayMs: z.int().min(0).max(60_000).default(25),
+      maxDelayMs: z.int().min(0).max(60_000).default(250),
+    })
+    .prefault({}),
+  pool: z
+    .strictObject({
+      /** Upper bound on sockets to Button: ~9 in flight at the full rate, with headroom for latency spikes. */
+      connections: z.int().min(1).max(1024).default(16),
+      /** Idle sockets close after this: below common server idle timeouts (Node 5 s, nginx 75 s, ALB 60 s). */
+      keepAliveTimeoutMs: milliseconds(4_000),
+      /** false opens a new connection per call, as Button's official Node client does: for comparison only. */
+      keepAlive: z.boolean().default(true),
+    })
+    .prefault({}),
+  tls: z
+    .strictObject({
+      /** Extra CA certificate(s), PEM: for a proxy or the local simulator, never needed for Button itself. */
+      ca: optionalSecret,
+      rejectUnauthorized: z.boolean().default(true),
+    })
+    .prefault({}),
+  offers: z
+    .strictObject({
+      /** Include merchants Button returns but the CMS does not map, with `merchant: null`. */
+      includeUnmapped: z.boolean().default(false),
+      /** Used when an entry has no headline template of its own. */
+      defaultHeadlineTemplate: z.string().max(500).default(DEFAULT_HEADLINE_TEMPLATE),
+    })
+    .prefault({}),
+});
+
+export type PluginConfigInput = z.input<typeof pluginConfigSchema>;
+export type PluginConfig = z.output<typeof pluginConfigSchema>;
+
+export class PluginConfigError extends Error {
+  readonly code = 'INVALID_PLUGIN_CONFIG';
+}
+
+/** Parses raw plugin config; throws an error naming every bad option, and never echoing a value. */
+export function parsePluginConfig(raw: unknown): PluginConfig {
+  const result = pluginConfigSchema.safeParse(raw ?? {});
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const option = issue.path.length > 0 ? issue.path.join('.') : '(root)';
+    const keys = 'keys' in issue && Array.isArray(issue.keys) ? ` (${issue.keys.join(', ')})` : '';
+    return `"${option}"${keys}: ${issue.message}`;
+  });
+  throw new PluginConfigError(`Invalid button-personalization plugin config: ${problems.join('; ')}`);
+}

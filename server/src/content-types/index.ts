@@ -1,0 +1,3 @@
+import merchantOffer from './merchant-offer';
+
+export default { 'merchant-offer': merchantOffer };

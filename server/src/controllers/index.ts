@@ -1,0 +1,3 @@
+import offers from '../offers/controller';
+
+export default { offers };

@@ -1,0 +1,89 @@
+import type { Core } from '@strapi/strapi';
+import { MERCHANT_OFFER_UID } from '../constants';
+import type { MediaView } from '../contracts/offers';
+import type { MerchantContent } from './merge';
+
+const CONTENT_FIELDS = [
+  'merchant_id',
+  'name',
+  'description',
+  'cta_label',
+  'cta_url',
+  'terms',
+  'headline_template',
+  'priority',
+  'featured',
+  'locale',
+] as const;
+const LOGO_FIELDS = ['url', 'alternativeText', 'width', 'height', 'mime', 'formats'] as const;
+
+interface MerchantOfferRow {
+  documentId: string;
+  merchant_id: string;
+  name: string;
+  description?: unknown;
+  cta_label?: string | null;
+  cta_url?: string | null;
+  terms?: string | null;
+  headline_template?: string | null;
+  priority?: number | null;
+  featured?: boolean | null;
+  locale?: string | null;
+  logo?: (Partial<MediaView> & { url: string }) | null;
+}
+
+/**
+ * Reads the CMS content for the merchants Button returned: ONE query, published and enabled entries only,
+ * in the requested locale (the default locale when none is given).
+ */
+export async function readMerchantContent(
+  strapi: Core.Strapi,
+  merchantIds: string[],
+  locale: string | undefined
+): Promise<Map<string, MerchantContent>> {
+  const content = new Map<string, MerchantContent>();
+  if (merchantIds.length === 0) return content;
+
+  const rows = (await strapi.documents(MERCHANT_OFFER_UID).findMany({
+    filters: { merchant_id: { $in: merchantIds }, enabled: true },
+    status: 'published',
+    ...(locale === undefined ? {} : { locale }),
+    fields: [...CONTENT_FIELDS],
+    populate: { logo: { fields: [...LOGO_FIELDS] } },
+  } as never)) as unknown as MerchantOfferRow[];
+
+  for (const row of rows) content.set(row.merchant_id, toContent(row));
+  return content;
+}
+
+/** Whether a locale exists in this Strapi's i18n settings (checked only when a request names one). */
+export async function localeExists(strapi: Core.Strapi, locale: string): Promise<boolean> {
+  const found = await strapi.plugin('i18n').service('locales').findByCode(locale);
+  return Boolean(found);
+}
+
+function toContent(row: MerchantOfferRow): MerchantContent {
+  return {
+    document_id: row.documentId,
+    merchant_id: row.merchant_id,
+    locale: row.locale ?? null,
+    name: row.name,
+    description: row.description ?? null,
+    logo: row.logo
+      ? {
+          url: row.logo.url,
+          alternativeText: row.logo.alternativeText ?? null,
+          width: row.logo.width ?? null,
+          height: row.logo.height ?? null,
+          mime: row.logo.mime ?? null,
+          formats: row.logo.formats ?? null,
+        }
+      : null,
+    cta_label: row.cta_label ?? null,
+    cta_url: row.cta_url ?? null,
+    terms: row.terms ?? null,
+    featured: row.featured ?? false,
+    priority: row.priority ?? 0,
+    headline_template: row.headline_template ?? null,
+  };
+}

@@ -1,0 +1,46 @@
+import { randomUUID } from 'node:crypto';
+import type { Core } from '@strapi/strapi';
+import { errors } from '@strapi/utils';
+import { isButtonError } from '../button-client';
+import { PLUGIN_ID } from '../constants';
+import { getService } from '../utils/get-service';
+import { toHttpError } from './http-errors';
+import { parseOffersRequest } from './request-schema';
+
+type Context = Parameters<Core.MiddlewareHandler>[0];
+
+const offersController = ({ strapi }: { strapi: Core.Strapi }) => ({
+  /** POST /api/button-personalization/offers */
+  async find(ctx: Context) {
+    const requestId = randomUUID();
+    ctx.set('X-Request-Id', requestId);
+    // Rates are per user and per moment: no browser, CDN or proxy may keep them.
+    ctx.set('Cache-Control', 'no-store');
+
+    const parsed = parseOffersRequest(ctx.request.body);
+    if (!parsed.success) throw new errors.ValidationError('Invalid offers request', { errors: parsed.issues });
+
+    // A client that hangs up should not keep a Button call (and its retries) running on its behalf.
+    const abort = new AbortController();
+    const onClose = () => {
+      if (!ctx.res.writableFinished) abort.abort();
+    };
+    ctx.res.once('close', onClose);
+    try {
+      ctx.body = await getService(strapi, 'offers').personalize(parsed.query, { requestId, signal: abort.signal });
+    } catch (error) {
+      if (!isButtonError(error)) throw error;
+      const answer = toHttpError(error);
+      strapi.log[answer.logLevel](
+        `[${PLUGIN_ID}] offers request ${requestId} failed: ${error.code} after ${error.attempts} attempt(s): ${error.message}`
+      );
+      ctx.status = answer.status;
+      if (answer.retryAfter !== undefined) ctx.set('Retry-After', String(answer.retryAfter));
+      ctx.body = answer.body;
+    } finally {
+      ctx.res.off('close', onClose);
+    }
+  },
+});
+
+export default offersController;

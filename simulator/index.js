@@ -1,0 +1,8 @@
+// @ts-check
+'use strict';
+
+/** The Button simulator's public surface, for tests, the playground demo and the benchmark. */
+const { createButtonSimulator, validateOffersRequest, TEST_CA_PATH } = require('./server');
+const { MERCHANTS, offersFor } = require('./catalogue');
+
+module.exports = { createButtonSimulator, validateOffersRequest, TEST_CA_PATH, MERCHANTS, offersFor };

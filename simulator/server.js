@@ -1,0 +1,278 @@
+// @ts-check
+'use strict';
+
+/**
+ * A Button Offers API simulator: a real HTTP or HTTPS server on a real socket, answering
+ * `POST /v1/offers` the way Button does (Basic auth, Button's envelopes and validation errors), with
+ * faults injectable at run time and counters that tests and the benchmark read.
+ *
+ * In-process: `const sim = createButtonSimulator({ apiKey }); await sim.start();` then `sim.url`,
+ * `sim.faults.set(...)`, `sim.stats()`, `await sim.stop()`.
+ * Over HTTP (another process): `GET /__simulator/stats`, `PUT /__simulator/faults`, `POST /__simulator/reset`.
+ */
+
+const http = require('node:http');
+const https = require('node:https');
+const fs = require('node:fs');
+const path = require('node:path');
+const { MERCHANTS, offersFor } = require('./catalogue');
+const { createFaultPlan, validateFaultSettings } = require('./faults');
+
+const CERT_DIR = path.join(__dirname, 'certs');
+/** The test certificate (CN localhost, SAN 127.0.0.1 and ::1) that HTTPS mode serves; clients trust it via `ca`. */
+const TEST_CA_PATH = path.join(CERT_DIR, 'localhost-cert.pem');
+const MAX_BODY_BYTES = 64 * 1024;
+const RECENT_REQUESTS_KEPT = 200;
+const PRINTABLE_ASCII = /^[\x21-\x7E]+$/;
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+
+/**
+ * @param {{
+ *   apiKey?: string,
+ *   tls?: boolean,
+ *   keepAliveTimeoutMs?: number,
+ *   merchants?: import('./catalogue').CatalogueMerchant[],
+ * }} [options]
+ */
+function createButtonSimulator(options = {}) {
+  const apiKey = options.apiKey ?? 'sim_api_key';
+  const expectedAuth = `Basic ${Buffer.from(`${apiKey}:`).toString('base64')}`;
+  const merchants = options.merchants ?? MERCHANTS;
+  const faults = createFaultPlan();
+  const sockets = new Set();
+  /** @type {Set<http.ServerResponse>} */
+  const hanging = new Set();
+  let counters = freshCounters();
+  /** @type {Array<Record<string, unknown>>} */
+  let recent = [];
+
+  const handler = (/** @type {http.IncomingMessage} */ req, /** @type {http.ServerResponse} */ res) => {
+    const url = new URL(req.url ?? '/', 'http://simulator');
+    if (url.pathname.startsWith('/__simulator/')) return handleControl(url.pathname, req, res);
+    counters.requestsReceived += 1;
+    if (url.pathname !== '/v1/offers') return answer(res, 404, errorEnvelope('Not found'));
+    if (req.method !== 'POST') return answer(res, 405, errorEnvelope('Method not allowed'), { Allow: 'POST' });
+    readBody(req, res, (raw) => handleOffers(req, res, raw));
+  };
+
+  const server = options.tls
+    ? https.createServer({ key: fs.readFileSync(path.join(CERT_DIR, 'localhost-key.pem')), cert: fs.readFileSync(TEST_CA_PATH) }, handler)
+    : http.createServer(handler);
+  server.keepAliveTimeout = options.keepAliveTimeoutMs ?? 5000;
+  server.on('connection', (socket) => {
+    counters.connectionsAccepted += 1;
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  server.on('secureConnection', (tlsSocket) => {
+    counters.tlsHandshakes += 1;
+    if (tlsSocket.isSessionReused()) counters.tlsSessionsResumed += 1;
+  });
+
+  /**
+   * @param {http.IncomingMessage} req
+   * @param {http.ServerResponse} res
+   * @param {Buffer} raw
+   */
+  function handleOffers(req, res, raw) {
+    const authorized = req.headers.authorization === expectedAuth;
+    let body;
+    try {
+      body = JSON.parse(raw.toString('utf8'));
+    } catch {
+      body = undefined;
+    }
+    recent.push({ at: Date.now(), authorized, apiVersion: req.headers['x-button-api-version'], body });
+    if (recent.length > RECENT_REQUESTS_KEPT) recent = recent.slice(-RECENT_REQUESTS_KEPT);
+
+    const fault = faults.next();
+    const wait = faults.latencyMs() + (fault?.kind === 'delay' ? fault.delayMs ?? 0 : 0);
+    if (fault) counters.faultsFired[fault.kind] = (counters.faultsFired[fault.kind] ?? 0) + 1;
+    const respond = () => {
+      if (fault?.kind === 'hang') {
+        hanging.add(res);
+        res.on('close', () => hanging.delete(res));
+        return;
+      }
+      if (fault?.kind === 'reset') {
+        req.socket.destroy();
+        return;
+      }
+      if (!authorized) return answer(res, 401, errorEnvelope('Unauthorized'));
+      if (fault?.kind === 'status') {
+        const headers = fault.retryAfter !== undefined ? { 'Retry-After': fault.retryAfter } : {};
+        return answer(res, /** @type {number} */ (fault.status), errorEnvelope(fault.message ?? http.STATUS_CODES[fault.status ?? 500] ?? 'Error'), headers);
+      }
+      if (fault?.kind === 'malformed') return answerRaw(res, 200, '{"meta": {"status": "ok"}, "object": {"merchant_offers": [');
+      if (fault?.kind === 'schema') return answer(res, 200, { meta: { status: 'ok' }, object: { merchant_offers: 'not-a-list' } });
+      if (fault?.kind === 'error-envelope') return answer(res, 200, errorEnvelope(fault.message ?? 'Something went wrong'));
+
+      const invalid = validateOffersRequest(body);
+      if (invalid) return answer(res, 400, errorEnvelope(invalid));
+      const merchantOffers = offersFor(body.user_id, { merchantId: body.merchant_id, merchants });
+      counters.offersServed += 1;
+      // `generated_at` is not in Button's documented schema: it stands for the fields Button may add at any time.
+      answer(res, 200, { meta: { status: 'ok' }, object: { merchant_offers: merchantOffers, generated_at: new Date().toISOString() } });
+    };
+    if (wait > 0) setTimeout(respond, wait);
+    else respond();
+  }
+
+  /**
+   * @param {string} pathname
+   * @param {http.IncomingMessage} req
+   * @param {http.ServerResponse} res
+   */
+  function handleControl(pathname, req, res) {
+    if (pathname === '/__simulator/stats' && req.method === 'GET') return answer(res, 200, stats());
+    if (pathname === '/__simulator/reset' && req.method === 'POST') {
+      reset();
+      return answer(res, 200, stats());
+    }
+    if (pathname === '/__simulator/faults' && req.method === 'PUT') {
+      return readBody(req, res, (raw) => {
+        try {
+          faults.set(validateFaultSettings(JSON.parse(raw.toString('utf8') || '{}')));
+        } catch (error) {
+          return answer(res, 400, { error: /** @type {Error} */ (error).message });
+        }
+        answer(res, 200, faults.describe());
+      });
+    }
+    answer(res, 404, { error: 'unknown control endpoint' });
+  }
+
+  function stats() {
+    return {
+      ...counters,
+      faultsFired: { ...counters.faultsFired },
+      connectionsOpen: sockets.size,
+      faults: faults.describe(),
+    };
+  }
+
+  function reset() {
+    counters = freshCounters();
+    recent = [];
+    faults.clear();
+  }
+
+  /** @type {string | undefined} */
+  let url;
+  return {
+    faults,
+    stats,
+    reset,
+    /** The last requests received on /v1/offers (newest last), for assertions on what the client sent. */
+    recentRequests: () => recent.slice(),
+    get url() {
+      if (url === undefined) throw new Error('simulator is not started');
+      return url;
+    },
+    /** @param {{ port?: number, host?: string }} [listen] */
+    start(listen = {}) {
+      const host = listen.host ?? '127.0.0.1';
+      return new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(listen.port ?? 0, host, () => {
+          server.off('error', reject);
+          const address = /** @type {import('node:net').AddressInfo} */ (server.address());
+          url = `${options.tls ? 'https' : 'http'}://${host}:${address.port}`;
+          resolve(url);
+        });
+      });
+    },
+    /** Closes the listener and every open connection (hung requests included): clients see the server go away. */
+    stop() {
+      return new Promise((resolve) => {
+        for (const res of hanging) res.destroy();
+        hanging.clear();
+        for (const socket of sockets) socket.destroy();
+        if (!server.listening) return resolve(undefined);
+        server.close(() => resolve(undefined));
+      });
+    },
+  };
+}
+
+function freshCounters() {
+  return {
+    connectionsAccepted: 0,
+    tlsHandshakes: 0,
+    tlsSessionsResumed: 0,
+    requestsReceived: 0,
+    offersServed: 0,
+    /** @type {Record<string, number>} */
+    faultsFired: {},
+  };
+}
+
+/**
+ * Button's request validation, as far as its documentation describes it.
+ * @param {any} body
+ * @returns {string | undefined} the error message Button would give, or undefined when valid
+ */
+function validateOffersRequest(body) {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) return 'Invalid JSON body';
+  const { user_id: userId, device_ids: deviceIds = [], email_sha256s: emails = [], merchant_id: merchantId } = body;
+  if (typeof userId !== 'string' || userId.length < 1 || userId.length > 255 || !PRINTABLE_ASCII.test(userId)) {
+    return 'Invalid user_id: must be 1 to 255 printable ASCII characters';
+  }
+  if (!Array.isArray(deviceIds) || deviceIds.some((id) => typeof id !== 'string' || id.trim() === '')) return 'Invalid device_ids';
+  if (!Array.isArray(emails) || emails.some((hash) => typeof hash !== 'string' || !SHA256_HEX.test(hash))) return 'Invalid email_sha256s';
+  if (deviceIds.length + emails.length > 10) return 'Too many identifiers: at most 10 device_ids and email_sha256s combined';
+  if (merchantId !== undefined && (typeof merchantId !== 'string' || merchantId === '')) return 'Invalid merchant_id';
+  return undefined;
+}
+
+/** @param {string} message */
+function errorEnvelope(message) {
+  return { meta: { status: 'error' }, error: { message } };
+}
+
+/**
+ * @param {http.ServerResponse} res
+ * @param {number} status
+ * @param {unknown} body
+ * @param {Record<string, string>} [headers]
+ */
+function answer(res, status, body, headers = {}) {
+  answerRaw(res, status, JSON.stringify(body), headers);
+}
+
+/**
+ * @param {http.ServerResponse} res
+ * @param {number} status
+ * @param {string} text
+ * @param {Record<string, string>} [headers]
+ */
+function answerRaw(res, status, text, headers = {}) {
+  if (res.destroyed || res.writableEnded) return;
+  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text), ...headers });
+  res.end(text);
+}
+
+/**
+ * @param {http.IncomingMessage} req
+ * @param {http.ServerResponse} res
+ * @param {(raw: Buffer) => void} onBody
+ */
+function readBody(req, res, onBody) {
+  /** @type {Buffer[]} */
+  const chunks = [];
+  let size = 0;
+  req.on('data', (/** @type {Buffer} */ chunk) => {
+    size += chunk.length;
+    if (size > MAX_BODY_BYTES) {
+      answer(res, 413, errorEnvelope('Request body too large'), { Connection: 'close' });
+      req.destroy();
+      return;
+    }
+    chunks.push(chunk);
+  });
+  req.on('end', () => {
+    if (size <= MAX_BODY_BYTES) onBody(Buffer.concat(chunks));
+  });
+}
+
+module.exports = { createButtonSimulator, validateOffersRequest, TEST_CA_PATH };
