@@ -35,8 +35,7 @@ const SHA256_HEX = /^[0-9a-f]{64}$/;
  * }} [options]
  */
 function createButtonSimulator(options = {}) {
-  const apiKey = options.apiKey ?? 'sim_api_key';
-  const expectedAuth = `Basic ${Buffer.from(`${apiKey}:`).toString('base64')}`;
+  let expectedAuth = basicAuth(options.apiKey ?? 'sim_api_key');
   const merchants = options.merchants ?? MERCHANTS;
   const faults = createFaultPlan();
   const sockets = new Set();
@@ -163,6 +162,10 @@ function createButtonSimulator(options = {}) {
     faults,
     stats,
     reset,
+    /** Changes the key the simulator accepts (a key rotation on Button's side, or a revoked key). */
+    setApiKey(key) {
+      expectedAuth = basicAuth(key);
+    },
     /** The last requests received on /v1/offers (newest last), for assertions on what the client sent. */
     recentRequests: () => recent.slice(),
     get url() {
@@ -223,6 +226,11 @@ function validateOffersRequest(body) {
   if (deviceIds.length + emails.length > 10) return 'Too many identifiers: at most 10 device_ids and email_sha256s combined';
   if (merchantId !== undefined && (typeof merchantId !== 'string' || merchantId === '')) return 'Invalid merchant_id';
   return undefined;
+}
+
+/** @param {string} key */
+function basicAuth(key) {
+  return `Basic ${Buffer.from(`${key}:`).toString('base64')}`;
 }
 
 /** @param {string} message */

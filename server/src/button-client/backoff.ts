@@ -26,6 +26,7 @@ export function parseRetryAfter(value: string | string[] | undefined, nowEpochMs
   if (header === undefined) return undefined;
   const text = header.trim();
   if (/^\d+$/.test(text)) return Number(text) * 1000;
+  if (!/[A-Za-z]/.test(text)) return undefined; // "-5" or "1.5" are not HTTP dates, whatever Date.parse thinks
   const date = Date.parse(text);
   if (Number.isNaN(date)) return undefined;
   return Math.max(0, date - nowEpochMs);

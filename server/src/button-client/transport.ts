@@ -41,6 +41,12 @@ const MAX_RESPONSE_BYTES = 2 * 1024 * 1024; // a personalised offer list is a fe
  * One undici Pool to Button's origin: keep-alive HTTP/1.1, a bounded number of sockets, TLS sessions reused by
  * undici's connector. Sends one attempt; retrying is the policy's job (retry.ts), not the transport's.
  */
+/**
+ * undici marks a connection free a tick after the body ends; a caller that fires its next request at once
+ * would find none free and open a second socket. One event-loop turn lets the pool see the idle socket.
+ */
+const releaseTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 export function createTransport(options: TransportOptions): Transport {
   const base = new URL(options.baseUrl);
   const path = `${base.pathname.replace(/\/+$/, '')}/v1/offers`;
@@ -65,6 +71,18 @@ export function createTransport(options: TransportOptions): Transport {
   };
   if (options.apiVersion !== undefined) headers['x-button-api-version'] = options.apiVersion;
 
+  let closing: Promise<void> | undefined;
+  async function closePool(): Promise<void> {
+    // Give in-flight calls a moment to finish, then cut them: shutdown must not hang on a stalled upstream.
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), 2_000);
+    });
+    const outcome = await Promise.race([pool.close().then(() => 'closed' as const), deadline]);
+    clearTimeout(timer);
+    if (outcome === 'timeout') await pool.destroy();
+  }
+
   return {
     async postOffers(body, { timeoutMs, signal }) {
       const timeout = new AbortController();
@@ -83,6 +101,7 @@ export function createTransport(options: TransportOptions): Transport {
           reset: !options.keepAlive,
         });
         const text = await response.body.text();
+        await releaseTurn();
         return { statusCode: response.statusCode, headers: response.headers, text };
       } catch (error) {
         // undici rejects with the abort reason; make sure our own timer reads as a timeout, not an abort.
@@ -96,16 +115,9 @@ export function createTransport(options: TransportOptions): Transport {
       const { connected, free, pending, queued, running, size } = pool.stats;
       return { connected, free, pending, queued, running, size };
     },
-    async close() {
-      // Give in-flight calls a moment to finish, then cut them: shutdown must not hang on a stalled upstream.
-      let timer: NodeJS.Timeout | undefined;
-      const graceful = pool.close();
-      const deadline = new Promise<'timeout'>((resolve) => {
-        timer = setTimeout(() => resolve('timeout'), 2_000);
-      });
-      const outcome = await Promise.race([graceful.then(() => 'closed' as const), deadline]);
-      clearTimeout(timer);
-      if (outcome === 'timeout') await pool.destroy();
+    close() {
+      closing ??= closePool();
+      return closing;
     },
   };
 }

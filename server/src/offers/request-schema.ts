@@ -71,7 +71,7 @@ export function hashEmail(email: string): string {
  */
 export function parseOffersRequest(body: unknown): ParseResult {
   const result = offersRequestSchema.safeParse(body);
-  if (!result.success) return { success: false, issues: result.error.issues.flatMap(toValidationIssues) };
+  if (!result.success) return { success: false, issues: result.error.issues.flatMap((issue) => toValidationIssues(issue, body)) };
 
   const { user_id, device_ids, email_sha256s, emails, merchant_id, locale } = result.data;
   const hashes = unique([...(email_sha256s ?? []).map((hash) => hash.toLowerCase()), ...(emails ?? []).map(hashEmail)]);
@@ -83,15 +83,19 @@ export function parseOffersRequest(body: unknown): ParseResult {
   return { success: true, query: { button, locale } };
 }
 
-function toValidationIssues(issue: z.core.$ZodIssue): ValidationIssue[] {
+function toValidationIssues(issue: z.core.$ZodIssue, body: unknown): ValidationIssue[] {
   const path = issue.path.map(String);
   if (issue.code === 'unrecognized_keys') {
     return issue.keys.map((key) => ({ path: [...path, key], message: 'is not an allowed field', name: 'ValidationError' }));
   }
-  if (issue.code === 'invalid_type' && issue.input === undefined) {
+  if (issue.code === 'invalid_type' && path.length > 0 && valueAt(body, issue.path) === undefined) {
     return [{ path, message: 'is required', name: 'ValidationError' }];
   }
   return [{ path, message: issue.message, name: 'ValidationError' }];
+}
+
+function valueAt(body: unknown, path: PropertyKey[]): unknown {
+  return path.reduce<unknown>((value, key) => (value !== null && typeof value === 'object' ? (value as Record<PropertyKey, unknown>)[key] : undefined), body);
 }
 
 const unique = (values: string[]) => [...new Set(values)];

@@ -1,0 +1,29 @@
+import { createButtonSimulator, offersFor, MERCHANTS, TEST_CA_PATH } from '../../simulator';
+
+export { offersFor, MERCHANTS, TEST_CA_PATH };
+export type Simulator = ReturnType<typeof createButtonSimulator>;
+export const SIM_API_KEY = 'sim_test_key_3f9a7c';
+
+export async function startSimulator(options: { tls?: boolean; apiKey?: string } = {}): Promise<Simulator> {
+  const sim = createButtonSimulator({ apiKey: options.apiKey ?? SIM_API_KEY, tls: options.tls ?? false });
+  await sim.start();
+  return sim;
+}
+
+/** The first test user id the simulator gives offers from every catalogue merchant. */
+export function userWithEveryMerchant(prefix = 'user'): string {
+  for (let i = 1; i < 10_000; i += 1) {
+    const userId = `${prefix}-${i}`;
+    if (offersFor(userId).length === MERCHANTS.length) return userId;
+  }
+  throw new Error('no such user in the first 10,000 ids');
+}
+
+/** Polls a condition (for socket state that settles asynchronously); never used to assert timings. */
+export async function eventually(check: () => boolean, attempts = 100): Promise<void> {
+  for (let i = 0; i < attempts; i += 1) {
+    if (check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error('condition not met');
+}

@@ -1,0 +1,40 @@
+import { DEFAULT_BASE_URL, parsePluginConfig } from '../../../server/src/config/schema';
+
+describe('parsePluginConfig', () => {
+  it('fills sane defaults from an empty config', () => {
+    const config = parsePluginConfig({});
+    expect(config.apiKey).toBeUndefined();
+    expect(config).toMatchObject({
+      baseUrl: DEFAULT_BASE_URL,
+      timeouts: { connectMs: 1000, attemptMs: 800, deadlineMs: 1500 },
+      retry: { maxAttempts: 3, baseDelayMs: 25, maxDelayMs: 250 },
+      pool: { connections: 16, keepAliveTimeoutMs: 4000, keepAlive: true },
+      tls: { rejectUnauthorized: true },
+      offers: { includeUnmapped: false, defaultHeadlineTemplate: 'Earn {rate} back at {name}' },
+    });
+  });
+
+  it('treats empty environment values as unset', () => {
+    const config = parsePluginConfig({ apiKey: '', baseUrl: '', pubRefSecret: '', timeouts: { attemptMs: undefined } });
+    expect(config.apiKey).toBeUndefined();
+    expect(config.baseUrl).toBe(DEFAULT_BASE_URL);
+    expect(config.timeouts.attemptMs).toBe(800);
+  });
+
+  it.each([
+    [{ baseUrl: 'ftp://button' }, /"baseUrl": must be an http\(s\) URL/],
+    [{ retry: { maxAttempts: 0 } }, /"retry\.maxAttempts"/],
+    [{ timeouts: { deadlineMs: Number.NaN } }, /"timeouts\.deadlineMs"/],
+    [{ pool: { connections: 2.5 } }, /"pool\.connections"/],
+    [{ apiVersion: 'latest' }, /"apiVersion": must be a date/],
+    [{ retyr: {} }, /\(retyr\)/],
+  ])('names the bad option in %j', (config, message) => {
+    expect(() => parsePluginConfig(config)).toThrow(message);
+  });
+
+  it('never echoes a secret in its error', () => {
+    expect(() => parsePluginConfig({ apiKey: 12345678, webhookSecret: 'whsec_do_not_print', retry: { maxAttempts: -1 } })).toThrow(
+      expect.objectContaining({ message: expect.not.stringMatching(/12345678|whsec_do_not_print/) })
+    );
+  });
+});
