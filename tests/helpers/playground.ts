@@ -90,7 +90,7 @@ function captureLogs(strapi: Core.Strapi): string[] {
       done();
     },
   });
-  logger.add(new winston.transports.Stream({ stream: sink, format: winston.format.json() }));
+  logger.add(new winston.transports.Stream({ stream: sink, format: winston.format.combine(winston.format.uncolorize(), winston.format.json()) }));
   return logs;
 }
 
