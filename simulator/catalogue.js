@@ -40,6 +40,7 @@ function hash32(text) {
  */
 function offersFor(userId, options = {}) {
   const merchants = options.merchants ?? MERCHANTS;
+  /** @type {Array<{ merchant_id: string, offers: ReturnType<typeof offersOfMerchant> }>} */
   const result = [];
   merchants.forEach((merchant, index) => {
     if (options.merchantId !== undefined && merchant.merchant_id !== options.merchantId) return;

@@ -25,7 +25,10 @@
 
 const KINDS = new Set(['status', 'reset', 'hang', 'malformed', 'schema', 'error-envelope', 'delay']);
 
-/** mulberry32: tiny, fast, good enough to spread faults evenly and reproducibly. */
+/**
+ * mulberry32: tiny, fast, good enough to spread faults evenly and reproducibly.
+ * @param {number} seed
+ */
 function seededRandom(seed) {
   let state = seed >>> 0;
   return () => {

@@ -99,6 +99,7 @@ function createButtonSimulator(options = {}) {
       }
       if (!authorized) return answer(res, 401, errorEnvelope('Unauthorized'));
       if (fault?.kind === 'status') {
+        /** @type {Record<string, string>} */
         const headers = fault.retryAfter !== undefined ? { 'Retry-After': fault.retryAfter } : {};
         return answer(res, /** @type {number} */ (fault.status), errorEnvelope(fault.message ?? http.STATUS_CODES[fault.status ?? 500] ?? 'Error'), headers);
       }
@@ -162,7 +163,10 @@ function createButtonSimulator(options = {}) {
     faults,
     stats,
     reset,
-    /** Changes the key the simulator accepts (a key rotation on Button's side, or a revoked key). */
+    /**
+     * Changes the key the simulator accepts (a key rotation on Button's side, or a revoked key).
+     * @param {string} key
+     */
     setApiKey(key) {
       expectedAuth = basicAuth(key);
     },

@@ -25,6 +25,8 @@ module.exports = ({ env }) => {
     },
     mysql: {
       connection: network(3306),
+      // knex warns on every DDL statement Strapi's schema sync runs in a transaction on MySQL: known and harmless.
+      log: { warn: (message) => String(message).includes('implicitly committed') || console.warn(message) },
       pool: { min: env.int('DATABASE_POOL_MIN', 0), max: env.int('DATABASE_POOL_MAX', 10) },
     },
   };

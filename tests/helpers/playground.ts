@@ -45,6 +45,7 @@ export async function startPlayground(env: Record<string, string | undefined>, d
   try {
     await strapi.load();
   } catch (error) {
+    await strapi.destroy().catch(() => undefined);
     process.env = saved;
     await db.drop();
     throw error;
