@@ -22,7 +22,7 @@ async function seedMerchantOffers(strapi) {
         description: [{ type: 'paragraph', children: [{ type: 'text', text: merchant.description }] }],
         cta_label: merchant.cta_label,
         cta_url: `https://example.com/brands/${merchant.merchant_id}`,
-        headline_template: index === 0 ? 'Earn {rate} back on {category} at {name}' : 'Earn {rate} back at {name}',
+        headline_template: index === 0 ? 'Up to {rate} back at {name}' : 'Earn {rate} back at {name}',
         priority: mapped.length - index,
         featured: index === 0,
         enabled: true,

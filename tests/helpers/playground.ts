@@ -31,7 +31,6 @@ export async function startPlayground(env: Record<string, string | undefined>, d
   const applied: Record<string, string | undefined> = {
     PLAYGROUND_SEED: 'false',
     STRAPI_TELEMETRY_DISABLED: 'true',
-    STRAPI_DISABLE_UPDATE_NOTIFICATION: 'true',
     STRAPI_LOG_LEVEL: 'warn',
     ...db.env,
     ...env,
