@@ -48,6 +48,11 @@ function createButtonSimulator(options = {}) {
   const handler = (/** @type {http.IncomingMessage} */ req, /** @type {http.ServerResponse} */ res) => {
     const url = new URL(req.url ?? '/', 'http://simulator');
     if (url.pathname.startsWith('/__simulator/')) return handleControl(url.pathname, req, res);
+    if (req.method === 'HEAD') {
+      // Clients warm their connections up with a HEAD: counted apart so it never skews request counts.
+      counters.warmups += 1;
+      return answerRaw(res, 204, '');
+    }
     counters.requestsReceived += 1;
     if (url.pathname !== '/v1/offers') return answer(res, 404, errorEnvelope('Not found'));
     if (req.method !== 'POST') return answer(res, 405, errorEnvelope('Method not allowed'), { Allow: 'POST' });
@@ -209,6 +214,7 @@ function freshCounters() {
     tlsSessionsResumed: 0,
     requestsReceived: 0,
     offersServed: 0,
+    warmups: 0,
     /** @type {Record<string, number>} */
     faultsFired: {},
   };

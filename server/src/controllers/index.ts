@@ -1,3 +1,4 @@
+import metrics from '../metrics/controller';
 import offers from '../offers/controller';
 
-export default { offers };
+export default { metrics, offers };

@@ -21,7 +21,9 @@ export const offersRequestSchema = z
   .strictObject(
     {
       user_id: printable(255),
-      device_ids: identifierList(z.string({ error: 'must be a string' }).trim().min(1, 'must not be blank').max(255, 'must be at most 255 characters')),
+      device_ids: identifierList(
+        z.string({ error: 'must be a string' }).trim().min(1, 'must not be blank').max(255, 'must be at most 255 characters')
+      ),
       email_sha256s: identifierList(
         z.string({ error: 'must be a string' }).regex(/^[0-9a-fA-F]{64}$/, 'must be a SHA-256 hex digest (64 hex characters)')
       ),
@@ -95,7 +97,10 @@ function toValidationIssues(issue: z.core.$ZodIssue, body: unknown): ValidationI
 }
 
 function valueAt(body: unknown, path: PropertyKey[]): unknown {
-  return path.reduce<unknown>((value, key) => (value !== null && typeof value === 'object' ? (value as Record<PropertyKey, unknown>)[key] : undefined), body);
+  return path.reduce<unknown>(
+    (value, key) => (value !== null && typeof value === 'object' ? (value as Record<PropertyKey, unknown>)[key] : undefined),
+    body
+  );
 }
 
 const unique = (values: string[]) => [...new Set(values)];

@@ -1,0 +1,17 @@
+import type { BreakerState } from './breaker';
+import type { ButtonErrorCode } from './errors';
+import type { HedgeEvent } from './hedging';
+import type { RetryEvent } from './retry';
+
+/** What the client reports as it works: metrics and logs attach here, the client itself knows neither. */
+export interface ButtonClientEvents {
+  /** One physical call to Button finished (hedges included). */
+  onAttempt?(event: { durationMs: number; outcome: 'success' | ButtonErrorCode; upstreamStatus?: number; hedge: boolean }): void;
+  onRetry?(event: RetryEvent): void;
+  /** A retry or a hedge was possible but a budget or the rate limit said no. */
+  onRefused?(event: { what: 'retry' | 'hedge'; reason: 'budget' | 'rate-limit' }): void;
+  onHedge?(event: HedgeEvent): void;
+  onBreakerStateChange?(state: BreakerState): void;
+  /** A request was refused before any call, to stay under Button's rate limit. */
+  onRateLimited?(): void;
+}
