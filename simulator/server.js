@@ -48,8 +48,8 @@ function createButtonSimulator(options = {}) {
   const handler = (/** @type {http.IncomingMessage} */ req, /** @type {http.ServerResponse} */ res) => {
     const url = new URL(req.url ?? '/', 'http://simulator');
     if (url.pathname.startsWith('/__simulator/')) return handleControl(url.pathname, req, res);
-    if (req.method === 'HEAD') {
-      // Clients warm their connections up with a HEAD: counted apart so it never skews request counts.
+    if (req.method === 'OPTIONS') {
+      // Clients warm their connections up with an OPTIONS: counted apart so it never skews request counts.
       counters.warmups += 1;
       return answerRaw(res, 204, '');
     }

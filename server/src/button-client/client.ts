@@ -98,10 +98,9 @@ export function createButtonClient(config: PluginConfig, deps: ButtonClientDeps 
   async function physicalCall(
     target: Transport,
     request: ButtonOffersRequest,
-    timeoutMs: number,
-    signal: AbortSignal,
-    hedge: boolean
+    call: { timeoutMs: number; signal: AbortSignal; hedge: boolean; onSent: () => void }
   ) {
+    const { timeoutMs, signal, hedge } = call;
     const permit = breaker?.acquire() ?? { allowed: true as const, probe: false };
     if (!permit.allowed) {
       throw new ButtonError('CIRCUIT_OPEN', 'Button is failing: the circuit breaker is open', {
@@ -109,6 +108,7 @@ export function createButtonClient(config: PluginConfig, deps: ButtonClientDeps 
         retryAfterMs: permit.retryAfterMs,
       });
     }
+    call.onSent();
     const started = clock.now();
     try {
       const response = await target.postOffers(request, { timeoutMs, signal });
@@ -162,10 +162,10 @@ export function createButtonClient(config: PluginConfig, deps: ButtonClientDeps 
             const hedging = hedger !== undefined && (breaker === undefined || breaker.state === 'closed');
             let sentThisAttempt = 0;
             const send = (signal: AbortSignal) => {
-              calls += 1;
               sentThisAttempt += 1;
               const combined = options.signal === undefined ? signal : AbortSignal.any([signal, options.signal]);
-              return physicalCall(transport, request, timeoutMs, combined, sentThisAttempt > 1);
+              const onSent = () => (calls += 1);
+              return physicalCall(transport, request, { timeoutMs, signal: combined, hedge: sentThisAttempt > 1, onSent });
             };
             if (!hedging) return send(new AbortController().signal);
             return hedger.run(send, () => takeRateToken('hedge'), events.onHedge);

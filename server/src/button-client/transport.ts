@@ -114,9 +114,10 @@ export function createTransport(options: TransportOptions): Transport {
       }
     },
     async warmup(timeoutMs) {
-      // A HEAD carries no identifiers and no body: it only pays the handshake now instead of on a user's request.
+      // An OPTIONS carries no identifiers and no body: it only pays the handshake now instead of on a user's
+      // request. (Not HEAD: undici closes the connection after a HEAD, which would defeat the point.)
       const response = await pool.request({
-        method: 'HEAD',
+        method: 'OPTIONS',
         path,
         headers: { 'user-agent': options.userAgent },
         headersTimeout: timeoutMs,
@@ -124,6 +125,7 @@ export function createTransport(options: TransportOptions): Transport {
         signal: AbortSignal.timeout(timeoutMs),
       });
       await response.body.dump();
+      await releaseTurn();
     },
     stats() {
       const { connected, free, pending, queued, running, size } = pool.stats;
