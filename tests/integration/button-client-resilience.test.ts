@@ -49,7 +49,8 @@ describe('Button client resilience', () => {
       breaker: { minimumRequests: 4, failureRate: 0.5, halfOpenAfterMs: 300, halfOpenProbes: 1, successThreshold: 2 },
     });
     sim.faults.set({ rules: [{ kind: 'status', status: 503 }] });
-    for (let i = 0; i < 4; i += 1) await expect(client.fetchOffers({ user_id: 'u' })).rejects.toMatchObject({ code: 'UPSTREAM_UNAVAILABLE' });
+    for (let i = 0; i < 4; i += 1)
+      await expect(client.fetchOffers({ user_id: 'u' })).rejects.toMatchObject({ code: 'UPSTREAM_UNAVAILABLE' });
     expect(client.breakerState()?.state).toBe('open');
 
     const received = sim.stats().requestsReceived;

@@ -32,8 +32,8 @@ export class ButtonError extends Error {
   readonly upstreamStatus?: number;
   retryAfterMs?: number;
   readonly upstreamMessage?: string;
-  /** Physical calls made before this error was final (set by the client). */
-  attempts = 1;
+  /** Physical calls made before this error was final (set by the client; 0 when nothing was sent). */
+  attempts = 0;
   /** True when a retry was possible but the retry budget or rate limit refused it. */
   retryRefused = false;
   /**

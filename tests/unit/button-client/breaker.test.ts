@@ -1,7 +1,14 @@
 import { createCircuitBreaker, type BreakerState } from '../../../server/src/button-client/breaker';
 import { createFakeClock } from '../../helpers/fake-clock';
 
-const options = { windowMs: 10_000, minimumRequests: 10, failureRate: 0.5, halfOpenAfterMs: 5_000, halfOpenProbes: 2, successThreshold: 2 };
+const options = {
+  windowMs: 10_000,
+  minimumRequests: 10,
+  failureRate: 0.5,
+  halfOpenAfterMs: 5_000,
+  halfOpenProbes: 2,
+  successThreshold: 2,
+};
 
 function setup() {
   const clock = createFakeClock();

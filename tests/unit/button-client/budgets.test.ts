@@ -32,7 +32,12 @@ describe('retry budget', () => {
     const clock = createFakeClock();
     const budget = createRetryBudget({ ratio: 0.1, minPerWindow: 3, windowMs: 10_000, clock });
     budget.recordRequest();
-    expect([budget.tryAcquire(), budget.tryAcquire(), budget.tryAcquire(), budget.tryAcquire()]).toEqual([true, true, true, false]);
+    expect([budget.tryAcquire(), budget.tryAcquire(), budget.tryAcquire(), budget.tryAcquire()]).toEqual([
+      true,
+      true,
+      true,
+      false,
+    ]);
   });
 
   it('refills as the window slides', () => {

@@ -48,10 +48,13 @@ describe('hedging', () => {
   it('does not hedge a call that answers before the delay', async () => {
     const { hedger } = setup();
     const calls: AbortSignal[] = [];
-    const result = await hedger.run(async (signal) => {
-      calls.push(signal);
-      return 'fast';
-    }, () => true);
+    const result = await hedger.run(
+      async (signal) => {
+        calls.push(signal);
+        return 'fast';
+      },
+      () => true
+    );
     expect(result).toBe('fast');
     expect(calls).toHaveLength(1);
   });
@@ -62,7 +65,11 @@ describe('hedging', () => {
     const hedge = deferredCall<string>();
     const events: string[] = [];
     const calls = [primary, hedge];
-    const running = hedger.run((signal) => calls.shift()!.promise(signal), () => true, (event) => events.push(event));
+    const running = hedger.run(
+      (signal) => calls.shift()!.promise(signal),
+      () => true,
+      (event) => events.push(event)
+    );
     await flush();
     fireTimers();
     await flush();
@@ -78,7 +85,10 @@ describe('hedging', () => {
     const primary = deferredCall<string>();
     const hedge = deferredCall<string>();
     const calls = [primary, hedge];
-    const running = hedger.run((signal) => calls.shift()!.promise(signal), () => true);
+    const running = hedger.run(
+      (signal) => calls.shift()!.promise(signal),
+      () => true
+    );
     await flush();
     fireTimers();
     await flush();
@@ -92,7 +102,10 @@ describe('hedging', () => {
     const primary = deferredCall<string>();
     const hedge = deferredCall<string>();
     const calls = [primary, hedge];
-    const running = hedger.run((signal) => calls.shift()!.promise(signal), () => true);
+    const running = hedger.run(
+      (signal) => calls.shift()!.promise(signal),
+      () => true
+    );
     await flush();
     fireTimers();
     await flush();
@@ -109,7 +122,11 @@ describe('hedging', () => {
       const primary = deferredCall<string>();
       const hedge = deferredCall<string>();
       const calls = [primary, hedge];
-      const running = hedger.run((signal) => calls.shift()!.promise(signal), () => true, (event) => events.push(event));
+      const running = hedger.run(
+        (signal) => calls.shift()!.promise(signal),
+        () => true,
+        (event) => events.push(event)
+      );
       await flush();
       fireTimers();
       await flush();
@@ -123,7 +140,11 @@ describe('hedging', () => {
     const { hedger, fireTimers } = setup();
     const primary = deferredCall<string>();
     const events: string[] = [];
-    const running = hedger.run((signal) => primary.promise(signal), () => false, (event) => events.push(event));
+    const running = hedger.run(
+      (signal) => primary.promise(signal),
+      () => false,
+      (event) => events.push(event)
+    );
     await flush();
     fireTimers();
     await flush();
