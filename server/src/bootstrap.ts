@@ -1,8 +1,13 @@
 import type { Core } from '@strapi/strapi';
+import { ACTION_DEFINITIONS } from './admin-access/permissions';
 import { PLUGIN_ID } from './constants';
 import { getService } from './utils/get-service';
 
-const bootstrap = ({ strapi }: { strapi: Core.Strapi }) => {
+const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
+  await strapi.admin.services.permission.actionProvider.registerMany(ACTION_DEFINITIONS);
+  await getService(strapi, 'settings').load();
+  await getService(strapi, 'merchants').start();
+
   const button = getService(strapi, 'button');
   const config = button.config();
   // Say what is (and is not) configured, never the values themselves.

@@ -123,7 +123,14 @@ export function createButtonClient(config: PluginConfig, deps: ButtonClientDeps 
       if (error.code === 'ABORTED' || signal.aborted) breaker?.release(permit.probe);
       else if (BREAKER_FAILURES.has(error.code)) breaker?.failure(permit.probe);
       else breaker?.success(permit.probe); // Button answered sanely, even if it said no
-      events.onAttempt?.({ durationMs: clock.now() - started, outcome: error.code, upstreamStatus: error.upstreamStatus, hedge });
+      events.onAttempt?.({
+        durationMs: clock.now() - started,
+        outcome: error.code,
+        upstreamStatus: error.upstreamStatus,
+        hedge,
+        // Button's own message may quote the request (a user id): keep it out for rejected requests.
+        message: error.code === 'REQUEST_REJECTED' ? `Button rejected the request (${error.upstreamStatus})` : error.message,
+      });
       throw error;
     }
   }

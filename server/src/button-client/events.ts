@@ -6,7 +6,14 @@ import type { RetryEvent } from './retry';
 /** What the client reports as it works: metrics and logs attach here, the client itself knows neither. */
 export interface ButtonClientEvents {
   /** One physical call to Button finished (hedges included). */
-  onAttempt?(event: { durationMs: number; outcome: 'success' | ButtonErrorCode; upstreamStatus?: number; hedge: boolean }): void;
+  onAttempt?(event: {
+    durationMs: number;
+    outcome: 'success' | ButtonErrorCode;
+    upstreamStatus?: number;
+    hedge: boolean;
+    /** For failures: what went wrong, without the request's identifiers. */
+    message?: string;
+  }): void;
   onRetry?(event: RetryEvent): void;
   /** A retry or a hedge was possible but a budget or the rate limit said no. */
   onRefused?(event: { what: 'retry' | 'hedge'; reason: 'budget' | 'rate-limit' }): void;
@@ -14,4 +21,19 @@ export interface ButtonClientEvents {
   onBreakerStateChange?(state: BreakerState): void;
   /** A request was refused before any call, to stay under Button's rate limit. */
   onRateLimited?(): void;
+}
+
+/** Several listeners as one (metrics, health, logs), each called in turn. */
+export function combineEvents(...parts: ButtonClientEvents[]): ButtonClientEvents {
+  const keys = ['onAttempt', 'onRetry', 'onRefused', 'onHedge', 'onBreakerStateChange', 'onRateLimited'] as const;
+  const combined: ButtonClientEvents = {};
+  for (const key of keys) {
+    const listeners = parts.map((part) => part[key]).filter((listener) => listener !== undefined);
+    if (listeners.length > 0) {
+      combined[key] = ((event: never) => {
+        for (const listener of listeners) (listener as (event: never) => void)(event);
+      }) as never;
+    }
+  }
+  return combined;
 }

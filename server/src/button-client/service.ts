@@ -3,7 +3,7 @@ import { PLUGIN_ID } from '../constants';
 import { parsePluginConfig, type PluginConfig } from '../config/schema';
 import type { PluginMetrics } from '../metrics/registry';
 import { createButtonClient, type ButtonClient } from './client';
-import type { ButtonClientEvents } from './events';
+import { combineEvents, type ButtonClientEvents } from './events';
 
 export interface ButtonService {
   config(): PluginConfig;
@@ -15,7 +15,7 @@ export interface ButtonService {
 }
 
 /**
- * Holds the validated config and the Button client, wiring the client's events to metrics and logs. Closed in
+ * Holds the validated config and the Button client, wiring the client's events to metrics, health and logs. Closed in
  * the plugin's destroy.
  */
 const buttonService = ({ strapi }: { strapi: Core.Strapi }): ButtonService => {
@@ -27,27 +27,26 @@ const buttonService = ({ strapi }: { strapi: Core.Strapi }): ButtonService => {
     return config;
   };
 
-  const logEvents = (metrics: PluginMetrics): ButtonClientEvents => ({
-    ...metrics.events,
+  const logEvents: ButtonClientEvents = {
     onRetry(event) {
-      metrics.events.onRetry?.(event);
       strapi.log.debug(
         `[${PLUGIN_ID}] Button call ${event.attempt} failed (${event.error.code}); retrying in ${event.delayMs} ms`
       );
     },
     onBreakerStateChange(state) {
-      metrics.events.onBreakerStateChange?.(state);
       const message = `[${PLUGIN_ID}] circuit breaker ${state}`;
       if (state === 'open') strapi.log.warn(`${message}: Button is failing, offers requests fail fast until a probe succeeds`);
       else strapi.log.info(message);
     },
-  });
+  };
 
   return {
     config: getConfig,
     client() {
+      // Looked up by name: typing them through getService would make the services' types circular.
       const metrics = strapi.plugin(PLUGIN_ID).service('metrics') as PluginMetrics;
-      client ??= createButtonClient(getConfig(), { events: logEvents(metrics) });
+      const health = strapi.plugin(PLUGIN_ID).service('health') as { events: ButtonClientEvents };
+      client ??= createButtonClient(getConfig(), { events: combineEvents(metrics.events, health.events, logEvents) });
       return client;
     },
     peek: () => client,

@@ -120,13 +120,9 @@ export function createPluginMetrics(sources: MetricsSources) {
   return {
     registry,
     events,
-    observeOffersRequest(status: number, seconds: number) {
+    observeOffersRequest(route: string, status: number, seconds: number) {
       serverDuration.observe(
-        {
-          http_request_method: 'POST',
-          http_route: '/api/button-personalization/offers',
-          http_response_status_code: String(status),
-        },
+        { http_request_method: 'POST', http_route: route, http_response_status_code: String(status) },
         seconds
       );
     },

@@ -9,9 +9,9 @@ import { parseOffersRequest } from './request-schema';
 
 type Context = Parameters<Core.MiddlewareHandler>[0];
 
-const offersController = ({ strapi }: { strapi: Core.Strapi }) => ({
-  /** POST /api/button-personalization/offers */
-  async find(ctx: Context) {
+const offersController = ({ strapi }: { strapi: Core.Strapi }) => {
+  /** Runs one offers request and records its duration under `route`, whatever the outcome. */
+  const measured = async (ctx: Context, route: string) => {
     const started = performance.now();
     let status = 500;
     try {
@@ -22,10 +22,17 @@ const offersController = ({ strapi }: { strapi: Core.Strapi }) => ({
       if (error instanceof errors.ValidationError) status = 400;
       throw error;
     } finally {
-      getService(strapi, 'metrics').observeOffersRequest(status, (performance.now() - started) / 1000);
+      getService(strapi, 'metrics').observeOffersRequest(route, status, (performance.now() - started) / 1000);
     }
-  },
-});
+  };
+
+  return {
+    /** POST /api/button-personalization/offers */
+    find: (ctx: Context) => measured(ctx, '/api/button-personalization/offers'),
+    /** POST /button-personalization/preview (admin): exactly what the public endpoint answers, for the live preview. */
+    preview: (ctx: Context) => measured(ctx, '/button-personalization/preview'),
+  };
+};
 
 async function answerOffers(strapi: Core.Strapi, ctx: Context) {
   const requestId = randomUUID();

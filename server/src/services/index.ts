@@ -1,5 +1,8 @@
 import button from '../button-client/service';
+import health from '../health/service';
+import merchants from '../merchants/service';
 import metrics from '../metrics/service';
 import offers from '../offers/service';
+import settings from '../settings/service';
 
-export default { button, metrics, offers };
+export default { button, health, merchants, metrics, offers, settings };
