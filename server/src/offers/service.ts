@@ -1,7 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import type { OffersResponse } from '../contracts/offers';
-import { pubRefForOffer } from '../pub-ref';
+import { pubRefIssuer } from '../pub-ref';
 import { getService } from '../utils/get-service';
 import { localeExists, readMerchantContent } from './cms-content';
 import { mergeOffers } from './merge';
@@ -31,7 +31,7 @@ const offersService = ({ strapi }: { strapi: Core.Strapi }) => ({
       includeUnmapped: config.offers.includeUnmapped,
       locale: query.locale ?? 'en',
       defaultHeadlineTemplate: config.offers.defaultHeadlineTemplate,
-      pubRefFor: pubRefForOffer,
+      pubRefFor: pubRefIssuer(config.pubRefSecret),
     });
 
     return {

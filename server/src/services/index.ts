@@ -1,4 +1,5 @@
 import button from '../button-client/service';
+import commissions from '../ledger/service';
 import offers from '../offers/service';
 
-export default { button, offers };
+export default { button, offers, commissions };
