@@ -49,7 +49,8 @@ export interface EventRow {
   transaction_id: string | null;
   status: WebhookTransaction['status'] | null;
   modified_date: Date | null;
-  payload: Record<string, unknown>;
+  /** null for event types the plugin does not know: their data may hold personal fields it cannot redact. */
+  payload: Record<string, unknown> | null;
 }
 
 export function customerHash(customerId: string, webhookSecret: string): string {
@@ -120,7 +121,7 @@ export function eventRow(event: WebhookEvent, webhookSecret: string): EventRow {
     transaction_id: tx?.id ?? null,
     status: tx?.status ?? null,
     modified_date: tx ? new Date(tx.modified_date) : null,
-    payload: redactPayload(event.body, webhookSecret),
+    payload: tx ? redactPayload(event.body, webhookSecret) : null,
   };
 }
 

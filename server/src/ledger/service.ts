@@ -3,6 +3,7 @@ import type { Core } from '@strapi/strapi';
 import { PLUGIN_ID, TRANSACTION_UID, WEBHOOK_EVENT_UID } from '../constants';
 import { decodePubRef, type DecodedPubRef } from '../pub-ref';
 import { getService } from '../utils/get-service';
+import type { RecordOutcome } from '../webhooks/controller';
 import type { WebhookEvent } from '../webhooks/payload';
 import { isTransientConflict, isUniqueViolation } from './db-errors';
 import { customerHash, eventRow, transactionRow, type TransactionRow } from './record';
@@ -14,7 +15,6 @@ const EVENTS_TABLE = 'button_webhook_events';
 const TRANSACTIONS_TABLE = 'button_transactions';
 const MAX_ATTEMPTS = 5; // concurrent first deliveries of two events of one transaction need at most two
 
-export type RecordOutcome = 'applied' | 'stale' | 'ignored' | 'duplicate';
 
 export class WebhookSecretMissingError extends Error {
   readonly code = 'WEBHOOK_SECRET_MISSING';
