@@ -1,11 +1,9 @@
 import type { Core } from '@strapi/strapi';
-import { PLUGIN_ID } from '../constants';
-import { createWebhookMiddleware, WEBHOOK_MIDDLEWARE_TAG } from './middleware';
+import { createWebhookMiddleware, WEBHOOK_MIDDLEWARE_FIX, WEBHOOK_MIDDLEWARE_TAG } from './middleware';
 
 type Handler = ((...args: never[]) => unknown) & { [WEBHOOK_MIDDLEWARE_TAG]?: true };
 
-/** The fix a publisher applies when the boot check below fails: the same middleware, placed explicitly. */
-export const WEBHOOK_MIDDLEWARE_FIX = `add 'plugin::${PLUGIN_ID}.webhooks' to config/middlewares before 'strapi::body'`;
+export { WEBHOOK_MIDDLEWARE_FIX };
 
 /** From register(): a server-level middleware, which Strapi 5.54 runs before every configured one. */
 export function installWebhookMiddleware(strapi: Core.Strapi): void {

@@ -11,10 +11,9 @@ type Next = Parameters<Core.MiddlewareHandler>[1];
 /** Button's transactions are a few KB; line items for a large basket stay far below this. */
 export const WEBHOOK_MAX_BODY_BYTES = 256 * 1024; // 256 KiB
 
-export const RAW_BODY_FIX =
-  `the ${PLUGIN_ID} webhook middleware must run before strapi::body: it is installed by the plugin's register() ` +
-  'with strapi.server.use(); make sure no other code reads the request body of POST /api' + WEBHOOK_PATH + ' before it ' +
-  '(a custom body parser registered earlier, or a proxy middleware that buffers bodies)';
+/** What a publisher does when something reads webhook bodies before the plugin (logged at boot and at run time). */
+export const WEBHOOK_MIDDLEWARE_FIX =
+  `add 'plugin::${PLUGIN_ID}.webhooks' to config/middlewares before 'strapi::body' and before any other middleware that reads request bodies`;
 
 /**
  * Serves `POST /api/button-personalization/webhooks` from a server-level middleware registered in the plugin's
@@ -40,7 +39,7 @@ export function createWebhookMiddleware(strapi: Core.Strapi): Core.MiddlewareHan
     }
     // Fail closed: if anything parsed the body before us, the bytes Button signed are gone.
     if (isStreamConsumed(ctx.req)) {
-      if (!warnedConsumed) log.error(`webhook refused: the raw request body was already consumed. Fix: ${RAW_BODY_FIX}`);
+      if (!warnedConsumed) log.error(`webhook refused: the raw request body was already consumed. Fix: ${WEBHOOK_MIDDLEWARE_FIX}`);
       warnedConsumed = true;
       return send(ctx, errorAnswer(503, 'ServiceUnavailableError', 'Webhook signature cannot be verified on this server'));
     }
