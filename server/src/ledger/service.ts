@@ -92,7 +92,9 @@ const commissionsService = ({ strapi }: { strapi: Core.Strapi }) => {
     }
     // The event hub may feed other plugins (audit logs, webhooks): it gets the hash, never the clear user id.
     const { publisherCustomerId: _clear, ...shared } = change;
-    strapi.eventHub.emit(STATE_CHANGED_EVENT, shared);
+    Promise.resolve(strapi.eventHub.emit(STATE_CHANGED_EVENT, shared)).catch((error: unknown) =>
+      strapi.log.error(`[${PLUGIN_ID}] an event hub subscriber failed for ${change.transactionId}: ${(error as Error)?.message}`)
+    );
   };
 
   return {
@@ -102,15 +104,18 @@ const commissionsService = ({ strapi }: { strapi: Core.Strapi }) => {
      */
     async record(event: WebhookEvent): Promise<RecordOutcome> {
       for (let tries = 1; ; tries += 1) {
+        let result: Awaited<ReturnType<typeof attempt>>;
         try {
-          const { outcome, change } = await attempt(event);
-          if (change) await notify(change);
-          return outcome;
+          result = await attempt(event);
         } catch (error) {
           if (isUniqueViolation(error, EVENTS_TABLE)) return 'duplicate';
           const retry = error instanceof ConcurrentUpdate || isUniqueViolation(error, TRANSACTIONS_TABLE) || isTransientConflict(error);
           if (!retry || tries >= MAX_ATTEMPTS) throw error;
+          continue;
         }
+        // Only after the commit: a rolled-back attempt never reaches the publisher's code.
+        if (result.change) await notify(result.change);
+        return result.outcome;
       }
     },
 
