@@ -12,7 +12,12 @@
 const { createButtonSimulator } = require('./server');
 
 async function main() {
-  const sim = createButtonSimulator({ apiKey: process.env.BUTTON_API_KEY || 'sim_api_key', tls: process.env.SIMULATOR_TLS === '1' });
+  const sim = createButtonSimulator({
+    apiKey: process.env.BUTTON_API_KEY || 'sim_api_key',
+    tls: process.env.SIMULATOR_TLS === '1',
+    // Signs the webhooks sent with POST /__simulator/webhooks.
+    webhookSecret: process.env.BUTTON_WEBHOOK_SECRET || undefined,
+  });
   const latency = { meanMs: Number(process.env.SIMULATOR_LATENCY_MS ?? 0), jitterMs: Number(process.env.SIMULATOR_JITTER_MS ?? 0) };
   sim.faults.set({ latency });
   const url = await sim.start({ port: Number(process.env.SIMULATOR_PORT ?? 9400), host: process.env.SIMULATOR_HOST ?? '127.0.0.1' });

@@ -4,5 +4,16 @@
 /** The Button simulator's public surface, for tests, the playground demo and the benchmark. */
 const { createButtonSimulator, validateOffersRequest, TEST_CA_PATH } = require('./server');
 const { MERCHANTS, offersFor } = require('./catalogue');
+const { createWebhookSender, transaction, webhookEvent, signBody } = require('./webhooks');
 
-module.exports = { createButtonSimulator, validateOffersRequest, TEST_CA_PATH, MERCHANTS, offersFor };
+module.exports = {
+  createButtonSimulator,
+  validateOffersRequest,
+  TEST_CA_PATH,
+  MERCHANTS,
+  offersFor,
+  createWebhookSender,
+  transaction,
+  webhookEvent,
+  signBody,
+};

@@ -12,17 +12,15 @@ export async function createAdminUser(
 ) {
   const role = await strapi.db.query('admin::role').findOne({ where: { code: roleCode } });
   const password = 'Test-Password-1';
-  await strapi
-    .service('admin::user')
-    .create({
-      email,
-      firstname: 'Test',
-      lastname: roleCode,
-      password,
-      isActive: true,
-      registrationToken: null,
-      roles: [role.id],
-    });
+  await strapi.service('admin::user').create({
+    email,
+    firstname: 'Test',
+    lastname: roleCode,
+    password,
+    isActive: true,
+    registrationToken: null,
+    roles: [role.id],
+  });
   return { email, password };
 }
 

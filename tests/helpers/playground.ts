@@ -45,6 +45,8 @@ export async function startPlayground(
   }
 
   const strapi = createStrapi({ appDir: PLAYGROUND_DIR, distDir: PLAYGROUND_DIR });
+  // The logger exists from createStrapi on: capturing before load() keeps the boot's own warnings too.
+  const logs = captureLogs(strapi);
   try {
     await strapi.load();
   } catch (error) {
@@ -53,7 +55,6 @@ export async function startPlayground(
     await db.drop();
     throw error;
   }
-  const logs = captureLogs(strapi);
   strapi.server.mount();
 
   return {

@@ -131,7 +131,11 @@ describe('live preview', () => {
       .send({ user_id: USER });
     expect(preview.status).toBe(200);
     expect(preview.headers['cache-control']).toBe('no-store');
-    expect(preview.body.data).toEqual(publicAnswer.body.data);
+    // Identical but for the pub_refs: each served offer gets a click id of its own.
+    const withoutPubRefs = (data: Array<{ offers: Array<Record<string, unknown>> }>) =>
+      data.map((entry) => ({ ...entry, offers: entry.offers.map(({ pub_ref: _pubRef, ...offer }) => offer) }));
+    expect(withoutPubRefs(preview.body.data)).toEqual(withoutPubRefs(publicAnswer.body.data));
+    expect(preview.body.data[0].offers[0].pub_ref).toMatch(/^b1~/);
     expect(preview.body.meta).toMatchObject({ attempts: 1, upstream_ms: expect.any(Number) });
     expect(sim.stats().offersServed).toBe(before + 2);
   });

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { formatRate } from '../../server/src/offers/headline';
+import { decodePubRef } from '../../server/src/pub-ref';
 import { addLocalization, createLocale, createMerchantOffer, editDraft } from '../helpers/fixtures';
 import { grantRole, OFFERS_ACTION, startPlayground, type Playground } from '../helpers/playground';
 import {
@@ -126,7 +127,14 @@ describe('POST /api/button-personalization/offers', () => {
         currency: live.currency ?? null,
         display_params: live.display_params,
         headline: `Earn ${formatRate({ rate_percent: live.rate_percent ?? null, rate_fixed: live.rate_fixed ?? null, currency: live.currency ?? null }, 'en')} back on${live.display_params.category ? ` ${live.display_params.category}` : ''} at Northwind Shoes`,
-        pub_ref: live.id,
+        pub_ref: expect.stringMatching(/^b1~/),
+      });
+      // No pubRef secret in this suite: unsigned, but it still names the offer and the rate shown.
+      expect(decodePubRef(offer.pub_ref as string, undefined)).toMatchObject({
+        ok: true,
+        offerId: live.id,
+        signature: 'unsigned',
+        tagValid: false,
       });
     });
     // No template of its own: the default one.

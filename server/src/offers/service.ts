@@ -1,7 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import type { OffersResponse } from '../contracts/offers';
-import { pubRefForOffer } from '../pub-ref';
+import { pubRefIssuer } from '../pub-ref';
 import { getService } from '../utils/get-service';
 import { localeExists, readMerchantContent } from './cms-content';
 import { mergeOffers } from './merge';
@@ -32,7 +32,7 @@ const offersService = ({ strapi }: { strapi: Core.Strapi }) => ({
       includeUnmapped: settings.includeUnmapped,
       locale: query.locale ?? 'en',
       defaultHeadlineTemplate: settings.defaultHeadlineTemplate,
-      pubRefFor: pubRefForOffer,
+      pubRefFor: pubRefIssuer(button.config().pubRefSecret),
     });
 
     return {
