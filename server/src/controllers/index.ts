@@ -1,7 +1,9 @@
+import commissions from '../commissions/controller';
 import health from '../health/controller';
 import merchants from '../merchants/controller';
 import metrics from '../metrics/controller';
 import offers from '../offers/controller';
+import pubRefs from '../pub-ref/controller';
 import settings from '../settings/controller';
 
-export default { health, merchants, metrics, offers, settings };
+export default { commissions, health, merchants, metrics, offers, 'pub-refs': pubRefs, settings };

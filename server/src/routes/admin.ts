@@ -14,6 +14,30 @@ export default {
     { method: 'POST' as const, path: '/preview', handler: 'offers.preview', config: { policies: requireAdmin(ACTIONS.preview) } },
     { method: 'GET' as const, path: '/health', handler: 'health.get', config: { policies: requireAdmin(ACTIONS.read) } },
     { method: 'GET' as const, path: '/metrics', handler: 'metrics.scrape', config: { policies: requireAdmin(ACTIONS.read) } },
+    {
+      method: 'POST' as const,
+      path: '/pub-refs/decode',
+      handler: 'pub-refs.decode',
+      config: { policies: requireAdmin(ACTIONS.debug) },
+    },
+    {
+      method: 'POST' as const,
+      path: '/pub-refs/build',
+      handler: 'pub-refs.build',
+      config: { policies: requireAdmin(ACTIONS.debug) },
+    },
+    {
+      method: 'GET' as const,
+      path: '/commissions',
+      handler: 'commissions.list',
+      config: { policies: requireAdmin(ACTIONS.read) },
+    },
+    {
+      method: 'GET' as const,
+      path: '/commissions/:transactionId',
+      handler: 'commissions.detail',
+      config: { policies: requireAdmin(ACTIONS.read) },
+    },
     { method: 'GET' as const, path: '/settings', handler: 'settings.get', config: { policies: requireAdmin(ACTIONS.settings) } },
     {
       method: 'PUT' as const,

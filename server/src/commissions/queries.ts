@@ -1,0 +1,101 @@
+import type { Core } from '@strapi/strapi';
+import { TRANSACTION_UID, WEBHOOK_EVENT_UID } from '../constants';
+
+export interface CommissionFilters {
+  status?: 'pending' | 'validated' | 'declined';
+  brand?: string;
+  from?: Date;
+  to?: Date;
+}
+
+const LIST_FIELDS = [
+  'transaction_id',
+  'status',
+  'category',
+  'amount',
+  'currency',
+  'order_total',
+  'order_currency',
+  'commerce_organization',
+  'pub_ref_status',
+  'click_id',
+  'offer_id',
+  'rate_kind',
+  'rate_value',
+  'rate_currency',
+  'created_date',
+  'modified_date',
+  'validated_date',
+];
+
+/** Filters as a Query Engine `where`, shared by the list and the totals so they always agree. */
+export function whereOf(filters: CommissionFilters) {
+  const where: Record<string, unknown> = {};
+  if (filters.status) where.status = filters.status;
+  if (filters.brand) where.commerce_organization = filters.brand;
+  if (filters.from || filters.to) {
+    where.created_date = { ...(filters.from ? { $gte: filters.from } : {}), ...(filters.to ? { $lte: filters.to } : {}) };
+  }
+  return where;
+}
+
+interface AmountRow {
+  status: string;
+  commerce_organization: string | null;
+  currency: string | null;
+  amount: number | string | null;
+}
+
+/**
+ * Totals by status and by brand, per currency (amounts in minor units never mix currencies). Summed in memory
+ * over the matching rows' four small columns, which keeps the code identical on SQLite, PostgreSQL and MySQL.
+ */
+export async function commissionTotals(strapi: Core.Strapi, filters: CommissionFilters) {
+  const rows = (await strapi.db.query(TRANSACTION_UID).findMany({
+    select: ['status', 'commerce_organization', 'currency', 'amount'],
+    where: whereOf(filters),
+  })) as AmountRow[];
+  const group = (key: (row: AmountRow) => string) => {
+    const groups = new Map<string, { count: number; amounts: Record<string, number> }>();
+    for (const row of rows) {
+      const name = key(row);
+      const entry = groups.get(name) ?? { count: 0, amounts: {} };
+      entry.count += 1;
+      const currency = row.currency ?? 'unknown';
+      entry.amounts[currency] = (entry.amounts[currency] ?? 0) + Number(row.amount ?? 0);
+      groups.set(name, entry);
+    }
+    return [...groups.entries()].map(([name, value]) => ({ key: name, ...value })).sort((a, b) => b.count - a.count);
+  };
+  return {
+    count: rows.length,
+    by_status: group((row) => row.status),
+    by_brand: group((row) => row.commerce_organization ?? 'unknown'),
+  };
+}
+
+export async function listCommissions(strapi: Core.Strapi, filters: CommissionFilters, page: number, pageSize: number) {
+  const { results, pagination } = await strapi.db.query(TRANSACTION_UID).findPage({
+    select: LIST_FIELDS,
+    where: whereOf(filters),
+    orderBy: [{ modified_date: 'desc' }, { id: 'desc' }],
+    page,
+    pageSize,
+  });
+  return { results, pagination };
+}
+
+/** One transaction with its full (redacted) payload and every webhook event that touched it, oldest first. */
+export async function commissionDetail(strapi: Core.Strapi, transactionId: string) {
+  const transaction = await strapi.db.query(TRANSACTION_UID).findOne({ where: { transaction_id: transactionId } });
+  if (!transaction) return null;
+  const events = await strapi.db.query(WEBHOOK_EVENT_UID).findMany({
+    where: { transaction_id: transactionId },
+    orderBy: [{ id: 'asc' }],
+  });
+  const { id: _id, documentId: _documentId, ...visible } = transaction as Record<string, unknown>;
+  return {
+    transaction: visible,
+    events: (events as Array<Record<string, unknown>>).map(({ id: _eventId, documentId: _doc, ...event }) => event),
+  };
+}

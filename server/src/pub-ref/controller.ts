@@ -1,0 +1,76 @@
+import type { Core } from '@strapi/strapi';
+import { z } from 'zod';
+import { TRANSACTION_UID } from '../constants';
+import { getService } from '../utils/get-service';
+import { parseOrThrow } from '../utils/validation';
+import { encodePubRef, decodePubRef } from './codec';
+import { PUB_REF_MAX_LENGTH } from './format';
+
+type Context = Parameters<Core.MiddlewareHandler>[0];
+
+const decodeSchema = z.strictObject({
+  pub_ref: z.string({ error: 'must be a string' }).trim().min(1, 'must not be empty').max(512, 'must be at most 512 characters'),
+});
+const decimal = z.string({ error: 'must be a string' }).regex(/^\d+(\.\d+)?$/, 'must be a decimal such as 4.5');
+const buildSchema = z
+  .strictObject({
+    offer_id: z
+      .string({ error: 'must be a string' })
+      .trim()
+      .min(1, 'must not be empty')
+      .max(255, 'must be at most 255 characters'),
+    rate_percent: decimal.optional(),
+    rate_fixed: decimal.optional(),
+    currency: z
+      .string({ error: 'must be a string' })
+      .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as USD')
+      .optional(),
+  })
+  .superRefine((body, ctx) => {
+    if (body.rate_percent !== undefined && body.rate_fixed !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['rate_fixed'], message: 'give either rate_percent or rate_fixed, not both' });
+    }
+    if (body.rate_fixed !== undefined && body.currency === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['currency'], message: 'is required with rate_fixed' });
+    }
+  });
+
+/** The admin's pubRef debugger: decode a pubRef (and find its ledger rows), or build a test one. */
+const pubRefController = ({ strapi }: { strapi: Core.Strapi }) => {
+  const secret = () => getService(strapi, 'button').config().pubRefSecret;
+
+  return {
+    /** POST /button-personalization/pub-refs/decode */
+    async decode(ctx: Context) {
+      const { pub_ref: pubRef } = parseOrThrow(decodeSchema, ctx.request.body, 'Invalid pubRef');
+      const decoded = decodePubRef(pubRef, secret());
+      const where = decoded.ok ? { $or: [{ pub_ref: pubRef }, { click_id: decoded.clickId }] } : { pub_ref: pubRef };
+      const transactions = await strapi.db.query(TRANSACTION_UID).findMany({
+        select: ['transaction_id', 'status', 'amount', 'currency', 'commerce_organization', 'pub_ref_status', 'modified_date'],
+        where,
+        orderBy: { modified_date: 'desc' },
+        limit: 50,
+      });
+      ctx.body = { data: { pub_ref: pubRef, decoded, transactions } };
+    },
+
+    /** POST /button-personalization/pub-refs/build: what the offers endpoint would serve for such an offer. */
+    async build(ctx: Context) {
+      const body = parseOrThrow(buildSchema, ctx.request.body, 'Invalid pubRef fields');
+      const pubRef = encodePubRef(
+        {
+          id: body.offer_id,
+          rate_percent: body.rate_percent ?? null,
+          rate_fixed: body.rate_fixed ?? null,
+          currency: body.currency ?? null,
+        },
+        secret()
+      );
+      ctx.body = {
+        data: { pub_ref: pubRef, length: pubRef.length, max_length: PUB_REF_MAX_LENGTH, decoded: decodePubRef(pubRef, secret()) },
+      };
+    },
+  };
+};
+
+export default pubRefController;
