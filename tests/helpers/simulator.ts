@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import { parsePluginConfig, type PluginConfig, type PluginConfigInput } from '../../server/src/config/schema';
 import { createButtonSimulator, offersFor, MERCHANTS, TEST_CA_PATH } from '../../simulator';
 
 export { offersFor, MERCHANTS, TEST_CA_PATH };
@@ -26,4 +28,15 @@ export async function eventually(check: () => boolean, attempts = 100): Promise<
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
   throw new Error('condition not met');
+}
+
+/** Plugin config pointing at a simulator (trusting its test certificate), with quick retries for tests. */
+export function clientConfigFor(sim: Simulator, overrides: PluginConfigInput = {}): PluginConfig {
+  return parsePluginConfig({
+    apiKey: SIM_API_KEY,
+    baseUrl: sim.url,
+    tls: { ca: fs.readFileSync(TEST_CA_PATH, 'utf8') },
+    retry: { baseDelayMs: 5, maxDelayMs: 20 },
+    ...overrides,
+  });
 }

@@ -1,7 +1,6 @@
-import fs from 'node:fs';
 import { createButtonClient, type ButtonClient } from '../../server/src/button-client';
-import { parsePluginConfig, type PluginConfigInput } from '../../server/src/config/schema';
-import { SIM_API_KEY, startSimulator, TEST_CA_PATH, type Simulator } from '../helpers/simulator';
+import type { PluginConfigInput } from '../../server/src/config/schema';
+import { clientConfigFor, startSimulator, type Simulator } from '../helpers/simulator';
 
 /**
  * Breaker, budget, hedging, limiter, warm-up and TLS reuse, against the simulator on a real socket.
@@ -12,22 +11,13 @@ describe('Button client resilience', () => {
   const clients: ButtonClient[] = [];
   const events: string[] = [];
   const makeClient = (overrides: PluginConfigInput = {}) => {
-    const client = createButtonClient(
-      parsePluginConfig({
-        apiKey: SIM_API_KEY,
-        baseUrl: sim.url,
-        tls: { ca: fs.readFileSync(TEST_CA_PATH, 'utf8') },
-        retry: { baseDelayMs: 1, maxDelayMs: 5 },
-        ...overrides,
-      }),
-      {
-        events: {
-          onBreakerStateChange: (state) => events.push(`breaker:${state}`),
-          onHedge: (event) => events.push(`hedge:${event}`),
-          onRefused: ({ what, reason }) => events.push(`refused:${what}:${reason}`),
-        },
-      }
-    );
+    const client = createButtonClient(clientConfigFor(sim, overrides), {
+      events: {
+        onBreakerStateChange: (state) => events.push(`breaker:${state}`),
+        onHedge: (event) => events.push(`hedge:${event}`),
+        onRefused: ({ what, reason }) => events.push(`refused:${what}:${reason}`),
+      },
+    });
     clients.push(client);
     return client;
   };

@@ -1,7 +1,6 @@
-import fs from 'node:fs';
 import { createButtonClient, type ButtonClient } from '../../server/src/button-client';
 import { parsePluginConfig, type PluginConfigInput } from '../../server/src/config/schema';
-import { eventually, offersFor, SIM_API_KEY, startSimulator, TEST_CA_PATH, type Simulator } from '../helpers/simulator';
+import { clientConfigFor, eventually, offersFor, SIM_API_KEY, startSimulator, type Simulator } from '../helpers/simulator';
 
 /**
  * The Button client against the simulator on a real socket, over HTTP and HTTPS: no stubbed transport.
@@ -13,15 +12,7 @@ describe.each([
   let sim: Simulator;
   const clients: ButtonClient[] = [];
   const makeClient = (overrides: PluginConfigInput = {}) => {
-    const client = createButtonClient(
-      parsePluginConfig({
-        apiKey: SIM_API_KEY,
-        baseUrl: sim.url,
-        tls: { ca: fs.readFileSync(TEST_CA_PATH, 'utf8') },
-        retry: { baseDelayMs: 5, maxDelayMs: 20 },
-        ...overrides,
-      })
-    );
+    const client = createButtonClient(clientConfigFor(sim, overrides));
     clients.push(client);
     return client;
   };
@@ -67,7 +58,7 @@ describe.each([
     const results = await Promise.all(Array.from({ length: 60 }, (_, i) => client.fetchOffers({ user_id: `user-${i}` })));
     expect(results).toHaveLength(60);
     expect(sim.stats().connectionsAccepted).toBeLessThanOrEqual(4);
-    expect(sim.stats().connectionsAccepted).toBeGreaterThan(1);
+    expect(sim.stats().offersServed).toBe(60);
   });
 
   it('opens a new connection per call with keep-alive off (the baseline the benchmark compares against)', async () => {

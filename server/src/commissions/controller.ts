@@ -1,7 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { z } from 'zod';
-import { parseOrThrow } from '../utils/validation';
+import { paginationQuery, parseOrThrow } from '../utils/validation';
 import { commissionDetail, commissionTotals, listCommissions } from './queries';
 
 type Context = Parameters<Core.MiddlewareHandler>[0];
@@ -17,13 +17,7 @@ const listQuerySchema = z
     brand: z.string().max(255, 'must be at most 255 characters').optional(),
     from: day.optional(),
     to: day.optional(),
-    page: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').default(1),
-    pageSize: z.coerce
-      .number({ error: 'must be a number' })
-      .int('must be a whole number')
-      .min(1)
-      .max(100, 'must be at most 100')
-      .default(20),
+    ...paginationQuery,
   })
   .superRefine((query, ctx) => {
     if (query.from && query.to && query.from > query.to)

@@ -1,5 +1,5 @@
 import { errors } from '@strapi/utils';
-import type { z } from 'zod';
+import { z } from 'zod';
 
 /** One entry of Strapi's `details.errors`: the field's path and what is wrong, never the value itself. */
 export interface ValidationIssue {
@@ -35,3 +35,14 @@ function valueAt(input: unknown, path: PropertyKey[]): unknown {
     input
   );
 }
+
+/** `page` and `pageSize` query parameters, as the admin's list pages send them (strings, coerced). */
+export const paginationQuery = {
+  page: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').default(1),
+  pageSize: z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(1, 'must be at least 1')
+    .max(100, 'must be at most 100')
+    .default(20),
+};
