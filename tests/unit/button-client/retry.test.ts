@@ -68,6 +68,26 @@ describe('callWithRetries', () => {
     });
   });
 
+  it('retries a stale pooled socket (other side closed) at once, then backs off as usual', async () => {
+    const clock = createFakeClock();
+    const closed = () => Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' });
+    const { operation } = failingThen([closed(), closed()]);
+    const result = await callWithRetries(operation, policy, { clock, random: () => 0.5 });
+    expect(result.attempts).toBe(3);
+    expect(clock.sleeps).toEqual([0, 100]); // no wait for the first, the usual jittered backoff for the second
+  });
+
+  it('ends with the last error, flagged, when the budget refuses a retry', async () => {
+    const clock = createFakeClock();
+    const { operation, calls } = failingThen([unavailable(), unavailable()]);
+    await expect(callWithRetries(operation, policy, { clock, random: () => 0.5, canRetry: () => false })).rejects.toMatchObject({
+      code: 'UPSTREAM_UNAVAILABLE',
+      retryRefused: true,
+      attempts: 1,
+    });
+    expect(calls()).toBe(1);
+  });
+
   it('keeps every attempt inside one deadline, cutting the last attempt short', async () => {
     const clock = createFakeClock();
     const timedOut = Object.assign(new Error('headers timeout'), { code: 'UND_ERR_HEADERS_TIMEOUT' });
