@@ -12,6 +12,8 @@ const { DEFAULT_ADMIN_EMAIL, DEFAULT_ADMIN_PASSWORD } = require('../src/seed');
 
 const REPO_DIR = path.resolve(__dirname, '../..');
 const DEMO_API_KEY = 'demo_button_api_key';
+const DEMO_WEBHOOK_SECRET = 'demo_webhook_secret';
+const DEMO_PUBREF_SECRET = 'demo_pubref_secret';
 const DEMO_TOKEN_NAME = 'Button personalization demo';
 const OFFERS_ACTION = 'plugin::button-personalization.offers.find';
 
@@ -20,7 +22,7 @@ async function main() {
   const built = spawnSync('npm', ['run', 'build', '--silent'], { cwd: REPO_DIR, stdio: 'inherit' });
   if (built.status !== 0) throw new Error('the plugin build failed');
 
-  const sim = createButtonSimulator({ apiKey: DEMO_API_KEY, tls: true });
+  const sim = createButtonSimulator({ apiKey: DEMO_API_KEY, tls: true, webhookSecret: DEMO_WEBHOOK_SECRET });
   sim.faults.set({ latency: { meanMs: Number(process.env.SIMULATOR_LATENCY_MS ?? 100), jitterMs: Number(process.env.SIMULATOR_JITTER_MS ?? 20) } });
   const simUrl = await sim.start({ port: Number(process.env.SIMULATOR_PORT ?? 9400) });
 
@@ -28,6 +30,8 @@ async function main() {
     BUTTON_API_KEY: DEMO_API_KEY,
     BUTTON_API_BASE_URL: simUrl,
     BUTTON_API_CA_FILE: TEST_CA_PATH,
+    BUTTON_WEBHOOK_SECRET: process.env.BUTTON_WEBHOOK_SECRET || DEMO_WEBHOOK_SECRET,
+    BUTTON_PUBREF_SECRET: process.env.BUTTON_PUBREF_SECRET || DEMO_PUBREF_SECRET,
   });
   // Loaded after the environment is set: the app reads it at boot.
   const { launchPlayground, onShutdown } = require('./launch');
@@ -54,6 +58,13 @@ async function main() {
    -H 'Authorization: Bearer ${token}' \\
    -H 'Content-Type: application/json' \\
    -d '{"user_id": "user-1", "emails": ["alice@example.com"]}'
+
+ Then let the simulator play Button's webhooks for one of those pub_refs
+ (the transaction shows up in the ledger and the admin's Commissions page):
+
+ curl -sk -X POST ${simUrl}/__simulator/webhooks \\
+   -H 'Content-Type: application/json' \\
+   -d '{"url": "${url}/api/button-personalization/webhooks", "pub_ref": "<a pub_ref from above>", "final": "validated"}'
 ==================================================================
 `);
 }
