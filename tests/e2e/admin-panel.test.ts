@@ -6,7 +6,7 @@ import { PUBREF_SECRET, WEBHOOK_PATH, WEBHOOK_SECRET } from '../helpers/ledger';
 import { startPlayground, type Playground } from '../helpers/playground';
 import { MERCHANTS, SIM_API_KEY, TEST_CA_PATH, startSimulator, userWithEveryMerchant, type Simulator } from '../helpers/simulator';
 import { ensurePlaygroundAdminBuilt } from './helpers/admin-build';
-import { launchChromium, logIn, newContext, publishScreenshots, screenshot, type BrowserSession } from './helpers/browser';
+import { dismissStrapiBanner, launchChromium, logIn, newContext, publishScreenshots, screenshot, type BrowserSession } from './helpers/browser';
 
 /**
  * The admin panel in a real browser: Debian's Chromium driven by playwright-core against the built playground
@@ -91,6 +91,7 @@ afterAll(async () => {
 it('logs in through the real login form and shows the plugin in the menu', async () => {
   await logIn(page, baseUrl, ADMIN);
   await page.locator(`nav a[href$="/plugins/button-personalization"]`).first().waitFor();
+  await dismissStrapiBanner(page);
 });
 
 it('runs a live preview: merged offers, headlines and pubRefs, with upstream time and attempts', async () => {
@@ -166,6 +167,7 @@ it('creates an entry from an unmapped merchant and sees it mapped once published
   await page.goto(`${baseUrl}${PLUGIN}/merchants`);
   await row.getByTestId('merchant-status').filter({ hasText: 'Mapped' }).waitFor();
   await page.getByTestId('merchants-count-unmapped').filter({ hasText: '0' }).waitFor();
+  await shot('merchants-after-publish');
 });
 
 it('shows the effective configuration with secrets masked and saves a runtime setting', async () => {
@@ -179,7 +181,9 @@ it('shows the effective configuration with secrets masked and saves a runtime se
   await page.getByText('must not be empty').waitFor(); // the server's per-field validation, shown on the field
   await template.fill('Earn {rate} at {name}');
   await page.getByRole('button', { name: 'Save' }).click();
-  await page.getByText('Settings saved').first().waitFor();
+  const saved = page.getByText('Settings saved').first();
+  await saved.waitFor();
+  await saved.waitFor({ state: 'hidden' }); // the notification goes by itself
   await shot('settings');
 });
 

@@ -55,12 +55,40 @@ export async function logIn(page: Page, baseUrl: string, credentials: { email: s
   await page.locator('nav').first().waitFor();
 }
 
-/** A full-page screenshot into test-artifacts/screenshots (git-ignored). */
+/** How much content the page's scrolling containers hide (a string: the tests compile without the DOM lib). */
+const HIDDEN_HEIGHT = `Math.max(0, ...Array.from(document.querySelectorAll('body *'))
+  .filter((el) => ['auto', 'scroll'].includes(getComputedStyle(el).overflowY))
+  .map((el) => el.scrollHeight - el.clientHeight))`;
+
+/**
+ * A whole-page screenshot into test-artifacts/screenshots (git-ignored). The admin scrolls inside its own
+ * layout, not the document, so the viewport grows to the content's height for the shot and is put back after.
+ */
 export async function screenshot(page: Page, name: string): Promise<string> {
   fs.mkdirSync(ARTIFACTS_DIR, { recursive: true });
   const file = path.join(ARTIFACTS_DIR, `${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
+  const viewport = page.viewportSize() ?? { width: 1440, height: 1000 };
+  const hidden = await page.evaluate<number>(HIDDEN_HEIGHT);
+  await page.setViewportSize({ width: viewport.width, height: Math.min(viewport.height + hidden, 4000) });
+  try {
+    await page.screenshot({ path: file });
+  } finally {
+    await page.setViewportSize(viewport);
+  }
   return file;
+}
+
+/** Strapi's own "what's new" banner, dismissed once (it remembers), so screenshots show the plugin. */
+export async function dismissStrapiBanner(page: Page): Promise<void> {
+  const banner = page.getByText('Introducing the new Media Library');
+  const shown = await banner.waitFor({ timeout: 5_000 }).then(
+    () => true,
+    () => false
+  );
+  if (shown) {
+    await page.getByRole('button', { name: 'Close' }).first().click();
+    await banner.waitFor({ state: 'hidden' });
+  }
 }
 
 /**

@@ -65,11 +65,10 @@ export function CommissionsPage() {
               <Field.Label>{t('commissions.filter.status', 'Status')}</Field.Label>
               <SingleSelect
                 placeholder={t('commissions.filter.allStatuses', 'All statuses')}
-                value={filters.status ?? ''}
+                value={filters.status}
                 onChange={(value: string | number) => set({ status: (String(value) || undefined) as CommissionStatus | undefined })}
                 onClear={() => set({ status: undefined })}
               >
-                <SingleSelectOption value="">{t('commissions.filter.allStatuses', 'All statuses')}</SingleSelectOption>
                 {STATUSES.map((status) => (
                   <SingleSelectOption key={status} value={status}>
                     {commissionStatusLabel(t, status)}

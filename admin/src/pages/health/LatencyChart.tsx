@@ -3,8 +3,8 @@ import { useTheme } from 'styled-components';
 import type { HealthSnapshot } from '../../../../server/src/contracts/admin';
 import { useT } from '../../utils/useT';
 
-const WIDTH = 640;
-const HEIGHT = 160;
+const WIDTH = 1000;
+const HEIGHT = 180;
 const PAD = { top: 12, right: 12, bottom: 24, left: 44 };
 
 type Series = HealthSnapshot['upstream']['series'];
@@ -48,7 +48,7 @@ export function LatencyChart({ series }: { series: Series }) {
           aria-label={t('health.chart.label', 'Latency (p50, p95) and errors over the last minutes')}
           viewBox={`0 0 ${WIDTH} ${HEIGHT}`}
           width="100%"
-          style={{ maxWidth: WIDTH, display: 'block' }}
+          style={{ display: 'block' }}
           data-testid="latency-chart"
         >
           <line x1={PAD.left} x2={WIDTH - PAD.right} y1={PAD.top + innerH} y2={PAD.top + innerH} stroke={colors.neutral300} />

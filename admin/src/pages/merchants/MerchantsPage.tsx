@@ -126,14 +126,13 @@ export function MerchantsPage() {
             <SingleSelect
               aria-label={t('merchants.filter.label', 'Mapping status')}
               placeholder={t('merchants.filter.all', 'All statuses')}
-              value={status}
+              value={status || undefined}
               onChange={(value: string | number) => {
                 setStatus(String(value) as MappingStatus | '');
                 setPage(1);
               }}
               onClear={() => setStatus('')}
             >
-              <SingleSelectOption value="">{t('merchants.filter.all', 'All statuses')}</SingleSelectOption>
               {(['mapped', 'unmapped', 'orphaned'] as const).map((value) => (
                 <SingleSelectOption key={value} value={value}>
                   {statusLabel(t, value)}
