@@ -113,7 +113,7 @@ function HealthBody({ data }: { data: HealthSnapshot }) {
             }
             hint={
               data.breaker
-                ? t('health.breaker.hint', '{failures} failures in {requests} calls', {
+                ? t('health.breaker.hint', '{failures} failed of {requests, plural, one {# call} other {# calls}}', {
                     failures: data.breaker.failures,
                     requests: data.breaker.requests,
                   })
@@ -125,7 +125,7 @@ function HealthBody({ data }: { data: HealthSnapshot }) {
           <StatCard
             label={t('health.errorRate', 'Error rate')}
             value={`${Math.round(upstream.error_rate * 1000) / 10}%`}
-            hint={t('health.window', '{calls} calls, {errors} errors in {seconds} s', {
+            hint={t('health.window', '{calls, plural, one {# call} other {# calls}}, {errors, plural, one {# error} other {# errors}} in {seconds} s', {
               calls: upstream.calls,
               errors: upstream.errors,
               seconds: upstream.window_seconds,

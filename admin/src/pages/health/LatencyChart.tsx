@@ -74,6 +74,15 @@ export function LatencyChart({ series }: { series: Series }) {
           )}
           <path d={line((point) => point.p95_ms)} fill="none" stroke={colors.warning500} strokeWidth={2} />
           <path d={line((point) => point.p50_ms)} fill="none" stroke={colors.primary600} strokeWidth={2} />
+          {/* Dots too: an interval with calls between two quiet ones would otherwise draw nothing. */}
+          {series.flatMap((point, index) =>
+            [
+              [point.p95_ms, colors.warning500],
+              [point.p50_ms, colors.primary600],
+            ].map(([value, color], which) =>
+              value === null ? null : <circle key={`${point.at}-${which}`} cx={x(index)} cy={y(value as number)} r={3} fill={color as string} />
+            )
+          )}
           {series.length > 0 ? (
             <>
               <text x={PAD.left} y={HEIGHT - 6} fontSize="10" fill={colors.neutral600}>
