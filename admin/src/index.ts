@@ -1,14 +1,25 @@
 import type { StrapiApp } from '@strapi/strapi/admin';
+import { PluginIcon } from './components/PluginIcon';
+import { ANY_PLUGIN_PERMISSION } from './permissions';
 import { PLUGIN_ID } from './pluginId';
+import { getTranslation } from './utils/getTranslation';
 
 type TranslationModule = { default: Record<string, string> };
 
 /**
- * Admin entry. The merchant-offer content type is edited in the Content Manager; the plugin's own pages
- * (merchant mapping, live preview, pubRef debugger, health) register here as they land.
+ * Admin entry: one menu entry (merchants, live preview, pubRef debugger, commissions, health, settings as tabs),
+ * shown to roles holding at least one of the plugin's actions. Each page checks its own action again, and the
+ * server enforces them on every route.
  */
 export default {
   register(app: StrapiApp) {
+    app.addMenuLink({
+      to: `plugins/${PLUGIN_ID}`,
+      icon: PluginIcon,
+      intlLabel: { id: getTranslation('plugin.name'), defaultMessage: 'Button Personalization' },
+      Component: () => import('./pages/App'),
+      permissions: ANY_PLUGIN_PERMISSION,
+    });
     app.registerPlugin({ id: PLUGIN_ID, name: PLUGIN_ID });
   },
 

@@ -1,0 +1,127 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { isFetchError, useFetchClient } from '@strapi/strapi/admin';
+import { PLUGIN_ID } from '../pluginId';
+
+/** Where the plugin's admin routes live (server/src/routes/admin.ts): the only place the admin builds URLs. */
+export const adminPath = (path: string) => `/${PLUGIN_ID}${path}`;
+
+export type FetchClient = ReturnType<typeof useFetchClient>;
+
+/** An admin API failure as the pages show it: the HTTP status, Strapi's message and per-field messages. */
+export interface ApiError {
+  status: number | null;
+  name: string | null;
+  message: string;
+  /** `details.errors[{path, message}]` of a 400, keyed by the dotted path. */
+  fieldErrors: Record<string, string>;
+}
+
+export function toApiError(error: unknown): ApiError {
+  if (isFetchError(error)) {
+    const body = error.response?.data?.error as
+      | { name?: string; message?: string; details?: { errors?: Array<{ path?: string[]; message?: string }> } }
+      | undefined;
+    const fieldErrors: Record<string, string> = {};
+    for (const issue of body?.details?.errors ?? []) {
+      if (issue.path && issue.message) fieldErrors[issue.path.join('.')] = issue.message;
+    }
+    return {
+      status: error.status ?? null,
+      name: body?.name ?? null,
+      message: body?.message ?? error.message,
+      fieldErrors,
+    };
+  }
+  return { status: null, name: null, message: error instanceof Error ? error.message : String(error), fieldErrors: {} };
+}
+
+/** Button itself (not the admin call) failed: the plugin answers 502 / 503 / 504 for upstream trouble. */
+export const isUpstreamError = (error: ApiError | null) => error !== null && [502, 503, 504].includes(error.status ?? 0);
+
+export interface QueryState<T> {
+  data: T | undefined;
+  error: ApiError | null;
+  isLoading: boolean;
+  refetch: () => void;
+}
+
+/**
+ * Loads `load(client)` whenever `key` changes (a serialised query), keeping the previous data while reloading so
+ * tables do not flash. The fetch client is stable for the component's life and aborts on unmount.
+ */
+export function useApiQuery<T>(key: string, load: (client: FetchClient) => Promise<T>, options: { pollMs?: number } = {}): QueryState<T> {
+  const client = useFetchClient();
+  const loadRef = useRef(load);
+  loadRef.current = load;
+  const [state, setState] = useState<{ data: T | undefined; error: ApiError | null; isLoading: boolean }>({
+    data: undefined,
+    error: null,
+    isLoading: true,
+  });
+  const [tick, setTick] = useState(0);
+
+  useEffect(() => {
+    let live = true;
+    setState((previous) => ({ ...previous, isLoading: true }));
+    loadRef.current(client).then(
+      (data) => live && setState({ data, error: null, isLoading: false }),
+      (error) => live && setState((previous) => ({ data: previous.data, error: toApiError(error), isLoading: false }))
+    );
+    return () => {
+      live = false;
+    };
+  }, [client, key, tick]);
+
+  useEffect(() => {
+    if (!options.pollMs) return undefined;
+    const timer = setInterval(() => setTick((n) => n + 1), options.pollMs);
+    return () => clearInterval(timer);
+  }, [options.pollMs]);
+
+  const refetch = useCallback(() => setTick((n) => n + 1), []);
+  return { ...state, refetch };
+}
+
+export interface MutationState<I, O> {
+  mutate: (input: I) => Promise<O | undefined>;
+  data: O | undefined;
+  error: ApiError | null;
+  isLoading: boolean;
+  reset: () => void;
+}
+
+/** A write (or an on-demand read such as a preview): resolves to the result, or undefined with `error` set. */
+export function useApiMutation<I, O>(run: (client: FetchClient, input: I) => Promise<O>): MutationState<I, O> {
+  const client = useFetchClient();
+  const runRef = useRef(run);
+  runRef.current = run;
+  const mounted = useRef(true);
+  useEffect(
+    () => () => {
+      mounted.current = false;
+    },
+    []
+  );
+  const [state, setState] = useState<{ data: O | undefined; error: ApiError | null; isLoading: boolean }>({
+    data: undefined,
+    error: null,
+    isLoading: false,
+  });
+
+  const mutate = useCallback(
+    async (input: I) => {
+      setState((previous) => ({ ...previous, isLoading: true, error: null }));
+      try {
+        const data = await runRef.current(client, input);
+        if (mounted.current) setState({ data, error: null, isLoading: false });
+        return data;
+      } catch (error) {
+        if (mounted.current) setState({ data: undefined, error: toApiError(error), isLoading: false });
+        return undefined;
+      }
+    },
+    [client]
+  );
+  const reset = useCallback(() => setState({ data: undefined, error: null, isLoading: false }), []);
+  return { ...state, mutate, reset };
+}

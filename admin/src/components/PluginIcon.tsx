@@ -1,0 +1,3 @@
+import { PriceTag } from '@strapi/icons';
+
+export const PluginIcon = () => <PriceTag />;

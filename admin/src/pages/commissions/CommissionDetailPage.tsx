@@ -1,0 +1,116 @@
+import { Badge, EmptyStateLayout, Flex, Table, Tbody, Td, Th, Thead, Tr, Typography } from '@strapi/design-system';
+import { BackButton, Page } from '@strapi/strapi/admin';
+import { useIntl } from 'react-intl';
+import { useParams } from 'react-router-dom';
+import { useCommission } from '../../api/commissions';
+import { ApiErrorAlert } from '../../components/ApiErrorAlert';
+import { CommissionStatusBadge, pubRefStatusLabel } from '../../components/CommissionTable';
+import { PluginPage } from '../../components/PluginPage';
+import { KeyValueList, Section } from '../../components/Section';
+import { formatDateTime, formatMinor } from '../../utils/format';
+import { pluginPath } from '../../utils/paths';
+import { useT } from '../../utils/useT';
+
+const OUTCOME_VARIANT = { applied: 'success', stale: 'secondary', ignored: 'neutral' } as const;
+
+/** One transaction as the ledger holds it, with every webhook event that touched it. */
+export function CommissionDetailPage() {
+  const t = useT();
+  const { locale } = useIntl();
+  const { transactionId = '' } = useParams();
+  const detail = useCommission(transactionId);
+
+  if (detail.isLoading && !detail.data) return <Page.Loading />;
+  const tx = detail.data?.transaction;
+  const outcome = (value: string) =>
+    ({
+      applied: t('commissions.outcome.applied', 'Applied'),
+      stale: t('commissions.outcome.stale', 'Stale (older than the ledger)'),
+      ignored: t('commissions.outcome.ignored', 'Ignored'),
+    })[value] ?? value;
+
+  return (
+    <PluginPage
+      tab="commissions"
+      subtitle={t('commissions.detail.subtitle', 'Transaction {id}', { id: transactionId })}
+      navigationAction={<BackButton disabled={false} fallback={pluginPath('commissions')} />}
+    >
+      <Flex direction="column" alignItems="stretch" gap={6}>
+        {detail.error ? (
+          detail.error.status === 404 ? (
+            <EmptyStateLayout content={t('commissions.detail.notFound', 'No such transaction in the ledger.')} />
+          ) : (
+            <ApiErrorAlert error={detail.error} />
+          )
+        ) : null}
+        {tx ? (
+          <Section title={t('commissions.detail.title', 'Transaction')}>
+            <KeyValueList
+              items={[
+                { label: t('commissions.column.transaction', 'Transaction'), value: tx.transaction_id, testId: 'detail-transaction-id' },
+                { label: t('commissions.column.status', 'Status'), value: <CommissionStatusBadge status={tx.status} /> },
+                { label: t('commissions.column.brand', 'Brand'), value: tx.commerce_organization ?? '-' },
+                { label: t('commissions.column.amount', 'Commission'), value: formatMinor(tx.amount, tx.currency, locale) },
+                { label: t('commissions.detail.orderTotal', 'Order total'), value: formatMinor(tx.order_total, tx.order_currency, locale) },
+                { label: t('commissions.column.pubRef', 'pubRef'), value: pubRefStatusLabel(t, tx.pub_ref_status) },
+                { label: t('pubRefs.field.offerId', 'Offer id'), value: tx.offer_id ?? '-' },
+                { label: t('pubRefs.field.clickId', 'Click id'), value: tx.click_id ?? '-' },
+                {
+                  label: t('pubRefs.field.rate', 'Rate shown'),
+                  value: tx.rate_value ? (tx.rate_kind === 'percent' ? `${tx.rate_value}%` : `${tx.rate_value} ${tx.rate_currency ?? ''}`) : '-',
+                },
+                { label: t('commissions.detail.created', 'Created'), value: formatDateTime(tx.created_date, locale) },
+                { label: t('commissions.column.modified', 'Last change'), value: formatDateTime(tx.modified_date, locale) },
+                { label: t('commissions.detail.validated', 'Validated'), value: formatDateTime(tx.validated_date, locale) },
+              ]}
+            />
+          </Section>
+        ) : null}
+        {detail.data ? (
+          <Section title={t('commissions.detail.events', 'Webhook events, oldest first')}>
+            <Table colCount={5} rowCount={detail.data.events.length + 1} data-testid="detail-events">
+              <Thead>
+                <Tr>
+                  <Th>
+                    <Typography variant="sigma">{t('commissions.event.type', 'Event')}</Typography>
+                  </Th>
+                  <Th>
+                    <Typography variant="sigma">{t('commissions.event.status', 'Status carried')}</Typography>
+                  </Th>
+                  <Th>
+                    <Typography variant="sigma">{t('commissions.event.outcome', 'Outcome')}</Typography>
+                  </Th>
+                  <Th>
+                    <Typography variant="sigma">{t('commissions.event.modified', "Button's date")}</Typography>
+                  </Th>
+                  <Th>
+                    <Typography variant="sigma">{t('commissions.event.id', 'Event id')}</Typography>
+                  </Th>
+                </Tr>
+              </Thead>
+              <Tbody>
+                {detail.data.events.map((event) => (
+                  <Tr key={event.event_id}>
+                    <Td>
+                      <Typography fontWeight="semiBold">{event.event_type}</Typography>
+                    </Td>
+                    <Td>{event.status ? <CommissionStatusBadge status={event.status} /> : <Typography>-</Typography>}</Td>
+                    <Td>
+                      <Badge variant={OUTCOME_VARIANT[event.outcome] ?? 'neutral'}>{outcome(event.outcome)}</Badge>
+                    </Td>
+                    <Td>
+                      <Typography>{formatDateTime(event.modified_date, locale)}</Typography>
+                    </Td>
+                    <Td>
+                      <Typography variant="pi">{event.event_id}</Typography>
+                    </Td>
+                  </Tr>
+                ))}
+              </Tbody>
+            </Table>
+          </Section>
+        ) : null}
+      </Flex>
+    </PluginPage>
+  );
+}

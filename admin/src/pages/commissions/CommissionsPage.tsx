@@ -1,0 +1,189 @@
+import { useState } from 'react';
+import {
+  Box,
+  Button,
+  EmptyStateLayout,
+  Field,
+  Flex,
+  Grid,
+  SingleSelect,
+  SingleSelectOption,
+  Table,
+  Tbody,
+  Td,
+  TextInput,
+  Th,
+  Thead,
+  Tr,
+  Typography,
+} from '@strapi/design-system';
+import { ArrowClockwise } from '@strapi/icons';
+import { Page } from '@strapi/strapi/admin';
+import { useIntl } from 'react-intl';
+import { useNavigate } from 'react-router-dom';
+import type { CommissionListQuery, CommissionStatus, CommissionTotalsGroup } from '../../../../server/src/contracts/admin';
+import { useCommissions } from '../../api/commissions';
+import { ApiErrorAlert } from '../../components/ApiErrorAlert';
+import { CommissionTable, commissionStatusLabel } from '../../components/CommissionTable';
+import { PagerControls } from '../../components/PagerControls';
+import { PluginPage } from '../../components/PluginPage';
+import { Section } from '../../components/Section';
+import { formatAmounts } from '../../utils/format';
+import { pluginPath } from '../../utils/paths';
+import { useT } from '../../utils/useT';
+
+const STATUSES: CommissionStatus[] = ['pending', 'validated', 'declined'];
+
+/** The commission ledger (Button's webhooks), filtered, with totals by status and brand. */
+export function CommissionsPage() {
+  const t = useT();
+  const navigate = useNavigate();
+  const [filters, setFilters] = useState<CommissionListQuery>({ page: 1, pageSize: 20 });
+  const commissions = useCommissions(filters);
+  const set = (change: Partial<CommissionListQuery>) => setFilters((previous) => ({ ...previous, ...change, page: change.page ?? 1 }));
+  const fieldErrors = commissions.error?.fieldErrors ?? {};
+
+  if (commissions.isLoading && !commissions.data && !commissions.error) return <Page.Loading />;
+  const rows = commissions.data?.data ?? [];
+  const totals = commissions.data?.meta.totals;
+  const filtered = Boolean(filters.status || filters.brand || filters.from || filters.to);
+
+  return (
+    <PluginPage
+      tab="commissions"
+      subtitle={t('commissions.subtitle', 'Transactions Button reported through its webhooks, with their pubRefs.')}
+      primaryAction={
+        <Button variant="secondary" startIcon={<ArrowClockwise />} onClick={commissions.refetch} loading={commissions.isLoading}>
+          {t('actions.refresh', 'Refresh')}
+        </Button>
+      }
+    >
+      <Flex direction="column" alignItems="stretch" gap={6}>
+        <Grid.Root gap={4}>
+          <Grid.Item col={3} s={6} xs={12} direction="column" alignItems="stretch">
+            <Field.Root name="status" error={fieldErrors.status}>
+              <Field.Label>{t('commissions.filter.status', 'Status')}</Field.Label>
+              <SingleSelect
+                placeholder={t('commissions.filter.allStatuses', 'All statuses')}
+                value={filters.status}
+                onChange={(value: string | number) => set({ status: (String(value) || undefined) as CommissionStatus | undefined })}
+                onClear={() => set({ status: undefined })}
+              >
+                {STATUSES.map((status) => (
+                  <SingleSelectOption key={status} value={status}>
+                    {commissionStatusLabel(t, status)}
+                  </SingleSelectOption>
+                ))}
+              </SingleSelect>
+              <Field.Error />
+            </Field.Root>
+          </Grid.Item>
+          <Grid.Item col={3} s={6} xs={12} direction="column" alignItems="stretch">
+            <Field.Root name="brand" error={fieldErrors.brand}>
+              <Field.Label>{t('commissions.filter.brand', 'Brand (merchant id)')}</Field.Label>
+              <TextInput
+                value={filters.brand ?? ''}
+                placeholder="org-..."
+                onChange={(event: React.ChangeEvent<HTMLInputElement>) => set({ brand: event.target.value.trim() || undefined })}
+              />
+              <Field.Error />
+            </Field.Root>
+          </Grid.Item>
+          <Grid.Item col={3} s={6} xs={12} direction="column" alignItems="stretch">
+            <Field.Root name="from" error={fieldErrors.from}>
+              <Field.Label>{t('commissions.filter.from', 'Created from')}</Field.Label>
+              <TextInput type="date" value={filters.from ?? ''} onChange={(event: React.ChangeEvent<HTMLInputElement>) => set({ from: event.target.value || undefined })} />
+              <Field.Error />
+            </Field.Root>
+          </Grid.Item>
+          <Grid.Item col={3} s={6} xs={12} direction="column" alignItems="stretch">
+            <Field.Root name="to" error={fieldErrors.to}>
+              <Field.Label>{t('commissions.filter.to', 'Created until')}</Field.Label>
+              <TextInput type="date" value={filters.to ?? ''} onChange={(event: React.ChangeEvent<HTMLInputElement>) => set({ to: event.target.value || undefined })} />
+              <Field.Error />
+            </Field.Root>
+          </Grid.Item>
+        </Grid.Root>
+        {commissions.error && Object.keys(fieldErrors).length === 0 ? <ApiErrorAlert error={commissions.error} /> : null}
+        {totals && totals.count > 0 ? (
+          <Grid.Root gap={4}>
+            <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
+              <TotalsTable
+                title={t('commissions.totals.byStatus', 'Totals by status')}
+                groups={totals.by_status}
+                keyLabel={(key) => commissionStatusLabel(t, key)}
+                testId="totals-by-status"
+              />
+            </Grid.Item>
+            <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
+              <TotalsTable title={t('commissions.totals.byBrand', 'Totals by brand')} groups={totals.by_brand} keyLabel={(key) => key} testId="totals-by-brand" />
+            </Grid.Item>
+          </Grid.Root>
+        ) : null}
+        {rows.length === 0 ? (
+          <EmptyStateLayout
+            content={
+              filtered
+                ? t('commissions.empty.filtered', 'No transaction matches these filters.')
+                : t('commissions.empty.none', 'No commission yet: transactions appear when Button sends its webhooks.')
+            }
+          />
+        ) : (
+          <Box data-testid="commissions-table">
+            <CommissionTable rows={rows} onOpen={(id) => navigate(`${pluginPath('commissions')}/${encodeURIComponent(id)}`)} />
+          </Box>
+        )}
+        {commissions.data ? <PagerControls pagination={commissions.data.meta.pagination} onPage={(page) => set({ page })} /> : null}
+      </Flex>
+    </PluginPage>
+  );
+}
+
+function TotalsTable({
+  title,
+  groups,
+  keyLabel,
+  testId,
+}: {
+  title: string;
+  groups: CommissionTotalsGroup[];
+  keyLabel: (key: string) => string;
+  testId: string;
+}) {
+  const t = useT();
+  const { locale } = useIntl();
+  return (
+    <Section title={title}>
+      <Table colCount={3} rowCount={groups.length + 1} data-testid={testId}>
+        <Thead>
+          <Tr>
+            <Th>
+              <Typography variant="sigma">{t('commissions.totals.key', 'Group')}</Typography>
+            </Th>
+            <Th>
+              <Typography variant="sigma">{t('commissions.totals.count', 'Transactions')}</Typography>
+            </Th>
+            <Th>
+              <Typography variant="sigma">{t('commissions.totals.amount', 'Commission')}</Typography>
+            </Th>
+          </Tr>
+        </Thead>
+        <Tbody>
+          {groups.map((group) => (
+            <Tr key={group.key}>
+              <Td>
+                <Typography>{keyLabel(group.key)}</Typography>
+              </Td>
+              <Td>
+                <Typography>{group.count}</Typography>
+              </Td>
+              <Td>
+                <Typography>{formatAmounts(group.amounts, locale)}</Typography>
+              </Td>
+            </Tr>
+          ))}
+        </Tbody>
+      </Table>
+    </Section>
+  );
+}

@@ -1,0 +1,177 @@
+import { useEffect, useState, type FormEvent } from 'react';
+import {
+  Button,
+  EmptyStateLayout,
+  Field,
+  Flex,
+  Grid,
+  Radio,
+  Textarea,
+  TextInput,
+  Typography,
+} from '@strapi/design-system';
+import { Magic, Search } from '@strapi/icons';
+import { useNavigate, useSearchParams } from 'react-router-dom';
+import type { PubRefBuildRequest } from '../../../../server/src/contracts/admin';
+import { useBuildPubRef, useDecodePubRef } from '../../api/pub-refs';
+import { ApiErrorAlert } from '../../components/ApiErrorAlert';
+import { CommissionTable } from '../../components/CommissionTable';
+import { DecodedPubRefView } from '../../components/DecodedPubRef';
+import { PluginPage } from '../../components/PluginPage';
+import { KeyValueList, Section } from '../../components/Section';
+import { pluginPath } from '../../utils/paths';
+import { useT } from '../../utils/useT';
+
+/** Decode a pubRef (fields, tag, the ledger rows carrying it) and build signed test pubRefs. */
+export function PubRefsPage() {
+  const t = useT();
+  const [params, setParams] = useSearchParams();
+  const initial = params.get('pub_ref') ?? '';
+  const [pubRef, setPubRef] = useState(initial);
+  const decode = useDecodePubRef();
+  const navigate = useNavigate();
+
+  // Opened from the live preview with ?pub_ref=...: decode it straight away.
+  useEffect(() => {
+    if (initial) void decode.mutate(initial);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [initial]);
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    const value = pubRef.trim();
+    if (!value) return;
+    setParams({ pub_ref: value }, { replace: true });
+    if (value === initial) void decode.mutate(value);
+  };
+
+  return (
+    <PluginPage tab="pub-refs" subtitle={t('pubRefs.subtitle', 'Decode a pubRef, check its tag, find its commissions; build test pubRefs.')}>
+      <Flex direction="column" alignItems="stretch" gap={6}>
+        <Section title={t('pubRefs.decode.title', 'Decode a pubRef')}>
+          <form onSubmit={submit} aria-label={t('pubRefs.decode.title', 'Decode a pubRef')}>
+            <Flex direction="column" alignItems="stretch" gap={4}>
+              <Field.Root name="pub_ref" error={decode.error?.fieldErrors.pub_ref} hint={t('pubRefs.decode.hint', 'As the frontend passed it to the Button SDK, or as a webhook brought it back.')}>
+                <Field.Label>{t('pubRefs.decode.label', 'pubRef')}</Field.Label>
+                <Textarea value={pubRef} onChange={(event: React.ChangeEvent<HTMLTextAreaElement>) => setPubRef(event.target.value)} placeholder="b1~...~...~p6.4~offer-..." />
+                <Field.Hint />
+                <Field.Error />
+              </Field.Root>
+              <Flex justifyContent="flex-end">
+                <Button type="submit" startIcon={<Search />} loading={decode.isLoading} disabled={!pubRef.trim()}>
+                  {t('pubRefs.decode.submit', 'Decode')}
+                </Button>
+              </Flex>
+            </Flex>
+          </form>
+        </Section>
+        {decode.error && !decode.error.fieldErrors.pub_ref ? <ApiErrorAlert error={decode.error} /> : null}
+        {decode.data ? (
+          <Section title={t('pubRefs.decoded.title', 'Decoded')}>
+            <DecodedPubRefView decoded={decode.data.decoded} />
+            <Typography variant="delta" tag="h3">
+              {t('pubRefs.transactions.title', 'Commissions carrying it')}
+            </Typography>
+            {decode.data.transactions.length ? (
+              <CommissionTable
+                rows={decode.data.transactions}
+                onOpen={(id) => navigate(`${pluginPath('commissions')}/${encodeURIComponent(id)}`)}
+              />
+            ) : (
+              <EmptyStateLayout content={t('pubRefs.transactions.empty', 'No transaction in the ledger carries this pubRef yet.')} />
+            )}
+          </Section>
+        ) : null}
+        <BuildSection onDecode={(value) => {
+          setPubRef(value);
+          setParams({ pub_ref: value }, { replace: true });
+        }} />
+      </Flex>
+    </PluginPage>
+  );
+}
+
+function BuildSection({ onDecode }: { onDecode: (pubRef: string) => void }) {
+  const t = useT();
+  const build = useBuildPubRef();
+  const [offerId, setOfferId] = useState('');
+  const [kind, setKind] = useState<'percent' | 'fixed'>('percent');
+  const [rate, setRate] = useState('');
+  const [currency, setCurrency] = useState('USD');
+  const errors = build.error?.fieldErrors ?? {};
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    const body: PubRefBuildRequest = { offer_id: offerId.trim() };
+    if (rate.trim()) {
+      if (kind === 'percent') body.rate_percent = rate.trim();
+      else Object.assign(body, { rate_fixed: rate.trim(), currency: currency.trim().toUpperCase() });
+    }
+    void build.mutate(body);
+  };
+
+  return (
+    <Section title={t('pubRefs.build.title', 'Build a test pubRef')}>
+      <form onSubmit={submit} aria-label={t('pubRefs.build.title', 'Build a test pubRef')}>
+        <Flex direction="column" alignItems="stretch" gap={4}>
+          <Grid.Root gap={4}>
+            <Grid.Item col={4} s={12} direction="column" alignItems="stretch">
+              <Field.Root name="offer_id" required error={errors.offer_id}>
+                <Field.Label>{t('pubRefs.build.offerId', 'Offer id')}</Field.Label>
+                <TextInput value={offerId} onChange={(event: React.ChangeEvent<HTMLInputElement>) => setOfferId(event.target.value)} placeholder="offer-..." />
+                <Field.Error />
+              </Field.Root>
+            </Grid.Item>
+            <Grid.Item col={3} s={12} direction="column" alignItems="stretch">
+              <Field.Root name="rate_kind">
+                <Field.Label>{t('pubRefs.build.kind', 'Rate kind')}</Field.Label>
+                <Radio.Group value={kind} onValueChange={(value: string) => setKind(value as 'percent' | 'fixed')} aria-label={t('pubRefs.build.kind', 'Rate kind')}>
+                  <Radio.Item value="percent">{t('pubRefs.build.percent', 'Percent')}</Radio.Item>
+                  <Radio.Item value="fixed">{t('pubRefs.build.fixed', 'Fixed amount')}</Radio.Item>
+                </Radio.Group>
+              </Field.Root>
+            </Grid.Item>
+            <Grid.Item col={3} s={12} direction="column" alignItems="stretch">
+              <Field.Root name="rate" error={errors.rate_percent ?? errors.rate_fixed}>
+                <Field.Label>{t('pubRefs.build.rate', 'Rate')}</Field.Label>
+                <TextInput value={rate} onChange={(event: React.ChangeEvent<HTMLInputElement>) => setRate(event.target.value)} placeholder={kind === 'percent' ? '6.4' : '1.50'} />
+                <Field.Error />
+              </Field.Root>
+            </Grid.Item>
+            <Grid.Item col={2} s={12} direction="column" alignItems="stretch">
+              <Field.Root name="currency" error={errors.currency}>
+                <Field.Label>{t('pubRefs.build.currency', 'Currency')}</Field.Label>
+                <TextInput value={currency} disabled={kind !== 'fixed'} onChange={(event: React.ChangeEvent<HTMLInputElement>) => setCurrency(event.target.value)} />
+                <Field.Error />
+              </Field.Root>
+            </Grid.Item>
+          </Grid.Root>
+          <Flex justifyContent="flex-end">
+            <Button type="submit" variant="secondary" startIcon={<Magic />} loading={build.isLoading} disabled={!offerId.trim()}>
+              {t('pubRefs.build.submit', 'Build')}
+            </Button>
+          </Flex>
+        </Flex>
+      </form>
+      {build.error && Object.keys(errors).length === 0 ? <ApiErrorAlert error={build.error} /> : null}
+      {build.data ? (
+        <Flex direction="column" alignItems="stretch" gap={3}>
+          <KeyValueList
+            items={[
+              { label: t('pubRefs.build.result', 'pubRef'), value: <code>{build.data.pub_ref}</code>, testId: 'built-pub-ref' },
+              {
+                label: t('pubRefs.build.length', 'Length'),
+                value: t('pubRefs.build.lengthValue', '{length} of {max} characters', { length: build.data.length, max: build.data.max_length }),
+              },
+            ]}
+          />
+          <Flex>
+            <Button variant="tertiary" onClick={() => onDecode(build.data!.pub_ref)}>
+              {t('pubRefs.build.decode', 'Decode it above')}
+            </Button>
+          </Flex>
+        </Flex>
+      ) : null}
+    </Section>
+  );
+}
