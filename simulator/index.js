@@ -4,5 +4,6 @@
 /** The Button simulator's public surface, for tests, the playground demo and the benchmark. */
 const { createButtonSimulator, validateOffersRequest, TEST_CA_PATH } = require('./server');
 const { MERCHANTS, offersFor } = require('./catalogue');
+const { LATENCY_PROFILES, latencyProfile } = require('./profiles');
 
-module.exports = { createButtonSimulator, validateOffersRequest, TEST_CA_PATH, MERCHANTS, offersFor };
+module.exports = { createButtonSimulator, validateOffersRequest, TEST_CA_PATH, MERCHANTS, offersFor, LATENCY_PROFILES, latencyProfile };
