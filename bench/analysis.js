@@ -1,0 +1,107 @@
+// @ts-check
+'use strict';
+
+/**
+ * Pure analysis of fault scenarios: amplification, fast failures, upstream traffic while the breaker is open
+ * and time to recover, from the load generator's records (due time, latency, status, attempts reported by the
+ * plugin) and the simulator's counters.
+ */
+
+const { between, percentile, round, summarize } = require('./stats');
+
+/** @typedef {import('./stats').RequestRecord} RequestRecord */
+
+const BUCKET_MS = 500;
+const NORMAL_TOLERANCE = 0.01; // "back to normal": within one point of the success rate before the outage
+
+/**
+ * Upstream requests the simulator received per client request.
+ * @param {number} upstreamRequests
+ * @param {number} clientRequests
+ */
+function amplification(upstreamRequests, clientRequests) {
+  return clientRequests === 0 ? NaN : round(upstreamRequests / clientRequests, 3);
+}
+
+/**
+ * A fast failure: an error answer produced without calling upstream (the breaker was open).
+ * @param {RequestRecord} record
+ */
+function isFastFailure(record) {
+  return record.status >= 500 && (record.attempts === 0 || record.code === 'CIRCUIT_OPEN');
+}
+
+/** @param {RequestRecord} record */
+const succeeded = (record) => record.status >= 200 && record.status < 300;
+
+/**
+ * @param {RequestRecord[]} records
+ * @param {{ startMs: number, backMs: number, halfOpenAfterMs: number, breakerTimeline?: Array<{ offsetMs: number, state: number | 'n/a' }> }} window
+ *   startMs: when the simulator went away; backMs: when it listened again (both from the start of the run)
+ */
+function analyzeOutage(records, { startMs, backMs, halfOpenAfterMs, breakerTimeline = [] }) {
+  const before = summarize(between(records, 0, startMs));
+  const duringRecords = between(records, startMs, backMs);
+  const during = summarize(duringRecords);
+  const after = summarize(between(records, backMs));
+
+  const fast = duringRecords.filter(isFastFailure);
+  const fastLatencies = fast.map((record) => record.latencyMs).sort((a, b) => a - b);
+  const firstFast = fast.length > 0 ? Math.min(...fast.map((record) => record.offsetMs)) : undefined;
+  const openedFromTimeline = breakerTimeline.find((point) => point.state === 1 && point.offsetMs >= startMs)?.offsetMs;
+  const openedAtMs = firstFast ?? openedFromTimeline;
+  const attemptsKnown = duringRecords.every((record) => record.attempts >= 0);
+  const upstreamCallsDuring = duringRecords.reduce((total, record) => total + Math.max(0, record.attempts), 0);
+  const upstreamCallsAfterOpen =
+    openedAtMs === undefined
+      ? undefined
+      : between(duringRecords, openedAtMs).reduce((total, record) => total + Math.max(0, record.attempts), 0);
+  const halfOpenIntervals = openedAtMs === undefined ? undefined : Math.ceil((backMs - openedAtMs) / halfOpenAfterMs);
+
+  // Recovery: responses are placed at the time they ENDED (due time + latency), relative to the upstream's return.
+  const successesAfterBack = records
+    .filter((record) => succeeded(record) && record.offsetMs + record.latencyMs >= backMs)
+    .map((record) => record.offsetMs + record.latencyMs - backMs);
+  const firstSuccessAfterMs = successesAfterBack.length > 0 ? round(Math.min(...successesAfterBack)) : undefined;
+  const normalAfterMs = backToNormalAfterMs(records, backMs, before.successRate);
+
+  return {
+    before,
+    during,
+    after,
+    fastFailures: fast.length,
+    fastFailureP99: fastLatencies.length > 0 ? round(percentile(fastLatencies, 99)) : undefined,
+    breakerOpenedAfterMs: openedAtMs === undefined ? undefined : round(openedAtMs - startMs),
+    breakerStates: [...new Set(breakerTimeline.map((point) => point.state))],
+    upstreamCallsDuring: attemptsKnown ? upstreamCallsDuring : undefined,
+    upstreamCallsAfterOpen,
+    halfOpenIntervals,
+    firstSuccessAfterMs,
+    normalAfterMs,
+  };
+}
+
+/**
+ * From the upstream's return, how long until every later 500 ms bucket (by due time) succeeds at least as often
+ * as before the outage, minus one point. undefined when it never does within the run.
+ * @param {RequestRecord[]} records
+ * @param {number} backMs
+ * @param {number} baseline success rate before the outage (NaN when unknown: then 100%)
+ */
+function backToNormalAfterMs(records, backMs, baseline) {
+  const threshold = (Number.isFinite(baseline) ? baseline : 1) - NORMAL_TOLERANCE;
+  const lastOffset = records.reduce((max, record) => Math.max(max, record.offsetMs), 0);
+  /** @type {Array<{ from: number, ok: boolean }>} */
+  const buckets = [];
+  for (let from = backMs; from <= lastOffset; from += BUCKET_MS) {
+    const bucket = between(records, from, from + BUCKET_MS);
+    if (bucket.length === 0) continue;
+    buckets.push({ from, ok: bucket.filter(succeeded).length / bucket.length >= threshold });
+  }
+  let index = buckets.length;
+  while (index > 0 && buckets[index - 1].ok) index -= 1;
+  if (index === buckets.length) return undefined;
+  return round(buckets[index].from - backMs);
+}
+
+module.exports = { amplification, analyzeOutage, backToNormalAfterMs, isFastFailure };
