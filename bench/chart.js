@@ -4,7 +4,8 @@
 /**
  * A dependency-free SVG of the latency results: one panel per simulator profile (rows a-d) and one for the
  * fault scenarios, each a set of horizontal bars (p50, p90, p99) on its own linear axis in ms, so the 0 ms rows
- * are not squashed by the 100 ms ones. Values are printed at the end of each bar.
+ * are not squashed by the 100 ms ones. Values are printed at the end of each bar; a dashed line marks the floor
+ * p50(a) + p50(c) that the plugin's p50 (b) is compared with.
  */
 
 const { round } = require('./stats');
@@ -25,7 +26,7 @@ const SERIES = /** @type {const} */ ([
 
 /**
  * @typedef {{ label: string, p50: number, p90: number, p99: number }} Bar
- * @typedef {{ title: string, bars: Bar[] }} Panel
+ * @typedef {{ title: string, bars: Bar[], marker?: { value: number, label: string } }} Panel
  */
 
 /** @param {string} text */
@@ -54,7 +55,7 @@ function niceAxis(max) {
  * @returns {{ svg: string, height: number }}
  */
 function renderPanel(panel, y) {
-  const values = panel.bars.flatMap((bar) => SERIES.map((series) => bar[series.key])).filter(Number.isFinite);
+  const values = [...panel.bars.flatMap((bar) => SERIES.map((series) => bar[series.key])), panel.marker?.value ?? 0].filter(Number.isFinite);
   const { top, ticks } = niceAxis(Math.max(0, ...values));
   const x = (/** @type {number} */ value) => LABEL_WIDTH + (Math.max(0, value) / top) * PLOT_WIDTH;
   const groupHeight = SERIES.length * (BAR_HEIGHT + BAR_GAP) + GROUP_GAP;
@@ -66,6 +67,12 @@ function renderPanel(panel, y) {
     const tx = x(tick);
     parts.push(`<line x1="${tx}" y1="${plotTop - 4}" x2="${tx}" y2="${plotTop + plotHeight}" class="grid"/>`);
     parts.push(`<text x="${tx}" y="${plotTop + plotHeight + 16}" class="tick" text-anchor="middle">${tick} ms</text>`);
+  }
+  // Drawn before the bars, so values stay readable where the line crosses them.
+  if (panel.marker && Number.isFinite(panel.marker.value)) {
+    const mx = round(x(panel.marker.value), 2);
+    parts.push(`<line x1="${mx}" y1="${plotTop - 10}" x2="${mx}" y2="${plotTop + plotHeight}" class="marker"/>`);
+    parts.push(`<text x="${mx}" y="${plotTop - 13}" class="marker-label" text-anchor="middle">${escapeXml(panel.marker.label)}</text>`);
   }
   panel.bars.forEach((bar, index) => {
     const gy = plotTop + index * groupHeight;
@@ -89,10 +96,16 @@ function renderPanel(panel, y) {
 function renderLatencyChart(results) {
   const toBar = (/** @type {Record<string, any>} */ row) => ({ label: String(row.label), p50: row.p50, p90: row.p90, p99: row.p99 });
   /** @type {Panel[]} */
-  const panels = (results.meta.profiles ?? []).map((/** @type {string} */ profile) => ({
-    title: `Latency at ${results.meta.rate} req/s, ${results.meta.profileLabels?.[profile] ?? profile}`,
-    bars: results.latency.filter((row) => row.profile === profile).map(toBar),
-  }));
+  const panels = (results.meta.profiles ?? []).map((/** @type {string} */ profile) => {
+    const rows = results.latency.filter((row) => row.profile === profile).sort((a, b) => String(a.id).localeCompare(String(b.id)));
+    const p50 = (/** @type {string} */ id) => rows.find((row) => row.id === id)?.p50;
+    const floor = (p50('a') ?? NaN) + (p50('c') ?? NaN);
+    return {
+      title: `Latency at ${results.meta.rate} req/s, ${results.meta.profileLabels?.[profile] ?? profile}`,
+      bars: rows.map(toBar),
+      marker: Number.isFinite(floor) ? { value: floor, label: `floor: p50(a) + p50(c) = ${round(floor, 1)} ms` } : undefined,
+    };
+  });
   if (results.faults.length > 0) panels.push({ title: 'Faults (simulator ~100 ms), client latency', bars: results.faults.map(toBar) });
 
   const header = 64;
@@ -108,7 +121,7 @@ function renderLatencyChart(results) {
   ).join('');
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${y}" viewBox="0 0 ${WIDTH} ${y}" font-family="Helvetica, Arial, sans-serif">`,
-    '<style>.title{font-size:15px;font-weight:bold;fill:#222}.label{font-size:12px;fill:#222}.value{font-size:10px;fill:#444}.tick{font-size:10px;fill:#666}.grid{stroke:#ddd;stroke-width:1}</style>',
+    '<style>.title{font-size:15px;font-weight:bold;fill:#222}.label{font-size:12px;fill:#222}.value{font-size:10px;fill:#333;paint-order:stroke;stroke:#fff;stroke-width:3px}.tick{font-size:10px;fill:#666}.grid{stroke:#ddd;stroke-width:1}.marker{stroke:#222;stroke-width:1.5;stroke-dasharray:4 3}.marker-label{font-size:10px;fill:#222}</style>',
     `<rect width="${WIDTH}" height="${y}" fill="#fff"/>`,
     `<text x="16" y="24" class="title">strapi-plugin-button-personalization benchmark${results.meta.smoke ? ' (smoke)' : ''}: latency per scenario (lower is better)</text>`,
     `<text x="16" y="50" class="tick">${escapeXml(`${results.meta.date ?? ''}, ${results.meta.cpus ?? '?'} CPUs, open-loop fixed rate`)}</text>`,

@@ -53,6 +53,7 @@ function toMarkdown(results, targets = computeTargets(results)) {
         ['row', 'requests', 'ok', 'p50', 'p90', 'p99', 'max', 'req/s', 'upstream conns', 'upstream/req', 'RSS before', 'RSS after'],
         results.latency
           .filter((row) => row.profile === profile)
+          .sort((a, b) => String(a.id).localeCompare(String(b.id)))
           .map((row) => [
             String(row.label),
             row.requests,
