@@ -14,7 +14,12 @@ const { createButtonSimulator } = require('./server');
 const { latencyProfile } = require('./profiles');
 
 async function main() {
-  const sim = createButtonSimulator({ apiKey: process.env.BUTTON_API_KEY || 'sim_api_key', tls: process.env.SIMULATOR_TLS === '1' });
+  const sim = createButtonSimulator({
+    apiKey: process.env.BUTTON_API_KEY || 'sim_api_key',
+    tls: process.env.SIMULATOR_TLS === '1',
+    // Signs the webhooks sent with POST /__simulator/webhooks.
+    webhookSecret: process.env.BUTTON_WEBHOOK_SECRET || undefined,
+  });
   const latency = process.env.SIMULATOR_PROFILE
     ? latencyProfile(process.env.SIMULATOR_PROFILE)
     : { meanMs: Number(process.env.SIMULATOR_LATENCY_MS ?? 0), jitterMs: Number(process.env.SIMULATOR_JITTER_MS ?? 0) };

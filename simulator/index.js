@@ -4,6 +4,19 @@
 /** The Button simulator's public surface, for tests, the playground demo and the benchmark. */
 const { createButtonSimulator, validateOffersRequest, TEST_CA_PATH } = require('./server');
 const { MERCHANTS, offersFor } = require('./catalogue');
+const { createWebhookSender, transaction, webhookEvent, signBody } = require('./webhooks');
 const { LATENCY_PROFILES, latencyProfile } = require('./profiles');
 
-module.exports = { createButtonSimulator, validateOffersRequest, TEST_CA_PATH, MERCHANTS, offersFor, LATENCY_PROFILES, latencyProfile };
+module.exports = {
+  createButtonSimulator,
+  validateOffersRequest,
+  TEST_CA_PATH,
+  MERCHANTS,
+  offersFor,
+  createWebhookSender,
+  transaction,
+  webhookEvent,
+  signBody,
+  LATENCY_PROFILES,
+  latencyProfile,
+};

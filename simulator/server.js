@@ -18,6 +18,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { MERCHANTS, offersFor } = require('./catalogue');
 const { createFaultPlan, validateFaultSettings } = require('./faults');
+const { createWebhookSender } = require('./webhooks');
 
 const CERT_DIR = path.join(__dirname, 'certs');
 /** The test certificate (CN localhost, SAN 127.0.0.1 and ::1) that HTTPS mode serves; clients trust it via `ca`. */
@@ -34,6 +35,7 @@ const MAX_OUTAGE_MS = 10 * 60 * 1000; // 10 min: longer is a mistake, not a scen
  *   tls?: boolean,
  *   keepAliveTimeoutMs?: number,
  *   merchants?: import('./catalogue').CatalogueMerchant[],
+ *   webhookSecret?: string,
  * }} [options]
  */
 function createButtonSimulator(options = {}) {
@@ -50,6 +52,11 @@ function createButtonSimulator(options = {}) {
   const handler = (/** @type {http.IncomingMessage} */ req, /** @type {http.ServerResponse} */ res) => {
     const url = new URL(req.url ?? '/', 'http://simulator');
     if (url.pathname.startsWith('/__simulator/')) return handleControl(url.pathname, req, res);
+    if (req.method === 'OPTIONS') {
+      // Clients warm their connections up with an OPTIONS: counted apart so it never skews request counts.
+      counters.warmups += 1;
+      return answerRaw(res, 204, '');
+    }
     counters.requestsReceived += 1;
     if (url.pathname !== '/v1/offers') return answer(res, 404, errorEnvelope('Not found'));
     if (req.method !== 'POST') return answer(res, 405, errorEnvelope('Method not allowed'), { Allow: 'POST' });
@@ -155,7 +162,39 @@ function createButtonSimulator(options = {}) {
         answer(res, 200, faults.describe());
       });
     }
+    if (pathname === '/__simulator/webhooks' && req.method === 'POST') {
+      return readBody(req, res, (raw) => {
+        sendWebhooks(raw).then(
+          (report) => answer(res, 200, report),
+          (error) => answer(res, 400, { error: /** @type {Error} */ (error).message })
+        );
+      });
+    }
     answer(res, 404, { error: 'unknown control endpoint' });
+  }
+
+  /**
+   * `POST /__simulator/webhooks` `{url, pub_ref, final?, order?, duplicates?, concurrent?, secret?}`: plays a
+   * transaction's life for that pubRef against that URL, signed with `secret` (default: options.webhookSecret).
+   * @param {Buffer} raw
+   */
+  async function sendWebhooks(raw) {
+    const input = JSON.parse(raw.toString('utf8') || '{}');
+    const secret = input.secret ?? options.webhookSecret;
+    if (typeof input.url !== 'string' || !/^https?:\/\//.test(input.url)) throw new TypeError('url must be an http(s) URL');
+    if (typeof secret !== 'string' || secret === '') throw new TypeError('secret is required (or start the simulator with webhookSecret)');
+    const sender = createWebhookSender({ url: input.url, secret, retryDelaysMs: input.retry_delays_ms });
+    const result = await sender.lifecycle({
+      pubRef: input.pub_ref ?? null,
+      final: input.final,
+      order: input.order,
+      duplicates: input.duplicates,
+      concurrent: input.concurrent,
+      customerId: input.customer_id,
+      amount: input.amount,
+    });
+    counters.webhooksSent += sender.stats().attempts;
+    return { transaction_id: result.transactionId, events: result.events, reports: result.reports };
   }
 
   function stats() {
@@ -267,6 +306,8 @@ function freshCounters() {
     requestsReceived: 0,
     offersServed: 0,
     outages: 0,
+    warmups: 0,
+    webhooksSent: 0,
     /** @type {Record<string, number>} */
     faultsFired: {},
   };

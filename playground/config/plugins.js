@@ -8,6 +8,7 @@ const path = require('node:path');
 module.exports = ({ env }) => {
   const caFile = env('BUTTON_API_CA_FILE');
   const bool = (name) => (env(name) === undefined ? undefined : env.bool(name));
+  const float = (name) => (env(name) === undefined ? undefined : env.float(name));
   return {
     'users-permissions': { config: { jwtSecret: env('JWT_SECRET', 'playground-users-permissions-jwt-secret') } },
     'button-personalization': {
@@ -28,11 +29,33 @@ module.exports = ({ env }) => {
           maxAttempts: env.int('BUTTON_RETRY_MAX_ATTEMPTS'),
           baseDelayMs: env.int('BUTTON_RETRY_BASE_DELAY_MS'),
           maxDelayMs: env.int('BUTTON_RETRY_MAX_DELAY_MS'),
+          budgetRatio: float('BUTTON_RETRY_BUDGET_RATIO'),
+          budgetMinPerWindow: env.int('BUTTON_RETRY_BUDGET_MIN_PER_WINDOW'),
+          budgetWindowMs: env.int('BUTTON_RETRY_BUDGET_WINDOW_MS'),
+        },
+        breaker: {
+          enabled: bool('BUTTON_BREAKER_ENABLED'),
+          windowMs: env.int('BUTTON_BREAKER_WINDOW_MS'),
+          minimumRequests: env.int('BUTTON_BREAKER_MIN_REQUESTS'),
+          failureRate: float('BUTTON_BREAKER_FAILURE_RATE'),
+          halfOpenAfterMs: env.int('BUTTON_BREAKER_HALF_OPEN_AFTER_MS'),
+          halfOpenProbes: env.int('BUTTON_BREAKER_HALF_OPEN_PROBES'),
+          successThreshold: env.int('BUTTON_BREAKER_SUCCESS_THRESHOLD'),
+        },
+        hedging: {
+          enabled: bool('BUTTON_HEDGE_ENABLED'),
+          delayMs: env.int('BUTTON_HEDGE_DELAY_MS'),
+          percentile: float('BUTTON_HEDGE_PERCENTILE'),
+          maxExtraRatio: float('BUTTON_HEDGE_MAX_EXTRA_RATIO'),
+        },
+        rateLimit: {
+          perMinute: env.int('BUTTON_RATE_LIMIT_PER_MINUTE'),
         },
         pool: {
           connections: env.int('BUTTON_POOL_CONNECTIONS'),
           keepAliveTimeoutMs: env.int('BUTTON_POOL_KEEP_ALIVE_TIMEOUT_MS'),
           keepAlive: bool('BUTTON_POOL_KEEP_ALIVE'),
+          warmup: bool('BUTTON_POOL_WARMUP'),
         },
         tls: {
           ca: caFile ? fs.readFileSync(path.resolve(caFile), 'utf8') : undefined,

@@ -1,2 +1,6 @@
 export const PLUGIN_ID = 'button-personalization';
 export const MERCHANT_OFFER_UID = `plugin::${PLUGIN_ID}.merchant-offer` as const;
+export const TRANSACTION_UID = `plugin::${PLUGIN_ID}.transaction` as const;
+export const WEBHOOK_EVENT_UID = `plugin::${PLUGIN_ID}.webhook-event` as const;
+/** Content-API path of the webhook endpoint, under the app's REST prefix (`/api` by default). */
+export const WEBHOOK_PATH = `/${PLUGIN_ID}/webhooks`;

@@ -1,7 +1,9 @@
 import type { Core } from '@strapi/strapi';
+import { installWebhookMiddleware } from './webhooks/install';
 
-const register = (_context: { strapi: Core.Strapi }) => {
-  // Nothing to wire before bootstrap yet: content types, routes and services are declared in index.ts.
+const register = ({ strapi }: { strapi: Core.Strapi }) => {
+  // Before strapi::body, so Button's webhook signature is checked over the raw bytes (see webhooks/middleware.ts).
+  installWebhookMiddleware(strapi);
 };
 
 export default register;

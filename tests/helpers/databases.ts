@@ -9,13 +9,24 @@ export interface TestDatabase {
 }
 
 // The machine's PostgreSQL (trust auth) and MariaDB (root, no password), as DEVELOPERS.md describes.
-export const POSTGRES = { host: process.env.TEST_PG_HOST ?? '127.0.0.1', port: 5432, user: process.env.TEST_PG_USER ?? 'postgres' };
-export const MARIADB = { host: process.env.TEST_MYSQL_HOST ?? '127.0.0.1', port: 3306, user: process.env.TEST_MYSQL_USER ?? 'root' };
+export const POSTGRES = {
+  host: process.env.TEST_PG_HOST ?? '127.0.0.1',
+  port: 5432,
+  user: process.env.TEST_PG_USER ?? 'postgres',
+};
+export const MARIADB = {
+  host: process.env.TEST_MYSQL_HOST ?? '127.0.0.1',
+  port: 3306,
+  user: process.env.TEST_MYSQL_USER ?? 'root',
+};
 
 /** A fresh, empty database per test file, dropped afterwards: suites never see each other's rows. */
 export async function createTestDatabase(client: DatabaseClient, scratchDir: string): Promise<TestDatabase> {
   if (client === 'sqlite') {
-    return { env: { DATABASE_CLIENT: 'sqlite', DATABASE_FILENAME: path.join(scratchDir, 'data.db') }, drop: async () => undefined };
+    return {
+      env: { DATABASE_CLIENT: 'sqlite', DATABASE_FILENAME: path.join(scratchDir, 'data.db') },
+      drop: async () => undefined,
+    };
   }
   const name = `button_test_${randomBytes(4).toString('hex')}`;
   if (client === 'postgres') {

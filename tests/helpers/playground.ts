@@ -23,11 +23,15 @@ export interface Playground {
  * Boots the real playground app in-process, on its own fresh database, with the given environment.
  * Strapi reads configuration from process.env, so the previous values are restored on stop.
  */
-export async function startPlayground(env: Record<string, string | undefined>, database: DatabaseClient = 'sqlite'): Promise<Playground> {
+export async function startPlayground(
+  env: Record<string, string | undefined>,
+  database: DatabaseClient = 'sqlite'
+): Promise<Playground> {
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'button-plugin-test-'));
   const db: TestDatabase = await createTestDatabase(database, scratch);
   const saved = { ...process.env };
-  for (const key of Object.keys(process.env)) if (key.startsWith('BUTTON_') || key.startsWith('DATABASE_')) delete process.env[key];
+  for (const key of Object.keys(process.env))
+    if (key.startsWith('BUTTON_') || key.startsWith('DATABASE_')) delete process.env[key];
   const applied: Record<string, string | undefined> = {
     PLAYGROUND_SEED: 'false',
     STRAPI_TELEMETRY_DISABLED: 'true',
@@ -41,6 +45,8 @@ export async function startPlayground(env: Record<string, string | undefined>, d
   }
 
   const strapi = createStrapi({ appDir: PLAYGROUND_DIR, distDir: PLAYGROUND_DIR });
+  // The logger exists from createStrapi on: capturing before load() keeps the boot's own warnings too.
+  const logs = captureLogs(strapi);
   try {
     await strapi.load();
   } catch (error) {
@@ -49,7 +55,6 @@ export async function startPlayground(env: Record<string, string | undefined>, d
     await db.drop();
     throw error;
   }
-  const logs = captureLogs(strapi);
   strapi.server.mount();
 
   return {
@@ -90,7 +95,12 @@ function captureLogs(strapi: Core.Strapi): string[] {
       done();
     },
   });
-  logger.add(new winston.transports.Stream({ stream: sink, format: winston.format.combine(winston.format.uncolorize(), winston.format.json()) }));
+  logger.add(
+    new winston.transports.Stream({
+      stream: sink,
+      format: winston.format.combine(winston.format.uncolorize(), winston.format.json()),
+    })
+  );
   return logs;
 }
 

@@ -44,7 +44,11 @@ describe.each([
     expect(result.merchantOffers.map((m) => m.merchant_id)).toEqual(offersFor('user-1').map((m) => m.merchant_id));
     expect(result.merchantOffers[0]?.offers[0]?.rate_percent).toBe(offersFor('user-1')[0]?.offers[0]?.rate_percent);
     expect(sim.recentRequests()).toEqual([
-      expect.objectContaining({ authorized: true, apiVersion: '2026-01-01', body: { user_id: 'user-1', device_ids: ['IDFA-1'] } }),
+      expect.objectContaining({
+        authorized: true,
+        apiVersion: '2026-01-01',
+        body: { user_id: 'user-1', device_ids: ['IDFA-1'] },
+      }),
     ]);
   });
 
@@ -159,7 +163,9 @@ describe('Button client against a server that is not there', () => {
     const sim = await startSimulator();
     const url = sim.url;
     await sim.stop();
-    const client = createButtonClient(parsePluginConfig({ apiKey: SIM_API_KEY, baseUrl: url, retry: { baseDelayMs: 5, maxDelayMs: 10 } }));
+    const client = createButtonClient(
+      parsePluginConfig({ apiKey: SIM_API_KEY, baseUrl: url, retry: { baseDelayMs: 5, maxDelayMs: 10 } })
+    );
     await expect(client.fetchOffers({ user_id: 'user-1' })).rejects.toMatchObject({ code: 'UPSTREAM_UNREACHABLE', attempts: 3 });
     await client.close();
   });

@@ -32,7 +32,7 @@ describe('without an API key', () => {
         status: 503,
         name: 'ServiceUnavailableError',
         message: 'Button is not configured: the API key is missing (set BUTTON_API_KEY)',
-        details: { code: 'NOT_CONFIGURED', attempts: 1 },
+        details: { code: 'NOT_CONFIGURED', attempts: 0 },
       },
     });
     expect(sim.stats().requestsReceived).toBe(0);

@@ -61,6 +61,8 @@ describe.each<DatabaseClient>(['sqlite', 'postgres', 'mysql'])('merchant-offer o
   });
 
   it('refuses a merchant_id that is not a Button organization id', async () => {
-    await expect(createMerchantOffer(app.strapi, { merchant_id: 'northwind', name: 'Bad id' })).rejects.toThrow(/merchant_id|format|match/i);
+    await expect(createMerchantOffer(app.strapi, { merchant_id: 'northwind', name: 'Bad id' })).rejects.toThrow(
+      /merchant_id|format|match/i
+    );
   });
 });

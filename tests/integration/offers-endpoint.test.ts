@@ -1,15 +1,31 @@
 import { createHash } from 'node:crypto';
 import { formatRate } from '../../server/src/offers/headline';
+import { decodePubRef } from '../../server/src/pub-ref';
 import { addLocalization, createLocale, createMerchantOffer, editDraft } from '../helpers/fixtures';
 import { grantRole, OFFERS_ACTION, startPlayground, type Playground } from '../helpers/playground';
-import { MERCHANTS, offersFor, SIM_API_KEY, startSimulator, TEST_CA_PATH, userWithEveryMerchant, type Simulator } from '../helpers/simulator';
+import {
+  MERCHANTS,
+  offersFor,
+  SIM_API_KEY,
+  startSimulator,
+  TEST_CA_PATH,
+  userWithEveryMerchant,
+  type Simulator,
+} from '../helpers/simulator';
 
 /**
  * The public offers endpoint end to end: a real Strapi (the playground, SQLite) over HTTP, calling the
  * simulator over HTTPS on a real socket.
  */
 const ENDPOINT = '/api/button-personalization/offers';
-const [M0, M1, M2, M3, M4, M5] = MERCHANTS.map((merchant) => merchant.merchant_id) as [string, string, string, string, string, string];
+const [M0, M1, M2, M3, M4, M5] = MERCHANTS.map((merchant) => merchant.merchant_id) as [
+  string,
+  string,
+  string,
+  string,
+  string,
+  string,
+];
 const USER = userWithEveryMerchant();
 
 let sim: Simulator;
@@ -42,7 +58,10 @@ beforeAll(async () => {
     headline_template: 'Earn {rate} back on {category} at {name}',
     cta_label: 'Shop shoes',
   });
-  await addLocalization(app.strapi, m0.documentId, 'fr', { name: 'Chaussures Northwind', headline_template: '{rate} remboursés chez {name}' });
+  await addLocalization(app.strapi, m0.documentId, 'fr', {
+    name: 'Chaussures Northwind',
+    headline_template: '{rate} remboursés chez {name}',
+  });
   await createMerchantOffer(app.strapi, { merchant_id: M1, name: 'Blue Harbor Travel', priority: 1 });
   await createMerchantOffer(app.strapi, { merchant_id: M2, name: 'Disabled Grocer', priority: 100, enabled: false });
   await createMerchantOffer(app.strapi, { merchant_id: M3, name: 'Draft Electronics', priority: 100 }, { publish: false });
@@ -89,7 +108,13 @@ describe('POST /api/button-personalization/offers', () => {
 
     const expected = offersFor(USER, { merchantId: M0 })[0]!.offers;
     const northwind = byId[M0];
-    expect(northwind.merchant).toMatchObject({ name: 'Northwind Shoes', cta_label: 'Shop shoes', priority: 1, locale: 'en', logo: null });
+    expect(northwind.merchant).toMatchObject({
+      name: 'Northwind Shoes',
+      cta_label: 'Shop shoes',
+      priority: 1,
+      locale: 'en',
+      logo: null,
+    });
     expect(northwind.offers.map((offer: { id: string }) => offer.id)).toEqual(expected.map((offer) => offer.id));
     expect(northwind.best_offer_id).toBe(expected[0]!.id);
     northwind.offers.forEach((offer: Record<string, unknown>, i: number) => {
@@ -102,7 +127,14 @@ describe('POST /api/button-personalization/offers', () => {
         currency: live.currency ?? null,
         display_params: live.display_params,
         headline: `Earn ${formatRate({ rate_percent: live.rate_percent ?? null, rate_fixed: live.rate_fixed ?? null, currency: live.currency ?? null }, 'en')} back on${live.display_params.category ? ` ${live.display_params.category}` : ''} at Northwind Shoes`,
-        pub_ref: live.id,
+        pub_ref: expect.stringMatching(/^b1~/),
+      });
+      // No pubRef secret in this suite: unsigned, but it still names the offer and the rate shown.
+      expect(decodePubRef(offer.pub_ref as string, undefined)).toMatchObject({
+        ok: true,
+        offerId: live.id,
+        signature: 'unsigned',
+        tagValid: false,
       });
     });
     // No template of its own: the default one.
@@ -163,7 +195,15 @@ describe('POST /api/button-personalization/offers', () => {
       ['a blank device id', { user_id: 'u', device_ids: [' '] }, 'device_ids.0'],
       ['a malformed email hash', { user_id: 'u', email_sha256s: ['1234'] }, 'email_sha256s.0'],
       ['an invalid email', { user_id: 'u', emails: ['nope'] }, 'emails.0'],
-      ['11 identifiers', { user_id: 'u', device_ids: Array.from({ length: 6 }, (_, i) => `d${i}`), emails: ['a@b.c', 'b@b.c', 'c@b.c', 'd@b.c', 'e@b.c'] }, 'device_ids'],
+      [
+        '11 identifiers',
+        {
+          user_id: 'u',
+          device_ids: Array.from({ length: 6 }, (_, i) => `d${i}`),
+          emails: ['a@b.c', 'b@b.c', 'c@b.c', 'd@b.c', 'e@b.c'],
+        },
+        'device_ids',
+      ],
       ['a merchant_id with a space', { user_id: 'u', merchant_id: 'org x' }, 'merchant_id'],
       ['a malformed locale', { user_id: 'u', locale: '??' }, 'locale'],
       ['a locale this Strapi does not have', { user_id: 'u', locale: 'de' }, 'locale'],
@@ -173,14 +213,22 @@ describe('POST /api/button-personalization/offers', () => {
       const before = sim.stats().requestsReceived;
       const res = await post(body);
       expect(res.status).toBe(400);
-      expect(res.body).toMatchObject({ data: null, error: { status: 400, name: 'ValidationError', message: 'Invalid offers request' } });
+      expect(res.body).toMatchObject({
+        data: null,
+        error: { status: 400, name: 'ValidationError', message: 'Invalid offers request' },
+      });
       expect(res.body.error.details.errors.map((e: { path: string[] }) => e.path.join('.'))).toContain(field);
       expect(sim.stats().requestsReceived).toBe(before);
     });
 
     it('malformed JSON', async () => {
       const before = sim.stats().requestsReceived;
-      const res = await app.http().post(ENDPOINT).set('Authorization', `Bearer ${token}`).set('Content-Type', 'application/json').send('{"user_id": ');
+      const res = await app
+        .http()
+        .post(ENDPOINT)
+        .set('Authorization', `Bearer ${token}`)
+        .set('Content-Type', 'application/json')
+        .send('{"user_id": ');
       expect(res.status).toBe(400);
       expect(res.body).toMatchObject({ data: null, error: { status: 400 } });
       expect(sim.stats().requestsReceived).toBe(before);
@@ -237,7 +285,11 @@ describe('POST /api/button-personalization/offers', () => {
       sim.faults.set({ rules: [rule] });
       const res = await post({ user_id: USER });
       expect(res.status).toBe(502);
-      expect(res.body.error).toMatchObject({ status: 502, name: 'BadGatewayError', message: 'Button answered with an invalid response' });
+      expect(res.body.error).toMatchObject({
+        status: 502,
+        name: 'BadGatewayError',
+        message: 'Button answered with an invalid response',
+      });
     });
 
     it('answers 502 and logs loudly when Button rejects the key, without echoing it', async () => {
@@ -245,7 +297,10 @@ describe('POST /api/button-personalization/offers', () => {
       try {
         const res = await post({ user_id: USER });
         expect(res.status).toBe(502);
-        expect(res.body.error).toMatchObject({ message: 'Button rejected the configured API key (401)', details: { code: 'AUTH_REJECTED' } });
+        expect(res.body.error).toMatchObject({
+          message: 'Button rejected the configured API key (401)',
+          details: { code: 'AUTH_REJECTED' },
+        });
         expect(JSON.stringify(res.body)).not.toContain(SIM_API_KEY);
         expect(app.logs.some((line) => line.includes('"level":"error"') && line.includes('AUTH_REJECTED'))).toBe(true);
       } finally {
@@ -259,7 +314,10 @@ describe('POST /api/button-personalization/offers', () => {
       const res = await post({ user_id: USER });
       expect(res.status).toBe(503);
       expect(res.headers['retry-after']).toBe('1');
-      expect(res.body.error).toMatchObject({ message: 'Button is unreachable (3 attempts)', details: { code: 'UPSTREAM_UNREACHABLE', attempts: 3 } });
+      expect(res.body.error).toMatchObject({
+        message: 'Button is unreachable (3 attempts)',
+        details: { code: 'UPSTREAM_UNREACHABLE', attempts: 3 },
+      });
 
       await sim.start({ port });
       await post({ user_id: USER }).expect(200);
@@ -288,7 +346,7 @@ describe('POST /api/button-personalization/offers', () => {
     });
   });
 
-  it('never writes the API key or the caller\'s identifiers to the logs', () => {
+  it("never writes the API key or the caller's identifiers to the logs", () => {
     const logs = app.logs.join('\n');
     expect(logs.length).toBeGreaterThan(0);
     for (const secret of [SIM_API_KEY, Buffer.from(`${SIM_API_KEY}:`).toString('base64'), USER, 'alice', 'Alice', 'IDFA-123']) {

@@ -6,7 +6,11 @@ describe('Button simulator', () => {
   const sim = createButtonSimulator({ apiKey: 'k' });
   const auth = `Basic ${Buffer.from('k:').toString('base64')}`;
   const offers = (body: unknown, authorization = auth) =>
-    request(sim.url).post('/v1/offers').set('Authorization', authorization).set('Content-Type', 'application/json').send(body as object);
+    request(sim.url)
+      .post('/v1/offers')
+      .set('Authorization', authorization)
+      .set('Content-Type', 'application/json')
+      .send(body as object);
 
   beforeAll(() => sim.start());
   afterEach(() => sim.reset());
@@ -24,7 +28,9 @@ describe('Button simulator', () => {
     const all = Array.from({ length: 50 }, (_, i) => offersFor(`u${i}`)).flat();
     const offerList = all.flatMap((merchant) => merchant.offers);
     expect(offerList.every((offer) => offer.rank >= 1)).toBe(true);
-    expect(offerList.filter((offer) => 'rate_percent' in offer).every((offer) => /^\d+\.\d$/.test(String(offer.rate_percent)))).toBe(true);
+    expect(
+      offerList.filter((offer) => 'rate_percent' in offer).every((offer) => /^\d+\.\d$/.test(String(offer.rate_percent)))
+    ).toBe(true);
     expect(offerList.some((offer) => 'rate_fixed' in offer && offer.currency === 'USD')).toBe(true);
   });
 
@@ -39,7 +45,7 @@ describe('Button simulator', () => {
     [{ user_id: 'has space' }, /user_id/],
     [{ user_id: 'u', email_sha256s: ['nothex'] }, /email_sha256s/],
     [{ user_id: 'u', device_ids: Array.from({ length: 11 }, (_, i) => `d${i}`) }, /at most 10/],
-  ])("validates like Button: %j", async (body, message) => {
+  ])('validates like Button: %j', async (body, message) => {
     expect(validateOffersRequest(body)).toMatch(message);
     const res = await offers(body);
     expect(res.status).toBe(400);
@@ -66,7 +72,9 @@ describe('Button simulator', () => {
   });
 
   it('refuses a bad fault setting with a message naming it', async () => {
-    const res = await request(sim.url).put('/__simulator/faults').send({ rules: [{ kind: 'explode' }] });
+    const res = await request(sim.url)
+      .put('/__simulator/faults')
+      .send({ rules: [{ kind: 'explode' }] });
     expect(res.status).toBe(400);
     expect(res.body.error).toMatch(/rules\[0\]\.kind/);
   });
@@ -85,12 +93,19 @@ describe('Button simulator', () => {
   });
 
   it('serves malformed and schema-breaking bodies on demand', async () => {
-    sim.faults.set({ rules: [{ kind: 'malformed', times: 1 }, { kind: 'schema', times: 1 }] });
-    const malformed = await offers({ user_id: 'u' }).buffer(true).parse((res, done) => {
-      let text = '';
-      res.on('data', (chunk: Buffer) => (text += chunk.toString()));
-      res.on('end', () => done(null, text));
+    sim.faults.set({
+      rules: [
+        { kind: 'malformed', times: 1 },
+        { kind: 'schema', times: 1 },
+      ],
     });
+    const malformed = await offers({ user_id: 'u' })
+      .buffer(true)
+      .parse((res, done) => {
+        let text = '';
+        res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        res.on('end', () => done(null, text));
+      });
     expect(() => JSON.parse(malformed.body as string)).toThrow();
     expect((await offers({ user_id: 'u' })).body.object.merchant_offers).toBe('not-a-list');
   });

@@ -1,14 +1,20 @@
 import type { PluginConfig } from '../config/schema';
+import { createCircuitBreaker, type CircuitBreaker } from './breaker';
 import { systemClock, type Clock, type RandomSource } from './clock';
-import { ButtonError } from './errors';
+import { ButtonError, fromTransportError } from './errors';
+import type { ButtonClientEvents } from './events';
+import { createHedger, type Hedger } from './hedging';
+import { createLatencyTracker } from './latency-tracker';
+import { createLocalRateLimiter, type RateLimiter } from './rate-limiter';
 import { interpretOffersResponse } from './response';
-import { callWithRetries, type RetryEvent } from './retry';
+import { createRetryBudget } from './retry-budget';
+import { callWithRetries } from './retry';
 import type { ButtonMerchantOffers, ButtonOffersRequest } from './schemas';
 import { createTransport, type PoolStats, type Transport } from './transport';
 
 export interface OffersResult {
   merchantOffers: ButtonMerchantOffers[];
-  /** Physical calls made to Button for this result (1 when the first attempt succeeded). */
+  /** Physical calls made to Button for this result, hedges included (1 when the first call answered). */
   attempts: number;
   /** Wall time spent on Button, retries and waits included. */
   upstreamMs: number;
@@ -19,7 +25,10 @@ export interface ButtonClient {
   readonly configured: boolean;
   /** Asks Button for this user's offers, live: there is deliberately no cache anywhere on this path. */
   fetchOffers(request: ButtonOffersRequest, options?: { signal?: AbortSignal }): Promise<OffersResult>;
+  /** Opens a pooled connection ahead of traffic; failures are reported, never thrown. */
+  warmup(): Promise<boolean>;
   poolStats(): PoolStats | undefined;
+  breakerState(): ReturnType<CircuitBreaker['snapshot']> | undefined;
   close(): Promise<void>;
 }
 
@@ -28,14 +37,29 @@ export interface ButtonClientDeps {
   random?: RandomSource;
   /** Wall-clock time (epoch ms), used only to read Retry-After dates. */
   epochNow?: () => number;
-  onRetry?: (event: RetryEvent) => void;
+  events?: ButtonClientEvents;
   userAgent?: string;
+  /** Replaces the local limiter, e.g. with one shared between instances. */
+  rateLimiter?: RateLimiter;
 }
 
+// Failures that say something about Button's health. A 4xx (our key, the request) or a 429 (our rate) does not.
+const BREAKER_FAILURES = new Set<ButtonError['code']>([
+  'UPSTREAM_TIMEOUT',
+  'UPSTREAM_UNREACHABLE',
+  'UPSTREAM_UNAVAILABLE',
+  'INVALID_RESPONSE',
+]);
+
+/**
+ * The Button client: one pooled transport, and around each physical call, in order: the rate limiter, the
+ * breaker, hedging; around the whole request: retries under one deadline and a retry budget.
+ */
 export function createButtonClient(config: PluginConfig, deps: ButtonClientDeps = {}): ButtonClient {
   const clock = deps.clock ?? systemClock;
   const random = deps.random ?? Math.random;
   const epochNow = deps.epochNow ?? Date.now;
+  const events = deps.events ?? {};
   const apiKey = config.apiKey;
   const transport: Transport | undefined =
     apiKey === undefined
@@ -58,28 +82,135 @@ export function createButtonClient(config: PluginConfig, deps: ButtonClientDeps 
     attemptTimeoutMs: config.timeouts.attemptMs,
     deadlineMs: config.timeouts.deadlineMs,
   };
+  const budget = createRetryBudget({
+    ratio: config.retry.budgetRatio,
+    minPerWindow: config.retry.budgetMinPerWindow,
+    windowMs: config.retry.budgetWindowMs,
+    clock,
+  });
+  const limiter = deps.rateLimiter ?? createLocalRateLimiter({ perMinute: config.rateLimit.perMinute, clock });
+  const breaker = config.breaker.enabled ? createCircuitBreaker({ ...config.breaker, clock }) : undefined;
+  if (breaker && events.onBreakerStateChange) breaker.onStateChange(events.onBreakerStateChange);
+  const latencies = createLatencyTracker();
+  const hedger: Hedger | undefined = config.hedging.enabled ? createHedger(config.hedging, { clock, latencies }) : undefined;
+
+  /** One physical call: breaker permit, send, interpret, and report the outcome to the breaker and the hooks. */
+  async function physicalCall(
+    target: Transport,
+    request: ButtonOffersRequest,
+    call: { timeoutMs: number; signal: AbortSignal; hedge: boolean; onSent: () => void }
+  ) {
+    const { timeoutMs, signal, hedge } = call;
+    const permit = breaker?.acquire() ?? { allowed: true as const, probe: false };
+    if (!permit.allowed) {
+      throw new ButtonError('CIRCUIT_OPEN', 'Button is failing: the circuit breaker is open', {
+        retryable: false,
+        retryAfterMs: permit.retryAfterMs,
+      });
+    }
+    call.onSent();
+    const started = clock.now();
+    try {
+      const response = await target.postOffers(request, { timeoutMs, signal });
+      const offers = interpretOffersResponse(response, epochNow());
+      const durationMs = clock.now() - started;
+      breaker?.success(permit.probe);
+      latencies.record(durationMs);
+      events.onAttempt?.({ durationMs, outcome: 'success', upstreamStatus: response.statusCode, hedge });
+      return offers;
+    } catch (thrown) {
+      const error = fromTransportError(thrown);
+      if (error.code === 'ABORTED' || signal.aborted) breaker?.release(permit.probe);
+      else if (BREAKER_FAILURES.has(error.code)) breaker?.failure(permit.probe);
+      else breaker?.success(permit.probe); // Button answered sanely, even if it said no
+      events.onAttempt?.({
+        durationMs: clock.now() - started,
+        outcome: error.code,
+        upstreamStatus: error.upstreamStatus,
+        hedge,
+        // Button's own message may quote the request (a user id): keep it out for rejected requests.
+        message: error.code === 'REQUEST_REJECTED' ? `Button rejected the request (${error.upstreamStatus})` : error.message,
+      });
+      throw error;
+    }
+  }
+
+  const takeRateToken = (what: 'retry' | 'hedge') => {
+    if (limiter.tryAcquire().allowed) return true;
+    events.onRefused?.({ what, reason: 'rate-limit' });
+    return false;
+  };
 
   return {
     configured: transport !== undefined,
 
     async fetchOffers(request, options = {}) {
       if (transport === undefined) {
-        throw new ButtonError('NOT_CONFIGURED', 'The Button API key is not configured (set BUTTON_API_KEY)', { retryable: false });
+        throw new ButtonError('NOT_CONFIGURED', 'The Button API key is not configured (set BUTTON_API_KEY)', {
+          retryable: false,
+        });
       }
+      const rate = limiter.tryAcquire();
+      if (!rate.allowed) {
+        events.onRateLimited?.();
+        throw new ButtonError('LOCAL_RATE_LIMITED', "Sending would exceed Button's rate limit", {
+          retryable: false,
+          retryAfterMs: rate.retryAfterMs,
+        });
+      }
+      budget.recordRequest();
+      hedger?.recordRequest();
+      let calls = 0;
       const started = clock.now();
-      const { value, attempts } = await callWithRetries(
-        async ({ timeoutMs }) => {
-          const response = await transport.postOffers(request, { timeoutMs, signal: options.signal });
-          return interpretOffersResponse(response, epochNow());
-        },
-        policy,
-        { clock, random, onRetry: deps.onRetry },
-        options.signal
-      );
-      return { merchantOffers: value, attempts, upstreamMs: clock.now() - started };
+      try {
+        const { value } = await callWithRetries(
+          ({ timeoutMs }) => {
+            // Hedging only while the breaker is closed: probes must stay few and plain.
+            const hedging = hedger !== undefined && (breaker === undefined || breaker.state === 'closed');
+            let sentThisAttempt = 0;
+            const send = (signal: AbortSignal) => {
+              sentThisAttempt += 1;
+              const combined = options.signal === undefined ? signal : AbortSignal.any([signal, options.signal]);
+              const onSent = () => (calls += 1);
+              return physicalCall(transport, request, { timeoutMs, signal: combined, hedge: sentThisAttempt > 1, onSent });
+            };
+            if (!hedging) return send(new AbortController().signal);
+            return hedger.run(send, () => takeRateToken('hedge'), events.onHedge);
+          },
+          policy,
+          {
+            clock,
+            random,
+            canRetry: () => {
+              if (!budget.tryAcquire()) {
+                events.onRefused?.({ what: 'retry', reason: 'budget' });
+                return false;
+              }
+              return takeRateToken('retry');
+            },
+            onRetry: events.onRetry,
+          },
+          options.signal
+        );
+        return { merchantOffers: value, attempts: calls, upstreamMs: clock.now() - started };
+      } catch (error) {
+        if (error instanceof ButtonError) error.attempts = calls;
+        throw error;
+      }
+    },
+
+    async warmup() {
+      if (transport === undefined) return false;
+      try {
+        await transport.warmup(config.timeouts.connectMs + config.timeouts.attemptMs);
+        return true;
+      } catch {
+        return false;
+      }
     },
 
     poolStats: () => transport?.stats(),
+    breakerState: () => breaker?.snapshot(),
 
     close: async () => {
       await transport?.close();

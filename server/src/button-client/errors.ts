@@ -11,7 +11,9 @@ export type ButtonErrorCode =
   | 'AUTH_REJECTED' // Button answered 401/403: our key (or the account's approvals) is wrong
   | 'REQUEST_REJECTED' // Button answered another 4xx
   | 'INVALID_RESPONSE' // a 2xx Button answer we cannot trust: not JSON, wrong shape, meta.status not ok
-  | 'ABORTED'; // the caller went away
+  | 'ABORTED' // the caller went away, or a hedge lost the race and was cancelled
+  | 'CIRCUIT_OPEN' // the breaker is open: nothing was sent
+  | 'LOCAL_RATE_LIMITED'; // sending would exceed the configured Button rate: nothing was sent
 
 export interface ButtonErrorDetails {
   retryable: boolean;
@@ -30,8 +32,15 @@ export class ButtonError extends Error {
   readonly upstreamStatus?: number;
   retryAfterMs?: number;
   readonly upstreamMessage?: string;
-  /** Attempts made before this error was final (set by the retry policy). */
-  attempts = 1;
+  /** Physical calls made before this error was final (set by the client; 0 when nothing was sent). */
+  attempts = 0;
+  /** True when a retry was possible but the retry budget or rate limit refused it. */
+  retryRefused = false;
+  /**
+   * The connection closed before any answer: most often a pooled socket the server had just closed while idle
+   * (undici's "other side closed"). Worth one retry at once, on a fresh socket, without backoff.
+   */
+  immediateRetry = false;
 
   constructor(code: ButtonErrorCode, message: string, details: ButtonErrorDetails) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
@@ -41,6 +50,14 @@ export class ButtonError extends Error {
     this.upstreamStatus = details.upstreamStatus;
     this.retryAfterMs = details.retryAfterMs;
     this.upstreamMessage = details.upstreamMessage;
+  }
+}
+
+/** The abort reason given to a call we cancel ourselves (a hedge that lost): neither a failure nor a success. */
+export class CancelledError extends Error {
+  constructor(reason: string) {
+    super(reason);
+    this.name = 'CancelledError';
   }
 }
 
@@ -72,8 +89,14 @@ const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEO
 /** Turns whatever the transport threw into a ButtonError; unknown errors are not retried. */
 export function fromTransportError(error: unknown): ButtonError {
   if (isButtonError(error)) return error;
+  if (error instanceof CancelledError) {
+    return new ButtonError('ABORTED', 'Cancelled: another attempt answered first', { retryable: false, cause: error });
+  }
   if (error instanceof AttemptTimeoutError) {
-    return new ButtonError('UPSTREAM_TIMEOUT', `Button did not answer within ${error.timeoutMs} ms`, { retryable: true, cause: error });
+    return new ButtonError('UPSTREAM_TIMEOUT', `Button did not answer within ${error.timeoutMs} ms`, {
+      retryable: true,
+      cause: error,
+    });
   }
   const code = errorCode(error);
   if (code === 'UND_ERR_RES_EXCEEDED_MAX_SIZE') {
@@ -83,7 +106,12 @@ export function fromTransportError(error: unknown): ButtonError {
     return new ButtonError('UPSTREAM_TIMEOUT', `Button did not answer in time (${code})`, { retryable: true, cause: error });
   }
   if (code !== undefined && UNREACHABLE_CODES.has(code)) {
-    return new ButtonError('UPSTREAM_UNREACHABLE', `Could not reach Button (${code})`, { retryable: true, cause: error });
+    const unreachable = new ButtonError('UPSTREAM_UNREACHABLE', `Could not reach Button (${code})`, {
+      retryable: true,
+      cause: error,
+    });
+    unreachable.immediateRetry = code === 'UND_ERR_SOCKET' || code === 'ECONNRESET';
+    return unreachable;
   }
   return new ButtonError('UPSTREAM_UNREACHABLE', 'Unexpected error calling Button', { retryable: false, cause: error });
 }

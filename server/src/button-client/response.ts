@@ -25,8 +25,16 @@ export function interpretOffersResponse(response: RawResponse, nowEpochMs: numbe
     if (parsed.success) return parsed.data.object.merchant_offers;
     const upstreamMessage = errorMessageOf(json);
     const reason =
-      json === undefined ? 'was not JSON' : upstreamMessage !== undefined ? `was an error envelope: ${upstreamMessage}` : describeIssues(parsed.error.issues);
-    return fail('INVALID_RESPONSE', `Button answered ${statusCode} but its body ${reason}`, { retryable: false, upstreamStatus: statusCode, upstreamMessage });
+      json === undefined
+        ? 'was not JSON'
+        : upstreamMessage !== undefined
+          ? `was an error envelope: ${upstreamMessage}`
+          : describeIssues(parsed.error.issues);
+    return fail('INVALID_RESPONSE', `Button answered ${statusCode} but its body ${reason}`, {
+      retryable: false,
+      upstreamStatus: statusCode,
+      upstreamMessage,
+    });
   }
 
   const upstreamMessage = errorMessageOf(json);
@@ -35,7 +43,8 @@ export function interpretOffersResponse(response: RawResponse, nowEpochMs: numbe
   const retryable = RETRYABLE_STATUSES.has(statusCode);
   const details = { retryable, upstreamStatus: statusCode, upstreamMessage, retryAfterMs };
   if (statusCode === 429) return fail('RATE_LIMITED', `Button rate-limited the request (429)${suffix}`, details);
-  if (statusCode === 401 || statusCode === 403) return fail('AUTH_REJECTED', `Button rejected the API key (${statusCode})${suffix}`, details);
+  if (statusCode === 401 || statusCode === 403)
+    return fail('AUTH_REJECTED', `Button rejected the API key (${statusCode})${suffix}`, details);
   if (statusCode === 408) return fail('UPSTREAM_TIMEOUT', `Button timed out reading the request (408)`, details);
   if (statusCode >= 500) return fail('UPSTREAM_UNAVAILABLE', `Button answered ${statusCode}${suffix}`, details);
   return fail('REQUEST_REJECTED', `Button rejected the request (${statusCode})${suffix}`, details);

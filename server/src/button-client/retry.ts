@@ -20,6 +20,8 @@ export interface RetryEvent {
 export interface RetryDeps {
   clock: Clock;
   random: RandomSource;
+  /** Asked before each retry (retry budget, rate limit): false ends the call with the last error. */
+  canRetry?: () => boolean;
   onRetry?: (event: RetryEvent) => void;
 }
 
@@ -55,28 +57,31 @@ export async function callWithRetries<T>(
       const value = await operation({ attempt, timeoutMs: Math.max(1, Math.min(policy.attemptTimeoutMs, remaining)) });
       return { value, attempts: attempt };
     } catch (thrown) {
-      if (signal?.aborted) throw aborted(attempt, thrown);
+      if (signal?.aborted) throw aborted(thrown);
       const error = fromTransportError(thrown);
       error.attempts = attempt;
       if (!error.retryable || attempt >= policy.maxAttempts) throw error;
 
-      const backoff = fullJitterDelay(attempt, policy, random);
+      // A stale pooled socket is retried at once, once; everything else waits its jittered backoff.
+      const backoff = error.immediateRetry && attempt === 1 ? 0 : fullJitterDelay(attempt, policy, random);
       const delayMs = Math.max(backoff, error.retryAfterMs ?? 0);
       const timeLeftAfterWait = deadline - clock.now() - delayMs;
       if (timeLeftAfterWait < MIN_USEFUL_ATTEMPT_MS) throw error;
+      if (deps.canRetry !== undefined && !deps.canRetry()) {
+        error.retryRefused = true;
+        throw error;
+      }
 
       deps.onRetry?.({ attempt, delayMs, error });
       try {
         await clock.sleep(delayMs, signal);
       } catch (sleepError) {
-        throw aborted(attempt, sleepError);
+        throw aborted(sleepError);
       }
     }
   }
 }
 
-function aborted(attempts: number, cause: unknown): ButtonError {
-  const error = new ButtonError('ABORTED', 'The caller went away before Button answered', { retryable: false, cause });
-  error.attempts = attempts;
-  return error;
+function aborted(cause: unknown): ButtonError {
+  return new ButtonError('ABORTED', 'The caller went away before Button answered', { retryable: false, cause });
 }

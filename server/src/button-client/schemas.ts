@@ -9,8 +9,14 @@ import { z } from 'zod';
 // Rates are decimal strings. A number is tolerated (and kept exact as written) rather than failing a user's
 // whole response over a representation change; anything else is an invalid response.
 const decimal = z.union([
-  z.string().trim().regex(/^-?\d+(\.\d+)?$/, 'must be a decimal string'),
-  z.number().finite().transform((value) => String(value)),
+  z
+    .string()
+    .trim()
+    .regex(/^-?\d+(\.\d+)?$/, 'must be a decimal string'),
+  z
+    .number()
+    .finite()
+    .transform((value) => String(value)),
 ]);
 
 const displayParams = z

@@ -31,6 +31,8 @@ export interface PoolStats {
 
 export interface Transport {
   postOffers(body: ButtonOffersRequest, options: AttemptOptions): Promise<RawResponse>;
+  /** Opens a connection (TCP + TLS) ahead of the first real call; the answer itself does not matter. */
+  warmup(timeoutMs: number): Promise<void>;
   stats(): PoolStats;
   close(): Promise<void>;
 }
@@ -110,6 +112,20 @@ export function createTransport(options: TransportOptions): Transport {
       } finally {
         clearTimeout(timer);
       }
+    },
+    async warmup(timeoutMs) {
+      // An OPTIONS carries no identifiers and no body: it only pays the handshake now instead of on a user's
+      // request. (Not HEAD: undici closes the connection after a HEAD, which would defeat the point.)
+      const response = await pool.request({
+        method: 'OPTIONS',
+        path,
+        headers: { 'user-agent': options.userAgent },
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      await response.body.dump();
+      await releaseTurn();
     },
     stats() {
       const { connected, free, pending, queued, running, size } = pool.stats;

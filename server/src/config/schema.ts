@@ -5,7 +5,12 @@ export const DEFAULT_HEADLINE_TEMPLATE = 'Earn {rate} back at {name}';
 
 // Environment variables arrive as '' when set but empty: treat that as "not configured", not as a key.
 const optionalSecret = z.preprocess((value) => (value === '' || value === null ? undefined : value), z.string().optional());
-const milliseconds = (fallback: number) => z.int().positive().max(10 * 60 * 1000).default(fallback);
+const milliseconds = (fallback: number) =>
+  z
+    .int()
+    .positive()
+    .max(10 * 60 * 1000)
+    .default(fallback);
 
 /**
  * The plugin's configuration. Every default is chosen for Button's Offers API: ~100 ms average latency and
@@ -20,7 +25,10 @@ export const pluginConfigSchema = z.strictObject({
   /** Pins Button's API version (`X-Button-API-Version`); unset uses the account's default. */
   apiVersion: z.preprocess(
     (value) => (value === '' ? undefined : value),
-    z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date like 2026-01-01').optional()
+    z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date like 2026-01-01')
+      .optional()
   ),
   webhookSecret: optionalSecret,
   pubRefSecret: optionalSecret,
@@ -36,6 +44,42 @@ export const pluginConfigSchema = z.strictObject({
       maxAttempts: z.int().min(1).max(10).default(3),
       baseDelayMs: z.int().min(0).max(60_000).default(25),
       maxDelayMs: z.int().min(0).max(60_000).default(250),
+      /** Retries may not exceed this share of requests over the window: an outage costs Button at most 1.2x. */
+      budgetRatio: z.number().min(0).max(1).default(0.2),
+      /** Retries always allowed per window, so a quiet instance can still retry. */
+      budgetMinPerWindow: z.int().min(0).default(10),
+      budgetWindowMs: milliseconds(10_000),
+    })
+    .prefault({}),
+  breaker: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      windowMs: milliseconds(10_000),
+      /** Calls seen in the window before the failure rate is trusted (one early failure must not open it). */
+      minimumRequests: z.int().min(1).default(20),
+      failureRate: z.number().gt(0).max(1).default(0.5),
+      /** Open for this long, then probe: also the Retry-After given while open. */
+      halfOpenAfterMs: milliseconds(5_000),
+      halfOpenProbes: z.int().min(1).max(100).default(3),
+      successThreshold: z.int().min(1).max(100).default(3),
+    })
+    .prefault({}),
+  hedging: z
+    .strictObject({
+      enabled: z.boolean().default(false),
+      /** Fixed hedge delay; unset hedges after the observed `percentile` of recent latencies. */
+      delayMs: z.int().positive().max(60_000).optional(),
+      percentile: z.number().min(50).max(99.9).default(95),
+      minDelayMs: z.int().min(0).default(10),
+      /** Extra calls hedging may add, as a share of requests (The Tail at Scale: ~5% after the p95). */
+      maxExtraRatio: z.number().min(0).max(1).default(0.05),
+      windowMs: milliseconds(10_000),
+    })
+    .prefault({}),
+  rateLimit: z
+    .strictObject({
+      /** Button allows 5,000 calls per minute per organization; the plugin never sends more than this. */
+      perMinute: z.int().positive().default(5_000),
     })
     .prefault({}),
   pool: z
@@ -46,6 +90,8 @@ export const pluginConfigSchema = z.strictObject({
       keepAliveTimeoutMs: milliseconds(4_000),
       /** false opens a new connection per call, as Button's official Node client does: for comparison only. */
       keepAlive: z.boolean().default(true),
+      /** Open a connection at boot so the first user request does not pay the TCP + TLS handshake. */
+      warmup: z.boolean().default(true),
     })
     .prefault({}),
   tls: z

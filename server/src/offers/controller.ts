@@ -9,38 +9,66 @@ import { parseOffersRequest } from './request-schema';
 
 type Context = Parameters<Core.MiddlewareHandler>[0];
 
-const offersController = ({ strapi }: { strapi: Core.Strapi }) => ({
-  /** POST /api/button-personalization/offers */
-  async find(ctx: Context) {
-    const requestId = randomUUID();
-    ctx.set('X-Request-Id', requestId);
-    // Rates are per user and per moment: no browser, CDN or proxy may keep them.
-    ctx.set('Cache-Control', 'no-store');
-
-    const parsed = parseOffersRequest(ctx.request.body);
-    if (!parsed.success) throw new errors.ValidationError('Invalid offers request', { errors: parsed.issues });
-
-    // A client that hangs up should not keep a Button call (and its retries) running on its behalf.
-    const abort = new AbortController();
-    const onClose = () => {
-      if (!ctx.res.writableFinished) abort.abort();
-    };
-    ctx.res.once('close', onClose);
+const offersController = ({ strapi }: { strapi: Core.Strapi }) => {
+  /** Runs one offers request and records its duration under `route`, whatever the outcome. */
+  const measured = async (ctx: Context, route: string) => {
+    const started = performance.now();
+    let status = 500;
     try {
-      ctx.body = await getService(strapi, 'offers').personalize(parsed.query, { requestId, signal: abort.signal });
+      await answerOffers(strapi, ctx);
+      status = ctx.status;
     } catch (error) {
-      if (!isButtonError(error)) throw error;
-      const answer = toHttpError(error);
-      strapi.log[answer.logLevel](
-        `[${PLUGIN_ID}] offers request ${requestId} failed: ${error.code} after ${error.attempts} attempt(s): ${error.message}`
-      );
-      ctx.status = answer.status;
-      if (answer.retryAfter !== undefined) ctx.set('Retry-After', String(answer.retryAfter));
-      ctx.body = answer.body;
+      // Strapi's error middleware sets the status after we return: record what it will answer.
+      if (error instanceof errors.ValidationError) status = 400;
+      throw error;
     } finally {
-      ctx.res.off('close', onClose);
+      getService(strapi, 'metrics').observeOffersRequest(route, status, (performance.now() - started) / 1000);
     }
-  },
-});
+  };
+
+  return {
+    /** POST /api/button-personalization/offers */
+    find: (ctx: Context) => measured(ctx, '/api/button-personalization/offers'),
+    /** POST /button-personalization/preview (admin): exactly what the public endpoint answers, for the live preview. */
+    preview: (ctx: Context) => measured(ctx, '/button-personalization/preview'),
+  };
+};
+
+async function answerOffers(strapi: Core.Strapi, ctx: Context) {
+  const requestId = randomUUID();
+  ctx.set('X-Request-Id', requestId);
+  // Rates are per user and per moment: no browser, CDN or proxy may keep them.
+  ctx.set('Cache-Control', 'no-store');
+
+  const parsed = parseOffersRequest(ctx.request.body);
+  if (!parsed.success)
+    throw new errors.ValidationError('Invalid offers request', {
+      errors: parsed.issues,
+    });
+
+  // A client that hangs up should not keep a Button call (and its retries) running on its behalf.
+  const abort = new AbortController();
+  const onClose = () => {
+    if (!ctx.res.writableFinished) abort.abort();
+  };
+  ctx.res.once('close', onClose);
+  try {
+    ctx.body = await getService(strapi, 'offers').personalize(parsed.query, {
+      requestId,
+      signal: abort.signal,
+    });
+  } catch (error) {
+    if (!isButtonError(error)) throw error;
+    const answer = toHttpError(error);
+    strapi.log[answer.logLevel](
+      `[${PLUGIN_ID}] offers request ${requestId} failed: ${error.code} after ${error.attempts} attempt(s): ${error.message}`
+    );
+    ctx.status = answer.status;
+    if (answer.retryAfter !== undefined) ctx.set('Retry-After', String(answer.retryAfter));
+    ctx.body = answer.body;
+  } finally {
+    ctx.res.off('close', onClose);
+  }
+}
 
 export default offersController;

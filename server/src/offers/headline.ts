@@ -17,7 +17,12 @@ export function fillHeadline(template: string, values: Record<Placeholder, strin
   return filled.replace(/\s{2,}/g, ' ').trim();
 }
 
-export function headlineFor(template: string, offer: ButtonOffer, merchant: { name: string; merchant_id: string }, locale: string): string {
+export function headlineFor(
+  template: string,
+  offer: ButtonOffer,
+  merchant: { name: string; merchant_id: string },
+  locale: string
+): string {
   return fillHeadline(template, {
     rate: formatRate(offer, locale),
     name: merchant.name,
@@ -50,7 +55,9 @@ export function formatRate(offer: Pick<ButtonOffer, 'rate_percent' | 'rate_fixed
         return `${offer.rate_fixed} ${offer.currency}`;
       }
     }
-    return numberFormat(locale, { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(Number(offer.rate_fixed));
+    return numberFormat(locale, { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(
+      Number(offer.rate_fixed)
+    );
   }
   return '';
 }

@@ -4,7 +4,7 @@ import type { ErrorResponse } from '../contracts/offers';
 
 export interface HttpErrorAnswer {
   status: number;
-  /** Seconds for a Retry-After header, on 503s. */
+  /** Seconds for a Retry-After header, on 503s and 429s. */
   retryAfter?: number;
   body: ErrorResponse;
   /** How loudly this deserves logging: a rejected key needs a human, a flaky upstream does not. */
@@ -50,6 +50,15 @@ export function toHttpError(error: ButtonError): HttpErrorAnswer {
       return unavailable(`Button's rate limit was reached (${tries})`);
     case 'ABORTED':
       return unavailable('The request was cancelled before Button answered');
+    case 'CIRCUIT_OPEN':
+      return unavailable('Button is failing: offers are paused until it recovers (circuit breaker open)');
+    case 'LOCAL_RATE_LIMITED':
+      return {
+        status: 429,
+        retryAfter: retryAfterSeconds(error.retryAfterMs),
+        body: envelope(429, 'RateLimitError', "Too many offers requests: Button's rate limit would be exceeded", details),
+        logLevel: 'warn',
+      };
     case 'AUTH_REJECTED':
       return badGateway(`Button rejected the configured API key (${error.upstreamStatus})`, 'error');
     case 'INVALID_RESPONSE':

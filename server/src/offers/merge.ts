@@ -48,7 +48,10 @@ export function mergeOffers(input: MergeInput): MergeResult {
       rate_fixed: offer.rate_fixed,
       currency: offer.currency,
       display_params: offer.display_params,
-      headline: content === undefined ? null : headlineFor(template, offer, { name: content.name, merchant_id: merchantId }, input.locale),
+      headline:
+        content === undefined
+          ? null
+          : headlineFor(template, offer, { name: content.name, merchant_id: merchantId }, input.locale),
       pub_ref: input.pubRefFor(offer, merchantId),
     }));
     merged.push({

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { ButtonOffersRequest } from '../button-client';
+import { toValidationIssues, type ValidationIssue } from '../utils/validation';
 
 const PRINTABLE_ASCII = /^[\x21-\x7E]+$/;
 const MAX_IDENTIFIERS = 10; // Button's limit on device_ids + email_sha256s together
@@ -21,7 +22,9 @@ export const offersRequestSchema = z
   .strictObject(
     {
       user_id: printable(255),
-      device_ids: identifierList(z.string({ error: 'must be a string' }).trim().min(1, 'must not be blank').max(255, 'must be at most 255 characters')),
+      device_ids: identifierList(
+        z.string({ error: 'must be a string' }).trim().min(1, 'must not be blank').max(255, 'must be at most 255 characters')
+      ),
       email_sha256s: identifierList(
         z.string({ error: 'must be a string' }).regex(/^[0-9a-fA-F]{64}$/, 'must be a SHA-256 hex digest (64 hex characters)')
       ),
@@ -47,12 +50,6 @@ export const offersRequestSchema = z
     }
   });
 
-export interface ValidationIssue {
-  path: string[];
-  message: string;
-  name: 'ValidationError';
-}
-
 export interface OffersQuery {
   button: ButtonOffersRequest;
   locale?: string;
@@ -71,7 +68,7 @@ export function hashEmail(email: string): string {
  */
 export function parseOffersRequest(body: unknown): ParseResult {
   const result = offersRequestSchema.safeParse(body);
-  if (!result.success) return { success: false, issues: result.error.issues.flatMap((issue) => toValidationIssues(issue, body)) };
+  if (!result.success) return { success: false, issues: toValidationIssues(result.error, body) };
 
   const { user_id, device_ids, email_sha256s, emails, merchant_id, locale } = result.data;
   const hashes = unique([...(email_sha256s ?? []).map((hash) => hash.toLowerCase()), ...(emails ?? []).map(hashEmail)]);
@@ -81,21 +78,6 @@ export function parseOffersRequest(body: unknown): ParseResult {
   if (hashes.length > 0) button.email_sha256s = hashes;
   if (merchant_id !== undefined) button.merchant_id = merchant_id;
   return { success: true, query: { button, locale } };
-}
-
-function toValidationIssues(issue: z.core.$ZodIssue, body: unknown): ValidationIssue[] {
-  const path = issue.path.map(String);
-  if (issue.code === 'unrecognized_keys') {
-    return issue.keys.map((key) => ({ path: [...path, key], message: 'is not an allowed field', name: 'ValidationError' }));
-  }
-  if (issue.code === 'invalid_type' && path.length > 0 && valueAt(body, issue.path) === undefined) {
-    return [{ path, message: 'is required', name: 'ValidationError' }];
-  }
-  return [{ path, message: issue.message, name: 'ValidationError' }];
-}
-
-function valueAt(body: unknown, path: PropertyKey[]): unknown {
-  return path.reduce<unknown>((value, key) => (value !== null && typeof value === 'object' ? (value as Record<PropertyKey, unknown>)[key] : undefined), body);
 }
 
 const unique = (values: string[]) => [...new Set(values)];

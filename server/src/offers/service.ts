@@ -1,7 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import type { OffersResponse } from '../contracts/offers';
-import { pubRefForOffer } from '../pub-ref';
+import { pubRefIssuer } from '../pub-ref';
 import { getService } from '../utils/get-service';
 import { localeExists, readMerchantContent } from './cms-content';
 import { mergeOffers } from './merge';
@@ -14,7 +14,7 @@ const offersService = ({ strapi }: { strapi: Core.Strapi }) => ({
    */
   async personalize(query: OffersQuery, options: { requestId: string; signal?: AbortSignal }): Promise<OffersResponse> {
     const button = getService(strapi, 'button');
-    const config = button.config();
+    const settings = getService(strapi, 'settings').offers();
     if (query.locale !== undefined && !(await localeExists(strapi, query.locale))) {
       throw new errors.ValidationError('Invalid offers request', {
         errors: [{ path: ['locale'], message: 'is not a locale configured in this Strapi', name: 'ValidationError' }],
@@ -24,14 +24,15 @@ const offersService = ({ strapi }: { strapi: Core.Strapi }) => ({
     const result = await button.client().fetchOffers(query.button, { signal: options.signal });
     const fetchedAt = new Date();
     const merchantIds = result.merchantOffers.map((entry) => entry.merchant_id);
+    getService(strapi, 'merchants').recordSeen(merchantIds);
     const content = await readMerchantContent(strapi, merchantIds, query.locale);
     const merged = mergeOffers({
       merchantOffers: result.merchantOffers,
       content,
-      includeUnmapped: config.offers.includeUnmapped,
+      includeUnmapped: settings.includeUnmapped,
       locale: query.locale ?? 'en',
-      defaultHeadlineTemplate: config.offers.defaultHeadlineTemplate,
-      pubRefFor: pubRefForOffer,
+      defaultHeadlineTemplate: settings.defaultHeadlineTemplate,
+      pubRefFor: pubRefIssuer(button.config().pubRefSecret),
     });
 
     return {

@@ -1,10 +1,23 @@
-import type { ButtonOffer } from '../button-client';
-
 /**
- * The pubRef a served offer carries to the Button SDK's PurchasePathRequest, and back in Button's webhooks.
- * For now it is the offer id itself (what Button recommends at minimum); the signed click-id codec replaces
- * this one function.
+ * The pubRef codec: what a served offer hands to the Button SDK's PurchasePathRequest (`pubRef`) and what
+ * Button's webhooks bring back as `pub_ref`. Exported from the plugin's server entry for publishers' own
+ * servers; `format.ts` has no Node import and can be bundled into the admin panel.
  */
-export function pubRefForOffer(offer: ButtonOffer, _merchantId: string): string {
-  return offer.id;
+import type { ButtonOffer } from '../button-client';
+import { encodePubRef } from './codec';
+
+export {
+  decodePubRef,
+  encodePubRef,
+  newClickId,
+  offerIdForPubRef,
+  type DecodedPubRef,
+  type OfferForPubRef,
+  type PubRefSignature,
+} from './codec';
+export { parsePubRef, PUB_REF_MAX_LENGTH, PUB_REF_PREFIX, shownRate, type ShownRate } from './format';
+
+/** The `pubRefFor` the offers merge uses: a fresh click id per served offer, signed when a secret is set. */
+export function pubRefIssuer(secret: string | undefined): (offer: ButtonOffer, merchantId: string) => string {
+  return (offer) => encodePubRef(offer, secret);
 }

@@ -1,18 +1,4 @@
-/**
- * `content-api` routes live under /api/button-personalization and are granted like any content-API action:
- * a Users & Permissions role (Settings > Users & Permissions > Roles) or an API token with
- * `plugin::button-personalization.offers.find`. Nothing is public by default.
- */
-export default {
-  'content-api': {
-    type: 'content-api' as const,
-    routes: [
-      {
-        method: 'POST' as const,
-        path: '/offers',
-        handler: 'offers.find',
-        config: { policies: [] },
-      },
-    ],
-  },
-};
+import admin from './admin';
+import contentApi from './content-api';
+
+export default { admin, 'content-api': contentApi };

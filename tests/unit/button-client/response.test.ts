@@ -33,7 +33,14 @@ describe('interpretOffersResponse', () => {
         merchant_id: 'org-1',
         brand_new_field: true,
         offers: [
-          { id: 'offer-a', rank: 1, rate_percent: '4.5', rate_fixed: null, currency: null, display_params: { category: 'Shoes' } },
+          {
+            id: 'offer-a',
+            rank: 1,
+            rate_percent: '4.5',
+            rate_fixed: null,
+            currency: null,
+            display_params: { category: 'Shoes' },
+          },
           { id: 'offer-b', rank: 2, rate_percent: null, rate_fixed: '1.00', currency: 'USD', display_params: {} },
         ],
       },
@@ -50,7 +57,11 @@ describe('interpretOffersResponse', () => {
     ['merchant_offers not a list', ok('nope'), /did not match the expected schema \(object\.merchant_offers/],
     ['an offer without id', ok([{ merchant_id: 'org-1', offers: [{ rank: 1 }] }]), /offers\.0\.id/],
     ['a rate that is not a decimal', ok([{ merchant_id: 'org-1', offers: [{ id: 'o', rate_percent: '4,5%' }] }]), /rate_percent/],
-    ['meta.status error on a 200', respond(200, { meta: { status: 'error' }, error: { message: 'boom' } }), /error envelope: boom/],
+    [
+      'meta.status error on a 200',
+      respond(200, { meta: { status: 'error' }, error: { message: 'boom' } }),
+      /error envelope: boom/,
+    ],
   ])('rejects a 200 whose body is %s as INVALID_RESPONSE (not retried)', (_label, response, message) => {
     expect(() => interpretOffersResponse(response, now)).toThrow(message);
     try {
@@ -82,8 +93,8 @@ describe('interpretOffersResponse', () => {
     expect(() => interpretOffersResponse(respond(429, '<html>slow down</html>', { 'retry-after': '2' }), now)).toThrow(
       expect.objectContaining({ code: 'RATE_LIMITED', retryAfterMs: 2000, upstreamMessage: undefined })
     );
-    expect(() =>
-      interpretOffersResponse(respond(503, '', { 'retry-after': 'Wed, 25 Nov 2026 12:00:05 GMT' }), now)
-    ).toThrow(expect.objectContaining({ code: 'UPSTREAM_UNAVAILABLE', retryAfterMs: 5000 }));
+    expect(() => interpretOffersResponse(respond(503, '', { 'retry-after': 'Wed, 25 Nov 2026 12:00:05 GMT' }), now)).toThrow(
+      expect.objectContaining({ code: 'UPSTREAM_UNAVAILABLE', retryAfterMs: 5000 })
+    );
   });
 });

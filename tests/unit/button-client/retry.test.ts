@@ -56,7 +56,10 @@ describe('callWithRetries', () => {
     const refused = Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
     const clock = createFakeClock();
     const first = failingThen([refused]);
-    await expect(callWithRetries(first.operation, policy, { clock, random: () => 0 })).resolves.toEqual({ value: 'ok', attempts: 2 });
+    await expect(callWithRetries(first.operation, policy, { clock, random: () => 0 })).resolves.toEqual({
+      value: 'ok',
+      attempts: 2,
+    });
 
     const second = failingThen([new TypeError('bug')]);
     await expect(callWithRetries(second.operation, policy, { clock, random: () => 0 })).rejects.toMatchObject({

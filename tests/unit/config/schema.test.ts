@@ -33,8 +33,8 @@ describe('parsePluginConfig', () => {
   });
 
   it('never echoes a secret in its error', () => {
-    expect(() => parsePluginConfig({ apiKey: 12345678, webhookSecret: 'whsec_do_not_print', retry: { maxAttempts: -1 } })).toThrow(
-      expect.objectContaining({ message: expect.not.stringMatching(/12345678|whsec_do_not_print/) })
-    );
+    expect(() =>
+      parsePluginConfig({ apiKey: 12345678, webhookSecret: 'whsec_do_not_print', retry: { maxAttempts: -1 } })
+    ).toThrow(expect.objectContaining({ message: expect.not.stringMatching(/12345678|whsec_do_not_print/) }));
   });
 });

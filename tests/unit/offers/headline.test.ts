@@ -1,6 +1,8 @@
 import { fillHeadline, formatRate, headlineFor } from '../../../server/src/offers/headline';
 
-const offer = (fields: Partial<{ rate_percent: string; rate_fixed: string; currency: string; display_params: Record<string, string> }>) => ({
+const offer = (
+  fields: Partial<{ rate_percent: string; rate_fixed: string; currency: string; display_params: Record<string, string> }>
+) => ({
   id: 'offer-1',
   rank: 1,
   rate_percent: fields.rate_percent ?? null,

@@ -78,7 +78,11 @@ describe('mergeOffers', () => {
   it('includes unmapped merchants with merchant: null when configured, after mapped ones of any priority', () => {
     const { data, unmappedMerchantIds } = mergeOffers({ ...base, includeUnmapped: true, merchantOffers: button, content: cms });
     expect(data.map((entry) => entry.merchant_id)).toEqual(['org-b', 'org-a', 'org-c', 'org-x']);
-    expect(data[3]).toMatchObject({ merchant: null, best_offer_id: 'x1', offers: [{ id: 'x1', headline: null, pub_ref: 'org-x:x1' }] });
+    expect(data[3]).toMatchObject({
+      merchant: null,
+      best_offer_id: 'x1',
+      offers: [{ id: 'x1', headline: null, pub_ref: 'org-x:x1' }],
+    });
     expect(unmappedMerchantIds).toEqual(['org-x']);
   });
 

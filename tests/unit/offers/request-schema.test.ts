@@ -29,7 +29,10 @@ describe('parseOffersRequest', () => {
   });
 
   it('sends only user_id when that is all there is', () => {
-    expect(parseOffersRequest({ user_id: '!~' })).toEqual({ success: true, query: { button: { user_id: '!~' }, locale: undefined } });
+    expect(parseOffersRequest({ user_id: '!~' })).toEqual({
+      success: true,
+      query: { button: { user_id: '!~' }, locale: undefined },
+    });
   });
 
   it('hashes emails exactly as Button specifies: trim, lower-case, SHA-256 hex', () => {
@@ -63,11 +66,19 @@ describe('parseOffersRequest', () => {
   });
 
   it('allows 10 identifiers combined and rejects 11', () => {
-    const ten = { user_id: 'u', device_ids: ['d1', 'd2', 'd3', 'd4'], email_sha256s: [HEX, 'b'.repeat(64), 'c'.repeat(64)], emails: ['a@x.y', 'b@x.y', 'c@x.y'] };
+    const ten = {
+      user_id: 'u',
+      device_ids: ['d1', 'd2', 'd3', 'd4'],
+      email_sha256s: [HEX, 'b'.repeat(64), 'c'.repeat(64)],
+      emails: ['a@x.y', 'b@x.y', 'c@x.y'],
+    };
     expect(parseOffersRequest(ten).success).toBe(true);
     const eleven = { ...ten, device_ids: [...ten.device_ids, 'd5'] };
     const result = parseOffersRequest(eleven);
-    expect(result).toMatchObject({ success: false, issues: [{ path: ['device_ids'], message: expect.stringContaining('at most 10') }] });
+    expect(result).toMatchObject({
+      success: false,
+      issues: [{ path: ['device_ids'], message: expect.stringContaining('at most 10') }],
+    });
   });
 
   it('reports every problem at once, and never repeats a value', () => {

@@ -1,0 +1,199 @@
+import { randomBytes } from 'node:crypto';
+import type { Core } from '@strapi/strapi';
+import { PLUGIN_ID, TRANSACTION_UID, WEBHOOK_EVENT_UID } from '../constants';
+import { decodePubRef, type DecodedPubRef } from '../pub-ref';
+import { getService } from '../utils/get-service';
+import type { RecordOutcome } from '../webhooks/controller';
+import type { WebhookEvent } from '../webhooks/payload';
+import { isTransientConflict, isUniqueViolation } from './db-errors';
+import { customerHash, eventRow, transactionRow, type TransactionRow } from './record';
+import { decideTransition } from './transition';
+import type { StateChangeListener, TransactionStateChange } from './state-change';
+
+export const STATE_CHANGED_EVENT = `${PLUGIN_ID}.transaction.state-changed`;
+const EVENTS_TABLE = 'button_webhook_events';
+const TRANSACTIONS_TABLE = 'button_transactions';
+const MAX_ATTEMPTS = 5; // concurrent first deliveries of two events of one transaction need at most two
+
+export class WebhookSecretMissingError extends Error {
+  readonly code = 'WEBHOOK_SECRET_MISSING';
+}
+
+/** Another writer changed the row between our read and our write: run the whole transaction again. */
+class ConcurrentUpdate extends Error {}
+
+/**
+ * The commission ledger. Idempotent: the event row's unique index is the gate, so an event id is applied at
+ * most once whatever the concurrency, and the transaction row is written in the same database transaction
+ * (all or nothing). Ordered: Button's modified_date decides, with a compare-and-set on the last applied event
+ * id so two different events racing on one transaction cannot overwrite each other.
+ */
+const commissionsService = ({ strapi }: { strapi: Core.Strapi }) => {
+  const listeners = new Set<StateChangeListener>();
+
+  const secrets = () => {
+    const config = getService(strapi, 'button').config();
+    if (config.webhookSecret === undefined) throw new WebhookSecretMissingError('BUTTON_WEBHOOK_SECRET is not set');
+    return { webhookSecret: config.webhookSecret, pubRefSecret: config.pubRefSecret };
+  };
+
+  const attempt = async (event: WebhookEvent): Promise<{ outcome: RecordOutcome; change?: TransactionStateChange }> => {
+    const keys = secrets();
+    const now = new Date();
+    const events = strapi.db.query(WEBHOOK_EVENT_UID);
+    const transactions = strapi.db.query(TRANSACTION_UID);
+
+    return strapi.db.transaction(async () => {
+      if (event.kind === 'unknown') {
+        await events.create({ data: { ...eventRow(event, keys.webhookSecret), outcome: 'ignored', ...newEntry(now) } });
+        return { outcome: 'ignored' as const };
+      }
+      const { row, decoded } = transactionRow(event, keys);
+      const current = (await transactions.findOne({
+        where: { transaction_id: row.transaction_id },
+        select: ['status', 'modified_ms', 'last_webhook_id'],
+      })) as { status: TransactionRow['status']; modified_ms: number | string; last_webhook_id: string } | null;
+      const transition = decideTransition(
+        current ? { status: current.status, modifiedMs: Number(current.modified_ms) } : undefined,
+        {
+          status: row.status,
+          modifiedMs: row.modified_ms,
+        }
+      );
+
+      // The gate: a second delivery of this event id fails here, and the whole transaction with it.
+      await events.create({
+        data: {
+          ...eventRow(event, keys.webhookSecret),
+          outcome: transition.kind === 'stale' ? 'stale' : 'applied',
+          ...newEntry(now),
+        },
+      });
+
+      if (transition.kind === 'stale') return { outcome: 'stale' as const };
+      if (transition.kind === 'insert') {
+        await transactions.create({ data: { ...row, ...newEntry(now) } });
+      } else {
+        const { count } = await transactions.updateMany({
+          where: { transaction_id: row.transaction_id, last_webhook_id: current?.last_webhook_id },
+          data: { ...row, updatedAt: now },
+        });
+        if (count !== 1) throw new ConcurrentUpdate();
+      }
+      const previousStatus = current?.status ?? null;
+      const changed = transition.kind === 'insert' || transition.statusChanged;
+      return {
+        outcome: 'applied' as const,
+        change: changed ? toChange(event, row, decoded, previousStatus) : undefined,
+      };
+    });
+  };
+
+  const notify = async (change: TransactionStateChange) => {
+    for (const listener of listeners) {
+      try {
+        await listener(change);
+      } catch (error) {
+        // The state is stored and acknowledged: a failing publisher hook must not make Button redeliver.
+        strapi.log.error(
+          `[${PLUGIN_ID}] a transaction state-change listener failed for ${change.transactionId}: ${(error as Error).message}`
+        );
+      }
+    }
+    // The event hub may feed other plugins (audit logs, webhooks): it gets the hash, never the clear user id.
+    const { publisherCustomerId: _clear, ...shared } = change;
+    Promise.resolve(strapi.eventHub.emit(STATE_CHANGED_EVENT, shared)).catch((error: unknown) =>
+      strapi.log.error(`[${PLUGIN_ID}] an event hub subscriber failed for ${change.transactionId}: ${(error as Error)?.message}`)
+    );
+  };
+
+  return {
+    /**
+     * Stores one verified webhook event. Resolves once it is durably committed (or known as a duplicate);
+     * rejects when storage failed, with nothing half-written.
+     */
+    async record(event: WebhookEvent): Promise<RecordOutcome> {
+      for (let tries = 1; ; tries += 1) {
+        let result: Awaited<ReturnType<typeof attempt>>;
+        try {
+          result = await attempt(event);
+        } catch (error) {
+          if (isUniqueViolation(error, EVENTS_TABLE)) return 'duplicate';
+          const retry =
+            error instanceof ConcurrentUpdate || isUniqueViolation(error, TRANSACTIONS_TABLE) || isTransientConflict(error);
+          if (!retry || tries >= MAX_ATTEMPTS) throw error;
+          continue;
+        }
+        // Only after the commit: a rolled-back attempt never reaches the publisher's code.
+        if (result.change) await notify(result.change);
+        return result.outcome;
+      }
+    },
+
+    /**
+     * Registers publisher code run once per real state change of a transaction (first seen, or a new status
+     * from a newer event), after the change is committed. Returns a function that unregisters it.
+     */
+    onStateChange(listener: StateChangeListener): () => void {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+
+    /** The keyed hash the ledger stores instead of a user id: to find a user's transactions. */
+    customerHash(publisherCustomerId: string): string {
+      return customerHash(publisherCustomerId, secrets().webhookSecret);
+    },
+
+    /** Reads a pubRef with this app's pubRef secret. */
+    decodePubRef(pubRef: string | null | undefined): DecodedPubRef {
+      return decodePubRef(pubRef, getService(strapi, 'button').config().pubRefSecret);
+    },
+  };
+};
+
+function toChange(
+  event: WebhookEvent & { kind: 'transaction' },
+  row: TransactionRow,
+  decoded: DecodedPubRef,
+  previousStatus: TransactionRow['status'] | null
+): TransactionStateChange {
+  return {
+    transactionId: row.transaction_id,
+    previousStatus,
+    status: row.status,
+    eventId: event.id,
+    eventType: event.eventType,
+    clickId: row.click_id,
+    offerId: row.offer_id,
+    rate: decoded.ok ? decoded.rate : null,
+    pubRefStatus: row.pub_ref_status,
+    tagValid: row.pub_ref_tag_valid,
+    amount: row.amount,
+    currency: row.currency,
+    orderTotal: row.order_total,
+    orderCurrency: row.order_currency,
+    commerceOrganization: row.commerce_organization,
+    buttonOrderId: row.button_order_id,
+    orderId: row.order_id,
+    category: row.category,
+    publisherCustomerId: event.transaction.publisher_customer_id ?? null,
+    publisherCustomerHash: row.publisher_customer_hash,
+    modifiedDate: row.modified_date.toISOString(),
+  };
+}
+
+/** What the Document Service would set on a new row; written through the query engine to keep one transaction. */
+function newEntry(now: Date) {
+  return { documentId: documentId(), createdAt: now, updatedAt: now, publishedAt: now };
+}
+
+/** Same shape as Strapi's ids (24 lowercase alphanumerics, starting with a letter). */
+function documentId(): string {
+  const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789';
+  const bytes = randomBytes(24);
+  let id = alphabet[bytes[0]! % 26]!;
+  for (let i = 1; i < 24; i += 1) id += alphabet[bytes[i]! % alphabet.length];
+  return id;
+}
+
+export default commissionsService;

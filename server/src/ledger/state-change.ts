@@ -1,0 +1,36 @@
+import type { ShownRate } from '../pub-ref';
+import type { PubRefStatus } from './record';
+import type { TransactionStatus } from '../webhooks/payload';
+
+/**
+ * What the publisher's hook receives once per real state change of a transaction. Money is in minor units,
+ * as Button sends it. `publisherCustomerId` is the clear user id from this delivery: it is never stored, and
+ * it is left out of the copy emitted on `strapi.eventHub`.
+ */
+export interface TransactionStateChange {
+  transactionId: string;
+  /** null the first time the transaction is seen. */
+  previousStatus: TransactionStatus | null;
+  status: TransactionStatus;
+  eventId: string;
+  eventType: string;
+  clickId: string | null;
+  offerId: string | null;
+  rate: ShownRate | null;
+  pubRefStatus: PubRefStatus;
+  /** Only true when the pubRef's tag matched: credit users on nothing else. */
+  tagValid: boolean;
+  amount: number | null;
+  currency: string | null;
+  orderTotal: number | null;
+  orderCurrency: string | null;
+  commerceOrganization: string | null;
+  buttonOrderId: string | null;
+  orderId: string | null;
+  category: string | null;
+  publisherCustomerId: string | null;
+  publisherCustomerHash: string | null;
+  modifiedDate: string;
+}
+
+export type StateChangeListener = (change: TransactionStateChange) => void | Promise<void>;

@@ -1,0 +1,132 @@
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { BreakerState } from '../button-client/breaker';
+import type { ButtonClientEvents } from '../button-client/events';
+import type { PoolStats } from '../button-client/transport';
+
+// Dense around Button's ~100 ms average (prom-client's defaults jump from 0.1 s to 0.25 s).
+const LATENCY_BUCKETS = [
+  0.005, 0.01, 0.025, 0.05, 0.075, 0.09, 0.1, 0.11, 0.125, 0.15, 0.175, 0.2, 0.25, 0.3, 0.4, 0.5, 0.75, 1, 1.5, 2.5, 5,
+];
+const BREAKER_STATE_VALUE: Record<BreakerState, number> = { closed: 0, open: 1, 'half-open': 2 };
+
+export interface MetricsSources {
+  serverAddress: () => string;
+  poolStats: () => PoolStats | undefined;
+  breakerState: () => BreakerState | undefined;
+}
+
+/**
+ * The plugin's Prometheus metrics, in a registry of its own (never prom-client's global one, so two Strapi
+ * instances in one process, or the app's own metrics, never collide). Names follow OpenTelemetry's HTTP
+ * semantic conventions where they exist (`http_client_request_duration_seconds`, one sample per physical
+ * attempt) and Prometheus conventions otherwise (`_total`, `_seconds`). No user ids or URLs as labels.
+ */
+export function createPluginMetrics(sources: MetricsSources) {
+  const registry = new Registry();
+  const registers = [registry];
+
+  const clientDuration = new Histogram({
+    name: 'http_client_request_duration_seconds',
+    help: 'Duration of each physical call to Button (retries and hedges are separate calls).',
+    labelNames: ['http_request_method', 'server_address', 'http_response_status_code', 'error_type', 'hedge'],
+    buckets: LATENCY_BUCKETS,
+    registers,
+  });
+  const attempts = new Counter({
+    name: 'button_upstream_attempts_total',
+    help: 'Physical calls to Button by outcome (success or error code) and HTTP status.',
+    labelNames: ['outcome', 'http_response_status_code'],
+    registers,
+  });
+  const retries = new Counter({
+    name: 'button_upstream_retries_total',
+    help: 'Retries scheduled, by the error that caused them.',
+    labelNames: ['error_type'],
+    registers,
+  });
+  const refusals = new Counter({
+    name: 'button_upstream_refusals_total',
+    help: 'Retries or hedges that were possible but refused by the retry/hedge budget or the rate limit.',
+    labelNames: ['what', 'reason'],
+    registers,
+  });
+  const hedges = new Counter({
+    name: 'button_upstream_hedges_total',
+    help: 'Hedged calls: sent, refused, and won (the hedge answered first).',
+    labelNames: ['event'],
+    registers,
+  });
+  const breakerTransitions = new Counter({
+    name: 'button_breaker_transitions_total',
+    help: 'Circuit breaker state changes, by the state entered.',
+    labelNames: ['state'],
+    registers,
+  });
+  const rateLimited = new Counter({
+    name: 'button_local_rate_limited_total',
+    help: "Offers requests refused before any call to stay under Button's rate limit.",
+    registers,
+  });
+  new Gauge({
+    name: 'button_breaker_state',
+    help: 'Circuit breaker state: 0 closed, 1 open, 2 half-open (absent when the breaker is disabled).',
+    registers,
+    collect() {
+      const state = sources.breakerState();
+      if (state !== undefined) this.set(BREAKER_STATE_VALUE[state]);
+    },
+  });
+  new Gauge({
+    name: 'button_pool_connections',
+    help: 'Connections in the pool to Button, by state (undici pool stats).',
+    labelNames: ['state'],
+    registers,
+    collect() {
+      const stats = sources.poolStats();
+      if (stats === undefined) return;
+      for (const state of ['connected', 'free', 'pending', 'queued', 'running'] as const) this.set({ state }, stats[state]);
+    },
+  });
+  const serverDuration = new Histogram({
+    name: 'http_server_request_duration_seconds',
+    help: 'Duration of the offers endpoint, Button call and CMS merge included.',
+    labelNames: ['http_request_method', 'http_route', 'http_response_status_code'],
+    buckets: LATENCY_BUCKETS,
+    registers,
+  });
+
+  const events: ButtonClientEvents = {
+    onAttempt({ durationMs, outcome, upstreamStatus, hedge }) {
+      const status = upstreamStatus === undefined ? '' : String(upstreamStatus);
+      clientDuration.observe(
+        {
+          http_request_method: 'POST',
+          server_address: sources.serverAddress(),
+          http_response_status_code: status,
+          error_type: outcome === 'success' ? '' : outcome,
+          hedge: String(hedge),
+        },
+        durationMs / 1000
+      );
+      attempts.inc({ outcome, http_response_status_code: status });
+    },
+    onRetry: ({ error }) => retries.inc({ error_type: error.code }),
+    onRefused: ({ what, reason }) => refusals.inc({ what, reason }),
+    onHedge: (event) => hedges.inc({ event }),
+    onBreakerStateChange: (state) => breakerTransitions.inc({ state }),
+    onRateLimited: () => rateLimited.inc(),
+  };
+
+  return {
+    registry,
+    events,
+    observeOffersRequest(route: string, status: number, seconds: number) {
+      serverDuration.observe(
+        { http_request_method: 'POST', http_route: route, http_response_status_code: String(status) },
+        seconds
+      );
+    },
+  };
+}
+
+export type PluginMetrics = ReturnType<typeof createPluginMetrics>;

@@ -1,0 +1,25 @@
+import { ACTIONS, requireAdmin } from '../admin-access/permissions';
+
+/** Admin panel routes, under /button-personalization: an admin JWT and the named RBAC action on every one. */
+export default {
+  type: 'admin' as const,
+  routes: [
+    { method: 'GET' as const, path: '/merchants', handler: 'merchants.list', config: { policies: requireAdmin(ACTIONS.read) } },
+    {
+      method: 'POST' as const,
+      path: '/merchants/:merchantId/draft',
+      handler: 'merchants.createDraft',
+      config: { policies: requireAdmin(ACTIONS.read) },
+    },
+    { method: 'POST' as const, path: '/preview', handler: 'offers.preview', config: { policies: requireAdmin(ACTIONS.preview) } },
+    { method: 'GET' as const, path: '/health', handler: 'health.get', config: { policies: requireAdmin(ACTIONS.read) } },
+    { method: 'GET' as const, path: '/metrics', handler: 'metrics.scrape', config: { policies: requireAdmin(ACTIONS.read) } },
+    { method: 'GET' as const, path: '/settings', handler: 'settings.get', config: { policies: requireAdmin(ACTIONS.settings) } },
+    {
+      method: 'PUT' as const,
+      path: '/settings',
+      handler: 'settings.update',
+      config: { policies: requireAdmin(ACTIONS.settings) },
+    },
+  ],
+};

@@ -1,0 +1,78 @@
+import { classifyMerchants, type EntrySummary } from '../../../server/src/merchants/classify';
+import { createMerchantRegistry } from '../../../server/src/merchants/registry';
+
+const entry = (merchantId: string, live: boolean, name = merchantId): EntrySummary => ({
+  document_id: `doc-${merchantId}`,
+  merchant_id: merchantId,
+  name,
+  locales: ['en'],
+  live,
+});
+
+describe('merchant registry', () => {
+  it('remembers first and last sightings, never anything else', () => {
+    const registry = createMerchantRegistry();
+    registry.recordSeen(['org-a', 'org-b'], 1000);
+    registry.recordSeen(['org-a'], 5000);
+    expect(registry.toJSON()).toEqual({
+      'org-a': { firstSeenAt: 1000, lastSeenAt: 5000 },
+      'org-b': { firstSeenAt: 1000, lastSeenAt: 1000 },
+    });
+  });
+
+  it('tracks whether there is something to persist', () => {
+    const registry = createMerchantRegistry();
+    expect(registry.dirty).toBe(false);
+    registry.recordSeen(['org-a'], 1);
+    expect(registry.dirty).toBe(true);
+    registry.markPersisted();
+    expect(registry.dirty).toBe(false);
+    registry.recordSeen([], 2);
+    expect(registry.dirty).toBe(false);
+  });
+
+  it('merges a saved copy, ignoring malformed entries', () => {
+    const registry = createMerchantRegistry();
+    registry.recordSeen(['org-a'], 5000);
+    registry.load({
+      'org-a': { firstSeenAt: 100, lastSeenAt: 200 },
+      'org-b': { firstSeenAt: 1, lastSeenAt: 2 },
+      'org-c': 'junk',
+    });
+    expect(registry.toJSON()).toEqual({
+      'org-a': { firstSeenAt: 100, lastSeenAt: 5000 },
+      'org-b': { firstSeenAt: 1, lastSeenAt: 2 },
+    });
+    registry.load(null);
+    expect(Object.keys(registry.toJSON())).toHaveLength(2);
+  });
+
+  it('forgets the longest-unseen merchants past its cap', () => {
+    const registry = createMerchantRegistry({ maxEntries: 2 });
+    registry.recordSeen(['org-old'], 1);
+    registry.recordSeen(['org-mid'], 2);
+    registry.recordSeen(['org-new'], 3);
+    expect(Object.keys(registry.toJSON()).sort()).toEqual(['org-mid', 'org-new']);
+  });
+});
+
+describe('classifyMerchants', () => {
+  it('marks mapped, unmapped (no entry or no live entry) and orphaned, unmapped first', () => {
+    const rows = classifyMerchants(
+      [
+        ['org-mapped', { firstSeenAt: 0, lastSeenAt: 3000 }],
+        ['org-draft', { firstSeenAt: 0, lastSeenAt: 2000 }],
+        ['org-new', { firstSeenAt: 0, lastSeenAt: 1000 }],
+      ],
+      [entry('org-mapped', true), entry('org-draft', false), entry('org-orphan', true)]
+    );
+    expect(rows.map((row) => [row.merchant_id, row.status])).toEqual([
+      ['org-draft', 'unmapped'],
+      ['org-new', 'unmapped'],
+      ['org-mapped', 'mapped'],
+      ['org-orphan', 'orphaned'],
+    ]);
+    expect(rows[0]).toMatchObject({ last_seen_at: new Date(2000).toISOString(), entry: { live: false } });
+    expect(rows[3]).toMatchObject({ first_seen_at: null, last_seen_at: null });
+  });
+});

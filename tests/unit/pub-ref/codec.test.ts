@@ -1,0 +1,164 @@
+import fc from 'fast-check';
+import { decodePubRef, encodePubRef, offerIdForPubRef, type OfferForPubRef } from '../../../server/src/pub-ref';
+import { parsePubRef, PUB_REF_MAX_LENGTH } from '../../../server/src/pub-ref/format';
+
+const SECRET = 'pubref-unit-secret';
+const percent = (id: string, rate: string): OfferForPubRef => ({ id, rate_percent: rate, rate_fixed: null, currency: null });
+const fixed = (id: string, rate: string, currency: string | null): OfferForPubRef => ({
+  id,
+  rate_percent: null,
+  rate_fixed: rate,
+  currency,
+});
+const none = (id: string): OfferForPubRef => ({ id, rate_percent: null, rate_fixed: null, currency: null });
+const PRINTABLE = /^[\x21-\x7E]+$/;
+
+describe('encodePubRef / decodePubRef', () => {
+  it.each([
+    ['a percent rate', percent('offer-abc', '4.5'), { kind: 'percent', value: '4.5' }],
+    ['a fixed rate with its currency', fixed('offer-abc', '1.00', 'USD'), { kind: 'fixed', value: '1.00', currency: 'USD' }],
+    ['a fixed rate, lower-case currency', fixed('offer-abc', '2.50', 'eur'), { kind: 'fixed', value: '2.50', currency: 'EUR' }],
+    ['a fixed rate without currency', fixed('offer-abc', '3', null), { kind: 'fixed', value: '3', currency: null }],
+    ['no rate', none('offer-abc'), { kind: 'none' }],
+    ['a rate too long to carry', percent('offer-abc', '1.00000000000000001'), { kind: 'unrepresentable' }],
+    ['a currency that is not ISO 4217', fixed('offer-abc', '1.00', 'POINTS'), { kind: 'unrepresentable' }],
+    ['an offer id containing the separator', percent('offer~with~tildes', '5'), { kind: 'percent', value: '5' }],
+  ])('round-trips %s', (_label, offer, rate) => {
+    const pubRef = encodePubRef(offer, SECRET);
+    expect(pubRef.startsWith('b1~')).toBe(true);
+    expect(decodePubRef(pubRef, SECRET)).toEqual({
+      ok: true,
+      clickId: expect.stringMatching(/^[A-Za-z0-9_-]{12}$/),
+      offerId: offer.id,
+      rate,
+      signature: 'valid',
+      tagValid: true,
+    });
+  });
+
+  it('gives every served offer its own click id', () => {
+    const ids = new Set(
+      Array.from({ length: 1000 }, () => decodePubRef(encodePubRef(percent('o', '1'), SECRET), SECRET)).map((d) =>
+        d.ok ? d.clickId : ''
+      )
+    );
+    expect(ids.size).toBe(1000);
+  });
+
+  it('uses the injected random source for the click id', () => {
+    const pubRef = encodePubRef(percent('offer-1', '2'), SECRET, { randomBytes: (size) => Buffer.alloc(size, 0xff) });
+    expect(pubRef.split('~')[1]).toBe('____________');
+  });
+
+  it('replaces an offer id too long to carry by a digest publishers can recompute', () => {
+    const longId = `offer-${'x'.repeat(200)}`;
+    const decoded = decodePubRef(encodePubRef(percent(longId, '4'), SECRET), SECRET);
+    expect(decoded).toMatchObject({ ok: true, offerId: offerIdForPubRef(longId), tagValid: true });
+    expect(offerIdForPubRef(longId)).toMatch(/^#[A-Za-z0-9_-]{15}$/);
+  });
+
+  it.each([
+    ['another secret', (p: string) => p, 'other-secret', 'invalid'],
+    ['a changed rate', (p: string) => p.replace('~p4.5~', '~p9.5~'), SECRET, 'invalid'],
+    ['a changed offer id', (p: string) => p.replace('offer-abc', 'offer-abd'), SECRET, 'invalid'],
+    ['a removed tag', (p: string) => p.replace(/^(b1~[^~]+~)[^~]+/, '$1'), SECRET, 'unsigned'],
+  ])('detects %s', (_label, change, secret, signature) => {
+    const pubRef = change(encodePubRef(percent('offer-abc', '4.5'), SECRET));
+    expect(decodePubRef(pubRef, secret)).toMatchObject({ ok: true, signature, tagValid: false });
+  });
+
+  it('never reports a signed pubRef as valid when the server has no secret', () => {
+    expect(decodePubRef(encodePubRef(percent('o', '1'), SECRET), undefined)).toMatchObject({
+      signature: 'invalid',
+      tagValid: false,
+    });
+  });
+
+  it('issues unsigned pubRefs without a secret, reported as such', () => {
+    const pubRef = encodePubRef(percent('offer-abc', '4.5'), undefined);
+    expect(pubRef).toMatch(/^b1~[A-Za-z0-9_-]{12}~~p4\.5~offer-abc$/);
+    expect(decodePubRef(pubRef, SECRET)).toMatchObject({
+      ok: true,
+      offerId: 'offer-abc',
+      signature: 'unsigned',
+      tagValid: false,
+    });
+  });
+
+  it.each([
+    [null, 'absent'],
+    ['', 'absent'],
+    ['my-own-click-123', 'not-a-plugin-pub-ref'],
+    ['b2~AAAAAAAAAAAA~~n~offer', 'not-a-plugin-pub-ref'],
+    ['b1~short~~n~offer', 'not-a-plugin-pub-ref'],
+    ['b1~AAAAAAAAAAAA~~q4~offer', 'not-a-plugin-pub-ref'],
+    ['b1~AAAAAAAAAAAA~~n~', 'not-a-plugin-pub-ref'],
+    ['b1~AAAAAAAAAAAA~~n~off er', 'not-a-plugin-pub-ref'],
+  ])('reads %p as %s', (pubRef, reason) => {
+    expect(decodePubRef(pubRef, SECRET)).toEqual({ ok: false, reason });
+  });
+});
+
+// Arbitraries: the longest plausible Button values and then some (ids up to 255 characters, any printable ASCII).
+const decimal = fc
+  .tuple(fc.boolean(), fc.stringMatching(/^\d{1,12}$/), fc.option(fc.stringMatching(/^\d{1,12}$/), { nil: undefined }))
+  .map(([negative, whole, fraction]) => `${negative ? '-' : ''}${whole}${fraction === undefined ? '' : `.${fraction}`}`);
+const offerId = fc.oneof(
+  fc.stringMatching(/^offer-[0-9a-f]{16,40}$/),
+  fc.string({ unit: fc.constantFrom(...'abc~-_.#XYZ019'.split('')), minLength: 1, maxLength: 255 }),
+  fc.string({ minLength: 1, maxLength: 255 })
+);
+const offer = fc.oneof(
+  fc.record({ id: offerId, rate_percent: decimal, rate_fixed: fc.constant(null), currency: fc.constant(null) }),
+  fc.record({
+    id: offerId,
+    rate_percent: fc.constant(null),
+    rate_fixed: decimal,
+    currency: fc.option(fc.oneof(fc.stringMatching(/^[A-Z]{3}$/), fc.string({ maxLength: 10 })), { nil: null }),
+  }),
+  fc.record({ id: offerId, rate_percent: fc.constant(null), rate_fixed: fc.constant(null), currency: fc.constant(null) })
+);
+const secret = fc.option(fc.string({ minLength: 1, maxLength: 64 }), { nil: undefined });
+
+describe('pubRef properties', () => {
+  it('stays within 100 printable ASCII characters for any offer id and rate', () => {
+    fc.assert(
+      fc.property(offer, secret, (o, s) => {
+        const pubRef = encodePubRef(o, s);
+        expect(pubRef.length).toBeLessThanOrEqual(PUB_REF_MAX_LENGTH);
+        expect(pubRef).toMatch(PRINTABLE);
+      }),
+      { numRuns: 2000 }
+    );
+  });
+
+  it('round-trips: decoding gives back the offer id (or its digest) and the rate, with a valid tag', () => {
+    fc.assert(
+      fc.property(offer, fc.string({ minLength: 1, maxLength: 64 }), (o, s) => {
+        const decoded = decodePubRef(encodePubRef(o, s), s);
+        expect(decoded).toMatchObject({ ok: true, offerId: offerIdForPubRef(o.id), tagValid: true });
+        const parsed = parsePubRef(encodePubRef(o, s));
+        if (!decoded.ok || parsed === undefined) throw new Error('unreadable');
+        if (o.rate_percent !== null && decoded.rate.kind === 'percent') expect(decoded.rate.value).toBe(o.rate_percent);
+        if (o.rate_fixed !== null && decoded.rate.kind === 'fixed')
+          expect(decoded.rate).toEqual({ kind: 'fixed', value: o.rate_fixed, currency: o.currency?.toUpperCase() ?? null });
+        if (o.rate_percent === null && o.rate_fixed === null) expect(decoded.rate).toEqual({ kind: 'none' });
+      }),
+      { numRuns: 1000 }
+    );
+  });
+
+  it('flags any single-character change of a signed pubRef', () => {
+    fc.assert(
+      fc.property(offer, fc.nat(), fc.integer({ min: 0x21, max: 0x7e }), (o, at, code) => {
+        const pubRef = encodePubRef(o, SECRET);
+        const index = at % pubRef.length;
+        fc.pre(pubRef[index] !== String.fromCharCode(code));
+        const changed = pubRef.slice(0, index) + String.fromCharCode(code) + pubRef.slice(index + 1);
+        const decoded = decodePubRef(changed, SECRET);
+        expect(decoded.ok && decoded.tagValid).toBe(false);
+      }),
+      { numRuns: 2000 }
+    );
+  });
+});

@@ -1,0 +1,79 @@
+import { parseWebhookBody } from '../../../server/src/webhooks/payload';
+
+const tx = {
+  id: 'tx-1',
+  status: 'pending',
+  amount: 250,
+  currency: 'USD',
+  pub_ref: 'b1~x',
+  modified_date: '2026-03-01T10:00:00Z',
+  some_new_field: { added: 'by Button later' },
+};
+const parse = (value: unknown) => parseWebhookBody(Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)));
+
+describe('parseWebhookBody', () => {
+  it('reads a transaction event and keeps unknown fields in the body', () => {
+    const result = parse({ id: 'hook-1', event_type: 'tx-pending', request_id: 'attempt-1', data: tx });
+    expect(result).toMatchObject({
+      success: true,
+      event: {
+        kind: 'transaction',
+        id: 'hook-1',
+        eventType: 'tx-pending',
+        requestId: 'attempt-1',
+        transaction: { id: 'tx-1', status: 'pending', some_new_field: { added: 'by Button later' } },
+      },
+    });
+  });
+
+  it('accepts an unknown event type without looking at its data', () => {
+    expect(parse({ id: 'hook-2', event_type: 'merchant-updated', data: 'anything' })).toMatchObject({
+      success: true,
+      event: { kind: 'unknown', eventType: 'merchant-updated' },
+    });
+  });
+
+  it.each([
+    ['not JSON', '{', 'The body is not valid JSON', []],
+    ['an array', [], 'The body must be a JSON object', []],
+    ['null', 'null', 'The body must be a JSON object', []],
+    ['no id', { event_type: 'tx-pending', data: tx }, 'Invalid webhook event', [['id']]],
+    [
+      'an unknown status',
+      { id: 'h', event_type: 'tx-pending', data: { ...tx, status: 'paid' } },
+      'Invalid webhook event',
+      [['data', 'status']],
+    ],
+    [
+      'money as a string',
+      { id: 'h', event_type: 'tx-pending', data: { ...tx, amount: '2.50' } },
+      'Invalid webhook event',
+      [['data', 'amount']],
+    ],
+    [
+      'money with decimals',
+      { id: 'h', event_type: 'tx-pending', data: { ...tx, amount: 2.5 } },
+      'Invalid webhook event',
+      [['data', 'amount']],
+    ],
+    [
+      'no modified_date',
+      { id: 'h', event_type: 'tx-validated', data: { ...tx, modified_date: undefined } },
+      'Invalid webhook event',
+      [['data', 'modified_date']],
+    ],
+    [
+      'a bad date',
+      { id: 'h', event_type: 'tx-validated', data: { ...tx, modified_date: 'yesterday' } },
+      'Invalid webhook event',
+      [['data', 'modified_date']],
+    ],
+  ])('refuses %s, naming the field and never its value', (_label, body, message, paths) => {
+    const result = parse(body);
+    expect(result.success).toBe(false);
+    if (result.success) return;
+    expect(result.message).toBe(message);
+    expect(result.issues.map((issue) => issue.path)).toEqual(paths);
+    expect(JSON.stringify(result.issues)).not.toContain('2.50');
+  });
+});
