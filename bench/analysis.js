@@ -52,10 +52,8 @@ function analyzeOutage(records, { startMs, backMs, halfOpenAfterMs, breakerTimel
   const openedAtMs = firstFast ?? openedFromTimeline;
   const attemptsKnown = duringRecords.every((record) => record.attempts >= 0);
   const upstreamCallsDuring = duringRecords.reduce((total, record) => total + Math.max(0, record.attempts), 0);
-  const upstreamCallsAfterOpen =
-    openedAtMs === undefined
-      ? undefined
-      : between(duringRecords, openedAtMs).reduce((total, record) => total + Math.max(0, record.attempts), 0);
+  const afterOpen = openedAtMs === undefined ? [] : between(duringRecords, openedAtMs);
+  const upstreamCallsAfterOpen = openedAtMs === undefined ? undefined : afterOpen.reduce((total, record) => total + Math.max(0, record.attempts), 0);
   const halfOpenIntervals = openedAtMs === undefined ? undefined : Math.ceil((backMs - openedAtMs) / halfOpenAfterMs);
 
   // Recovery: responses are placed at the time they ENDED (due time + latency), relative to the upstream's return.
@@ -75,6 +73,7 @@ function analyzeOutage(records, { startMs, backMs, halfOpenAfterMs, breakerTimel
     breakerStates: [...new Set(breakerTimeline.map((point) => point.state))],
     upstreamCallsDuring: attemptsKnown ? upstreamCallsDuring : undefined,
     upstreamCallsAfterOpen,
+    requestsAfterOpen: afterOpen.length,
     halfOpenIntervals,
     firstSuccessAfterMs,
     normalAfterMs,

@@ -52,9 +52,10 @@ async function main() {
     BUTTON_API_KEY: SIM_API_KEY,
     BUTTON_API_BASE_URL: sim.info.url,
     BUTTON_API_CA_FILE: TEST_CA_PATH,
-    // Resilience options (read by playground/config/plugins.js once that work is merged; ignored before):
+    // Resilience options (playground/config/plugins.js; a playground without them simply ignores these):
     BUTTON_RATE_LIMIT_PER_MINUTE: '1000000', // the local limiter must not throttle the benchmark's load
     BUTTON_BREAKER_HALF_OPEN_AFTER_MS: String(plan.halfOpenAfterMs),
+    BUTTON_BREAKER_HALF_OPEN_PROBES: String(plan.halfOpenProbes),
   };
   log('booting the playgrounds (pooled, naive, hedged) in production mode...');
   const names = /** @type {Array<keyof typeof PLAYGROUNDS>} */ (Object.keys(PLAYGROUNDS));
@@ -240,6 +241,7 @@ async function main() {
       profileLabels: PROFILE_LABELS,
       poolSize: plan.poolSize,
       halfOpenAfterMs: plan.halfOpenAfterMs,
+      halfOpenProbes: plan.halfOpenProbes,
       metricsRoute: playgrounds.pooled.info.metricsScrape ? 'available' : 'not available (breaker state n/a)',
       loadGenerator: 'open-loop fixed rate (bench/load.js, undici), latency from due time',
     },

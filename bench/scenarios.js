@@ -10,7 +10,8 @@
 const OFFERS_PATH = '/api/button-personalization/offers';
 const PING_PATH = '/api/ping';
 const POOL_SIZE = 16; // the plugin's default pool.connections (server/src/config/schema.ts)
-const HALF_OPEN_AFTER_MS = 5_000; // BUTTON_BREAKER_HALF_OPEN_AFTER_MS, passed explicitly so the report knows it
+const HALF_OPEN_AFTER_MS = 5_000; // BUTTON_BREAKER_HALF_OPEN_AFTER_MS (the plugin's default), passed explicitly so the report knows it
+const HALF_OPEN_PROBES = 3; // BUTTON_BREAKER_HALF_OPEN_PROBES (the plugin's default): calls let through per half-open period
 
 /**
  * @typedef {'simulator' | 'pooled' | 'naive' | 'hedged'} TargetName
@@ -96,7 +97,8 @@ function benchmarkPlan({ smoke }) {
     },
     poolSize: POOL_SIZE,
     halfOpenAfterMs: HALF_OPEN_AFTER_MS,
+    halfOpenProbes: HALF_OPEN_PROBES,
   };
 }
 
-module.exports = { benchmarkPlan, PLAYGROUNDS, PROFILE_LABELS, OFFERS_PATH, PING_PATH, POOL_SIZE, HALF_OPEN_AFTER_MS };
+module.exports = { benchmarkPlan, PLAYGROUNDS, PROFILE_LABELS, OFFERS_PATH, PING_PATH, POOL_SIZE, HALF_OPEN_AFTER_MS, HALF_OPEN_PROBES };

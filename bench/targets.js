@@ -14,7 +14,8 @@ const { round } = require('./stats');
  * @typedef {{ id: string, p99: number, successRate: number, requests: number, amplification: number,
  *   outage?: ReturnType<typeof import('./analysis').analyzeOutage>, [key: string]: unknown }} FaultResult
  * @typedef {{ requests: number, rssGrowthMb?: number, upstreamConnections?: number, poolSize: number, [key: string]: unknown }} SoakResult
- * @typedef {{ latency: LatencyResult[], faults: FaultResult[], soak?: SoakResult, meta: { halfOpenAfterMs: number, poolSize: number, [key: string]: unknown } }} Results
+ * @typedef {{ latency: LatencyResult[], faults: FaultResult[], soak?: SoakResult,
+ *   meta: { halfOpenAfterMs: number, halfOpenProbes?: number, poolSize: number, [key: string]: unknown } }} Results
  * @typedef {{ id: string, target: string, measured: string, met: boolean | null }} TargetRow
  */
 
@@ -89,15 +90,16 @@ function computeTargets(results) {
       measured: opened ? `${outage.fastFailures} fast failures, p99 ${ms(outage.fastFailureP99)}` : `no fast failure seen (breaker never opened); failures p99 ${ms(outage.during.p99)}`,
       met: opened ? (outage.fastFailureP99 ?? Infinity) < 5 : false,
     });
-    const probes = outage.halfOpenIntervals;
+    const perInterval = results.meta.halfOpenProbes ?? 1;
+    const allowed = outage.halfOpenIntervals === undefined ? undefined : outage.halfOpenIntervals * perInterval;
     rows.push({
       id: 'outage-probes-only',
-      target: 'outage, breaker open: upstream traffic limited to probes (<= 1 call per half-open interval, +1)',
+      target: `outage, breaker open: upstream traffic limited to probes (<= ${perInterval} per half-open interval)`,
       measured:
         outage.upstreamCallsAfterOpen === undefined
           ? `breaker never opened: ${outage.upstreamCallsDuring ?? 'n/a'} upstream calls during the outage for ${outage.during.requests} client requests`
-          : `${outage.upstreamCallsAfterOpen} upstream calls after it opened (${probes} half-open intervals)`,
-      met: outage.upstreamCallsAfterOpen === undefined || probes === undefined ? false : outage.upstreamCallsAfterOpen <= probes + 1,
+          : `${outage.upstreamCallsAfterOpen} upstream calls for ${outage.requestsAfterOpen} client requests after it opened (${outage.halfOpenIntervals} half-open intervals: <= ${allowed} probes)`,
+      met: outage.upstreamCallsAfterOpen === undefined || allowed === undefined ? false : outage.upstreamCallsAfterOpen <= allowed,
     });
     rows.push({
       id: 'outage-recovery',

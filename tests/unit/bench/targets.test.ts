@@ -30,7 +30,7 @@ describe('stats', () => {
 
 describe('computeTargets', () => {
   const results = {
-    meta: { halfOpenAfterMs: 5000, poolSize: 16 },
+    meta: { halfOpenAfterMs: 5000, halfOpenProbes: 1, poolSize: 16 },
     latency: [
       latencyRow('a', 'button', 100, 118),
       latencyRow('b', 'button', 107.5, 135, { upstreamConnections: 0 }),
