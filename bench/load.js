@@ -131,14 +131,17 @@ async function runLoad(options) {
 
 /**
  * The plugin's answers carry the number of upstream calls: `meta.attempts` on success,
- * `error.details.attempts` (and `code`) on failure.
+ * `error.details.attempts` (and `code`) on failure; successes also carry `meta.upstream_ms`, the time the plugin
+ * itself measured on Button (retries included), which splits the plugin's latency into upstream and the rest.
  * @param {string} text
- * @returns {{ attempts: number, code?: string }}
+ * @returns {{ attempts: number, code?: string, upstreamMs?: number }}
  */
 function readAttempts(text) {
   try {
     const body = JSON.parse(text);
-    if (typeof body?.meta?.attempts === 'number') return { attempts: body.meta.attempts };
+    if (typeof body?.meta?.attempts === 'number') {
+      return typeof body.meta.upstream_ms === 'number' ? { attempts: body.meta.attempts, upstreamMs: body.meta.upstream_ms } : { attempts: body.meta.attempts };
+    }
     const details = body?.error?.details;
     if (typeof details?.attempts === 'number') return { attempts: details.attempts, code: details.code };
     return { attempts: -1, code: details?.code };

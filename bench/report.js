@@ -70,6 +70,14 @@ function toMarkdown(results, targets = computeTargets(results)) {
           ])
       )
     );
+    const b = results.latency.find((row) => row.id === 'b' && row.profile === profile);
+    if (b && typeof b.pluginUpstreamP50 === 'number') {
+      out.push('');
+      out.push(
+        `(b) split: the plugin measured p50 ${num(b.pluginUpstreamP50, 2)} ms on the upstream call itself (its \`meta.upstream_ms\`), ` +
+          `so about ${num(b.p50 - b.pluginUpstreamP50, 2)} ms of p50(b) is spent around it (HTTP, auth, validation, CMS query, merge, serialisation).`
+      );
+    }
   }
 
   out.push('');

@@ -7,7 +7,7 @@
  */
 
 /**
- * @typedef {{ offsetMs: number, latencyMs: number, status: number, attempts: number, code?: string }} RequestRecord
+ * @typedef {{ offsetMs: number, latencyMs: number, status: number, attempts: number, code?: string, upstreamMs?: number }} RequestRecord
  *   offsetMs: when the request was DUE, from the start of the run; latencyMs: from that due time to the end of
  *   the response (so a late send counts against the system: coordinated omission corrected); status 0: no HTTP
  *   answer (connection error, timeout, abort); attempts: upstream calls the plugin reported, -1 when unknown.
@@ -15,6 +15,7 @@
  *   requests: number, ok: number, failed: number, errors: number, successRate: number,
  *   statusCounts: Record<string, number>,
  *   p50: number, p90: number, p99: number, max: number, mean: number,
+ *   pluginUpstreamP50?: number,
  * }} Summary
  */
 
@@ -45,7 +46,9 @@ function summarize(records) {
     if (record.status === 0) errors += 1;
   }
   const sum = latencies.reduce((total, value) => total + value, 0);
+  const upstream = records.flatMap((record) => (record.upstreamMs === undefined ? [] : [record.upstreamMs])).sort((a, b) => a - b);
   return {
+    ...(upstream.length > 0 ? { pluginUpstreamP50: round(percentile(upstream, 50)) } : {}),
     requests: records.length,
     ok,
     failed: records.length - ok,

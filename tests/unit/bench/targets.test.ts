@@ -113,6 +113,7 @@ describe('small parsers', () => {
 
   it('reads the attempts the plugin reports on success and on failure', () => {
     expect(readAttempts(JSON.stringify({ data: [], meta: { attempts: 2 } }))).toEqual({ attempts: 2 });
+    expect(readAttempts(JSON.stringify({ data: [], meta: { attempts: 1, upstream_ms: 101.5 } }))).toEqual({ attempts: 1, upstreamMs: 101.5 });
     expect(readAttempts(JSON.stringify({ data: null, error: { details: { attempts: 0, code: 'CIRCUIT_OPEN' } } }))).toEqual({ attempts: 0, code: 'CIRCUIT_OPEN' });
     expect(readAttempts('not json')).toEqual({ attempts: -1 });
   });
