@@ -103,4 +103,30 @@ function backToNormalAfterMs(records, backMs, baseline) {
   return round(buckets[index].from - backMs);
 }
 
-module.exports = { amplification, analyzeOutage, backToNormalAfterMs, isFastFailure };
+/**
+ * RSS growth per 100,000 requests from the least-squares slope of RSS samples taken during a fixed-rate soak,
+ * skipping the first tenth (allocator and JIT warm-up). Linear, so it over-estimates a process whose RSS levels
+ * off: a conservative stand-in when the soak is shorter than 100,000 requests.
+ * @param {Array<{ atS: number, mb: number | undefined }>} samples
+ * @param {number} rate requests per second during the soak
+ * @returns {number | undefined}
+ */
+function rssGrowthPer100k(samples, rate) {
+  const usable = samples.filter((sample) => sample.mb !== undefined);
+  const last = usable.length > 0 ? usable[usable.length - 1].atS : 0;
+  const points = usable.filter((sample) => sample.atS >= last / 10);
+  if (points.length < 3 || !(rate > 0)) return undefined;
+  const meanX = points.reduce((total, p) => total + p.atS, 0) / points.length;
+  const meanY = points.reduce((total, p) => total + /** @type {number} */ (p.mb), 0) / points.length;
+  let num = 0;
+  let den = 0;
+  for (const p of points) {
+    num += (p.atS - meanX) * (/** @type {number} */ (p.mb) - meanY);
+    den += (p.atS - meanX) ** 2;
+  }
+  if (den === 0) return undefined;
+  const mbPerSecond = num / den;
+  return round((mbPerSecond * 100_000) / rate, 1);
+}
+
+module.exports = { amplification, analyzeOutage, backToNormalAfterMs, isFastFailure, rssGrowthPer100k };

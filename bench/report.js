@@ -121,7 +121,7 @@ function toMarkdown(results, targets = computeTargets(results)) {
     out.push(
       `${pct(soak.successRate)} success, p50 ${num(soak.p50, 2)} ms, p99 ${num(soak.p99, 2)} ms, max ${num(soak.max, 2)} ms, ${num(soak.throughput)} req/s; ` +
         `upstream connections opened ${soak.upstreamConnections} (pool size ${soak.poolSize}); RSS ${num(soak.rssBeforeMb)} MB -> ${num(soak.rssAfterMb)} MB ` +
-        `(growth ${num(soak.rssGrowthMb)} MB; samples: ${(soak.rssSamples ?? []).map((/** @type {{ mb: number }} */ s) => num(s.mb, 0)).join(', ')}).`
+        `(growth ${num(soak.rssGrowthMb)} MB, slope ${num(soak.rssGrowthPer100kMb)} MB per 100,000 requests; samples: ${(soak.rssSamples ?? []).map((/** @type {{ mb: number }} */ s) => num(s.mb, 0)).join(', ')}).`
     );
   }
 

@@ -18,7 +18,7 @@ const { startChild, stopAll, killAllNow } = require('./processes');
 const { runLoad } = require('./load');
 const { summarize, round } = require('./stats');
 const { simulatorControl, scrapeBreakerState } = require('./control');
-const { amplification, analyzeOutage } = require('./analysis');
+const { amplification, analyzeOutage, rssGrowthPer100k } = require('./analysis');
 const { benchmarkPlan, PLAYGROUNDS, PROFILE_LABELS, OFFERS_PATH } = require('./scenarios');
 const { writeReport } = require('./report');
 
@@ -221,6 +221,7 @@ async function main() {
     poolSize: plan.poolSize,
     rssGrowthMb: soakRun.row.rssAfterMb !== undefined && soakRun.row.rssBeforeMb !== undefined ? round(soakRun.row.rssAfterMb - soakRun.row.rssBeforeMb, 1) : undefined,
     rssSamples,
+    rssGrowthPer100kMb: rssGrowthPer100k(rssSamples, plan.soak.rate),
   };
   log(`  success ${round(soak.successRate * 100, 2)}%, p99 ${soak.p99} ms, RSS ${soak.rssBeforeMb} -> ${soak.rssAfterMb} MB, upstream conns ${soak.upstreamConnections}`);
 

@@ -1,5 +1,5 @@
 import { computeTargets } from '../../../bench/targets';
-import { analyzeOutage, amplification, backToNormalAfterMs } from '../../../bench/analysis';
+import { analyzeOutage, amplification, backToNormalAfterMs, rssGrowthPer100k } from '../../../bench/analysis';
 import { percentile, summarize } from '../../../bench/stats';
 import { parseRssKb } from '../../../bench/processes';
 import { parseBreakerState } from '../../../bench/control';
@@ -65,9 +65,11 @@ describe('computeTargets', () => {
   });
 
   it('says "not measured" rather than met when a run is too small to judge', () => {
-    const small = computeTargets({ ...results, soak: { requests: 100, rssGrowthMb: 1, upstreamConnections: 1, poolSize: 16 } });
+    const small = computeTargets({ ...results, soak: { requests: 100, rssGrowthMb: 1, rssGrowthPer100kMb: 5, upstreamConnections: 1, poolSize: 16 } });
     expect(small.find((row) => row.id === 'rss-growth')?.met).toBeNull();
     expect(small.find((row) => row.id === 'pool-connections')?.met).toBeNull();
+    const medium = computeTargets({ ...results, soak: { requests: 30_000, rssGrowthMb: 9, rssGrowthPer100kMb: 31, upstreamConnections: 3, poolSize: 16 } });
+    expect(medium.find((row) => row.id === 'rss-growth')).toMatchObject({ met: false, measured: expect.stringContaining('EXTRAPOLATED') });
   });
 });
 
@@ -96,6 +98,15 @@ describe('analyzeOutage', () => {
   it('reports no recovery when the run ends before the success rate is back', () => {
     expect(backToNormalAfterMs([rec(0, 1), rec(100, 1, 503)], 50, 1)).toBeUndefined();
     expect(amplification(110, 100)).toBe(1.1);
+  });
+});
+
+describe('rssGrowthPer100k', () => {
+  it('extrapolates the RSS slope after the first tenth of the soak', () => {
+    // 1 MB per 10 s at 100 req/s = 1 MB per 1,000 requests = 100 MB per 100,000; a warm-up jump is ignored.
+    const samples = [{ atS: 0, mb: 200 }, ...Array.from({ length: 10 }, (_, i) => ({ atS: (i + 1) * 10, mb: 250 + i }))];
+    expect(rssGrowthPer100k(samples, 100)).toBe(100);
+    expect(rssGrowthPer100k([{ atS: 0, mb: 1 }], 100)).toBeUndefined();
   });
 });
 
