@@ -129,4 +129,21 @@ function rssGrowthPer100k(samples, rate) {
   return round((mbPerSecond * 100_000) / rate, 1);
 }
 
-module.exports = { amplification, analyzeOutage, backToNormalAfterMs, isFastFailure, rssGrowthPer100k };
+/**
+ * Did the target fail to keep up with the offered rate? In an open loop a target that cannot keep up builds a
+ * backlog: answers fail (timeouts, 503s) or the latency of the last quarter of the run (by due time) grows well past
+ * that of the first quarter. Its latencies then measure the queue, not the cost of a request.
+ * @param {RequestRecord[]} records
+ */
+function isSaturated(records) {
+  if (records.length < 8) return false;
+  const ok = records.filter(succeeded).length / records.length;
+  if (ok < 0.99) return true;
+  const last = records.reduce((max, record) => Math.max(max, record.offsetMs), 0);
+  const median = (/** @type {RequestRecord[]} */ part) => percentile(part.map((record) => record.latencyMs).sort((a, b) => a - b), 50);
+  const first = median(between(records, 0, last / 4));
+  const end = median(between(records, (3 * last) / 4));
+  return end > 2 * first + 20;
+}
+
+module.exports = { amplification, analyzeOutage, backToNormalAfterMs, isFastFailure, rssGrowthPer100k, isSaturated };

@@ -94,7 +94,7 @@ function renderPanel(panel, y) {
  * @returns {string}
  */
 function renderLatencyChart(results) {
-  const toBar = (/** @type {Record<string, any>} */ row) => ({ label: String(row.label), p50: row.p50, p90: row.p90, p99: row.p99 });
+  const toBar = (/** @type {Record<string, any>} */ row) => ({ label: `${row.label}${row.saturated && !row.amplification ? ' (SATURATED)' : ''}`, p50: row.p50, p90: row.p90, p99: row.p99 });
   /** @type {Panel[]} */
   const panels = (results.meta.profiles ?? []).map((/** @type {string} */ profile) => {
     const rows = results.latency.filter((row) => row.profile === profile).sort((a, b) => String(a.id).localeCompare(String(b.id)));

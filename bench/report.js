@@ -42,7 +42,11 @@ function toMarkdown(results, targets = computeTargets(results)) {
       `Playground in production mode on SQLite; API-token auth on both (b) and (c). Total run time ${num(meta.durationS, 0)} s.`
   );
   out.push('');
-  out.push('Latencies in ms. "upstream conns": connections the simulator accepted during the row; "upstream/req": simulator requests per client request; RSS of the process behind the target (simulator for (a), playground otherwise), MB.');
+  out.push(
+    'Latencies in ms. "upstream conns": connections the simulator accepted during the row; "upstream/req": simulator requests per client request; ' +
+      'RSS of the process behind the target (simulator for (a), playground otherwise), MB; "load": the 1-minute load average when the row ended (2 CPUs shared with other work). ' +
+      'A row marked SATURATED did not keep up with the offered rate (under 99% success, or the median latency of its last quarter more than twice that of its first, plus 20 ms): its latency is queueing on an overloaded machine, not per-request cost.'
+  );
 
   for (const profile of meta.profiles) {
     out.push('');
@@ -50,12 +54,12 @@ function toMarkdown(results, targets = computeTargets(results)) {
     out.push('');
     out.push(
       table(
-        ['row', 'requests', 'ok', 'p50', 'p90', 'p99', 'max', 'req/s', 'upstream conns', 'upstream/req', 'RSS before', 'RSS after'],
+        ['row', 'requests', 'ok', 'p50', 'p90', 'p99', 'max', 'req/s', 'upstream conns', 'upstream/req', 'RSS before', 'RSS after', 'load'],
         results.latency
           .filter((row) => row.profile === profile)
           .sort((a, b) => String(a.id).localeCompare(String(b.id)))
           .map((row) => [
-            String(row.label),
+            `${row.label}${row.saturated ? ' (SATURATED)' : ''}`,
             row.requests,
             pct(row.successRate),
             num(row.p50, 2),
@@ -67,6 +71,7 @@ function toMarkdown(results, targets = computeTargets(results)) {
             num(row.upstreamPerRequest, 3),
             num(row.rssBeforeMb),
             num(row.rssAfterMb),
+            num(row.loadAverage1m, 2),
           ])
       )
     );
@@ -116,7 +121,7 @@ function toMarkdown(results, targets = computeTargets(results)) {
   if (results.soak) {
     const soak = /** @type {Record<string, any>} */ (results.soak);
     out.push('');
-    out.push(`## Soak: ${soak.requests} requests at ${soak.rate} req/s, offers endpoint, ${meta.profileLabels.zero}`);
+    out.push(`## Soak: ${soak.requests} requests at ${soak.rate} req/s, offers endpoint, ${meta.profileLabels.zero}${soak.saturated ? ' (SATURATED)' : ''}`);
     out.push('');
     out.push(
       `${pct(soak.successRate)} success, p50 ${num(soak.p50, 2)} ms, p99 ${num(soak.p99, 2)} ms, max ${num(soak.max, 2)} ms, ${num(soak.throughput)} req/s; ` +

@@ -18,7 +18,7 @@ const { startChild, stopAll, killAllNow } = require('./processes');
 const { runLoad } = require('./load');
 const { summarize, round } = require('./stats');
 const { simulatorControl, scrapeBreakerState } = require('./control');
-const { amplification, analyzeOutage, rssGrowthPer100k } = require('./analysis');
+const { amplification, analyzeOutage, rssGrowthPer100k, isSaturated } = require('./analysis');
 const { benchmarkPlan, PLAYGROUNDS, PROFILE_LABELS, OFFERS_PATH } = require('./scenarios');
 const { writeReport } = require('./report');
 
@@ -31,7 +31,8 @@ const sleep = (/** @type {number} */ ms) => new Promise((resolve) => setTimeout(
 async function main() {
   const smoke = process.argv.includes('--smoke') || process.env.BENCH_SMOKE === '1';
   const plan = benchmarkPlan({ smoke });
-  const outDir = path.join(__dirname, 'results', smoke ? 'smoke' : '');
+  // BENCH_OUT: a sub-folder of bench/results for a run with other settings (e.g. BENCH_RATE=50 BENCH_OUT=rate-50).
+  const outDir = path.join(__dirname, 'results', smoke ? 'smoke' : (process.env.BENCH_OUT ?? '').replace(/[^\w.-]/g, ''));
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'button-bench-'));
   const ca = fs.readFileSync(TEST_CA_PATH, 'utf8');
   const loadAverageStart = os.loadavg().map((v) => round(v, 2)).join(' / ');
@@ -73,7 +74,7 @@ async function main() {
   for (const child of booted) log(`${child.name} up at ${child.info.url} (pid ${child.pid}, RSS ${mb(child.rssKb())} MB, metrics ${child.info.metricsScrape ? 'scrapable' : 'not available'})`);
 
   const body = (/** @type {number} */ index) => JSON.stringify({ user_id: `bench-user-${index % 100}` });
-  /** @param {import('./scenarios').TargetName} target @param {string} pathname */
+  /** @param {import('./scenarios').TargetName | 'soak'} target @param {string} pathname */
   const loadTarget = (target, pathname) => {
     if (target === 'simulator') {
       return {
@@ -110,12 +111,16 @@ async function main() {
         upstreamConnections: statsAfter.connectionsAccepted - statsBefore.connectionsAccepted,
         upstreamRequests,
         upstreamPerRequest: amplification(upstreamRequests, summary.requests),
+        // Did the target keep up with the offered rate? If not, its latency is queueing, not per-request cost.
+        saturated: isSaturated(load.records),
+        loadAverage1m: round(os.loadavg()[0], 2),
         rssBeforeMb: mb(rssBefore),
         rssAfterMb: mb(rssAfter),
       },
     };
   };
-  const warmUp = (/** @type {ReturnType<typeof loadTarget>} */ target) => runLoad({ ...target.options, body, rate: plan.rate, durationMs: plan.warmupMs });
+  const warmUp = (/** @type {ReturnType<typeof loadTarget>} */ target, rate = plan.rate, durationMs = plan.warmupMs) =>
+    runLoad({ ...target.options, body, rate, durationMs });
 
   // 1. Latency: rows a-d at each simulator profile.
   const latency = [];
@@ -128,7 +133,7 @@ async function main() {
       await warmUp(target);
       const { row: result } = await measure(target, durationMs, plan.rate);
       latency.push({ id: row.id, profile, label: row.label, target: row.target, rate: plan.rate, durationMs, ...result });
-      log(`  p50 ${result.p50} ms, p99 ${result.p99} ms, ok ${result.ok}/${result.requests}, upstream conns ${result.upstreamConnections}, upstream/req ${result.upstreamPerRequest}`);
+      log(`  p50 ${result.p50} ms, p99 ${result.p99} ms, ok ${result.ok}/${result.requests}, upstream conns ${result.upstreamConnections}, upstream/req ${result.upstreamPerRequest}${result.saturated ? ', SATURATED' : ''}, load ${result.loadAverage1m}`);
     }
   }
   await playgrounds.naive.stop(); // done with it: one less process on the two cores
@@ -200,12 +205,21 @@ async function main() {
   }
   await playgrounds.hedged.stop();
 
-  // 3. Soak: RSS and connections over many requests at a higher fixed rate, ~0 ms upstream.
+  // 3. Soak: RSS and connections over many requests, ~0 ms upstream, on a FRESH pooled playground: the first one
+  // went through every fault (and possibly overload), which would otherwise decide its RSS and its pool's state.
+  await playgrounds.pooled.stop();
   await control.setFaults({ latency: latencyProfile('zero') });
-  const soakTarget = loadTarget('pooled', OFFERS_PATH);
+  playgrounds.soak = await startChild({
+    name: 'playground-soak',
+    entry: 'playground',
+    env: { ...commonEnv, ...PLAYGROUNDS.pooled, DATABASE_FILENAME: path.join(scratch, 'soak.db') },
+    logFile: path.join(scratch, 'playground-soak.log'),
+  });
+  log(`playground-soak up at ${playgrounds.soak.info.url} (pid ${playgrounds.soak.pid})`);
+  const soakTarget = loadTarget('soak', OFFERS_PATH);
   const soakDurationMs = (plan.soak.requests / plan.soak.rate) * 1000;
   log(`soak: warm-up, then ${plan.soak.requests} requests at ${plan.soak.rate} req/s (~${Math.round(soakDurationMs / 1000)} s)`);
-  await warmUp(soakTarget);
+  await warmUp(soakTarget, plan.soak.rate, plan.soak.warmupMs);
   /** @type {Array<{ atS: number, mb: number | undefined }>} */
   const rssSamples = [];
   const sampleRss = async (/** @type {number} */ t0) => {

@@ -1,5 +1,5 @@
 import { computeTargets } from '../../../bench/targets';
-import { analyzeOutage, amplification, backToNormalAfterMs, rssGrowthPer100k } from '../../../bench/analysis';
+import { analyzeOutage, amplification, backToNormalAfterMs, rssGrowthPer100k, isSaturated } from '../../../bench/analysis';
 import { percentile, summarize } from '../../../bench/stats';
 import { parseRssKb } from '../../../bench/processes';
 import { parseBreakerState } from '../../../bench/control';
@@ -98,6 +98,17 @@ describe('analyzeOutage', () => {
   it('reports no recovery when the run ends before the success rate is back', () => {
     expect(backToNormalAfterMs([rec(0, 1), rec(100, 1, 503)], 50, 1)).toBeUndefined();
     expect(amplification(110, 100)).toBe(1.1);
+  });
+});
+
+describe('isSaturated', () => {
+  it('flags a growing backlog or failures, not a steady slow target', () => {
+    const steady = Array.from({ length: 100 }, (_, i) => rec(i * 10, 100 + (i % 5)));
+    const growing = Array.from({ length: 100 }, (_, i) => rec(i * 10, 10 + i * 20));
+    const failing = Array.from({ length: 100 }, (_, i) => rec(i * 10, 5, i % 10 === 0 ? 503 : 200));
+    expect(isSaturated(steady)).toBe(false);
+    expect(isSaturated(growing)).toBe(true);
+    expect(isSaturated(failing)).toBe(true);
   });
 });
 
