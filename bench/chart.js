@@ -16,7 +16,7 @@ const PLOT_WIDTH = WIDTH - LABEL_WIDTH - 90;
 const BAR_HEIGHT = 11;
 const BAR_GAP = 2;
 const GROUP_GAP = 12;
-const PANEL_HEADER = 46;
+const PANEL_HEADER = 62;
 const AXIS_HEIGHT = 30;
 const SERIES = /** @type {const} */ ([
   { key: 'p50', color: '#4c78a8' },
@@ -71,8 +71,8 @@ function renderPanel(panel, y) {
   // Drawn before the bars, so values stay readable where the line crosses them.
   if (panel.marker && Number.isFinite(panel.marker.value)) {
     const mx = round(x(panel.marker.value), 2);
-    parts.push(`<line x1="${mx}" y1="${plotTop - 10}" x2="${mx}" y2="${plotTop + plotHeight}" class="marker"/>`);
-    parts.push(`<text x="${mx}" y="${plotTop - 13}" class="marker-label" text-anchor="middle">${escapeXml(panel.marker.label)}</text>`);
+    parts.push(`<line x1="${mx}" y1="${plotTop - 12}" x2="${mx}" y2="${plotTop + plotHeight}" class="marker"/>`);
+    parts.push(`<text x="${round(mx + 4, 2)}" y="${plotTop - 4}" class="marker-label">${escapeXml(panel.marker.label)}</text>`);
   }
   panel.bars.forEach((bar, index) => {
     const gy = plotTop + index * groupHeight;
@@ -94,7 +94,13 @@ function renderPanel(panel, y) {
  * @returns {string}
  */
 function renderLatencyChart(results) {
-  const toBar = (/** @type {Record<string, any>} */ row) => ({ label: `${row.label}${row.saturated && !row.amplification ? ' (SATURATED)' : ''}`, p50: row.p50, p90: row.p90, p99: row.p99 });
+  // Latency rows are labelled by their short name ("(b) plugin"), so a SATURATED mark still fits the label column.
+  const toBar = (/** @type {Record<string, any>} */ row) => ({
+    label: row.amplification === undefined ? `${String(row.label).split(':')[0]}${row.saturated ? ' (SATURATED)' : ''}` : String(row.label),
+    p50: row.p50,
+    p90: row.p90,
+    p99: row.p99,
+  });
   /** @type {Panel[]} */
   const panels = (results.meta.profiles ?? []).map((/** @type {string} */ profile) => {
     const rows = results.latency.filter((row) => row.profile === profile).sort((a, b) => String(a.id).localeCompare(String(b.id)));
