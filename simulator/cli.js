@@ -6,10 +6,12 @@
  * `npm run simulator`: the Button simulator on its own.
  *   SIMULATOR_PORT (default 9400), SIMULATOR_HOST (127.0.0.1), SIMULATOR_TLS=1 for HTTPS with the repo's test
  *   certificate, BUTTON_API_KEY (the key it accepts; default sim_api_key), SIMULATOR_LATENCY_MS and
- *   SIMULATOR_JITTER_MS (base latency). Faults at run time: PUT /__simulator/faults; counters: GET /__simulator/stats.
+ *   SIMULATOR_JITTER_MS (base latency), or SIMULATOR_PROFILE (`zero`, `button`: see profiles.js) instead of both.
+ *   Faults at run time: PUT /__simulator/faults; counters: GET /__simulator/stats; POST /__simulator/outage.
  */
 
 const { createButtonSimulator } = require('./server');
+const { latencyProfile } = require('./profiles');
 
 async function main() {
   const sim = createButtonSimulator({
@@ -18,7 +20,9 @@ async function main() {
     // Signs the webhooks sent with POST /__simulator/webhooks.
     webhookSecret: process.env.BUTTON_WEBHOOK_SECRET || undefined,
   });
-  const latency = { meanMs: Number(process.env.SIMULATOR_LATENCY_MS ?? 0), jitterMs: Number(process.env.SIMULATOR_JITTER_MS ?? 0) };
+  const latency = process.env.SIMULATOR_PROFILE
+    ? latencyProfile(process.env.SIMULATOR_PROFILE)
+    : { meanMs: Number(process.env.SIMULATOR_LATENCY_MS ?? 0), jitterMs: Number(process.env.SIMULATOR_JITTER_MS ?? 0) };
   sim.faults.set({ latency });
   const url = await sim.start({ port: Number(process.env.SIMULATOR_PORT ?? 9400), host: process.env.SIMULATOR_HOST ?? '127.0.0.1' });
   console.log(`Button simulator listening on ${url} (POST ${url}/v1/offers; stats at ${url}/__simulator/stats)`);

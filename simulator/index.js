@@ -5,6 +5,7 @@
 const { createButtonSimulator, validateOffersRequest, TEST_CA_PATH } = require('./server');
 const { MERCHANTS, offersFor } = require('./catalogue');
 const { createWebhookSender, transaction, webhookEvent, signBody } = require('./webhooks');
+const { LATENCY_PROFILES, latencyProfile } = require('./profiles');
 
 module.exports = {
   createButtonSimulator,
@@ -16,4 +17,6 @@ module.exports = {
   transaction,
   webhookEvent,
   signBody,
+  LATENCY_PROFILES,
+  latencyProfile,
 };

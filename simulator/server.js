@@ -8,7 +8,8 @@
  *
  * In-process: `const sim = createButtonSimulator({ apiKey }); await sim.start();` then `sim.url`,
  * `sim.faults.set(...)`, `sim.stats()`, `await sim.stop()`.
- * Over HTTP (another process): `GET /__simulator/stats`, `PUT /__simulator/faults`, `POST /__simulator/reset`.
+ * Over HTTP (another process): `GET /__simulator/stats`, `PUT /__simulator/faults`, `POST /__simulator/reset`,
+ * `POST /__simulator/outage` (body `{"ms": 10000}`: the answer is sent, then the server goes away for that long).
  */
 
 const http = require('node:http');
@@ -26,6 +27,7 @@ const MAX_BODY_BYTES = 64 * 1024;
 const RECENT_REQUESTS_KEPT = 200;
 const PRINTABLE_ASCII = /^[\x21-\x7E]+$/;
 const SHA256_HEX = /^[0-9a-f]{64}$/;
+const MAX_OUTAGE_MS = 10 * 60 * 1000; // 10 min: longer is a mistake, not a scenario
 
 /**
  * @param {{
@@ -136,6 +138,20 @@ function createButtonSimulator(options = {}) {
       reset();
       return answer(res, 200, stats());
     }
+    if (pathname === '/__simulator/outage' && req.method === 'POST') {
+      return readBody(req, res, (raw) => {
+        let ms;
+        try {
+          ms = Number(JSON.parse(raw.toString('utf8') || '{}').ms);
+        } catch {
+          ms = NaN;
+        }
+        if (!(Number.isFinite(ms) && ms > 0 && ms <= MAX_OUTAGE_MS)) return answer(res, 400, { error: `ms must be between 1 and ${MAX_OUTAGE_MS}` });
+        // Go away only once this answer is out, or the caller could not tell the outage started.
+        res.once('finish', () => outage(ms).catch((error) => console.error('[simulator] could not listen again after the outage:', error)));
+        answer(res, 202, { outageMs: ms }, { Connection: 'close' });
+      });
+    }
     if (pathname === '/__simulator/faults' && req.method === 'PUT') {
       return readBody(req, res, (raw) => {
         try {
@@ -196,6 +212,45 @@ function createButtonSimulator(options = {}) {
     faults.clear();
   }
 
+  /** @type {NodeJS.Timeout | undefined} */
+  let outageTimer;
+  /** @type {{ port: number, host: string } | undefined} */
+  let bound;
+
+  function dropEverything() {
+    for (const res of hanging) res.destroy();
+    hanging.clear();
+    for (const socket of sockets) socket.destroy();
+  }
+
+  /**
+   * A full outage: the listener closes and every connection is cut (new ones are refused), then the server
+   * listens again on the same port after `ms`. Counters and faults survive it.
+   * @param {number} ms
+   * @returns {Promise<void>} resolves once the server is back
+   */
+  function outage(ms) {
+    if (bound === undefined) return Promise.reject(new Error('simulator is not started'));
+    const { port, host } = bound;
+    counters.outages += 1;
+    dropEverything();
+    const closed = new Promise((resolve) => (server.listening ? server.close(() => resolve(undefined)) : resolve(undefined)));
+    return closed.then(
+      () =>
+        new Promise((resolve, reject) => {
+          clearTimeout(outageTimer);
+          outageTimer = setTimeout(() => {
+            outageTimer = undefined;
+            server.once('error', reject);
+            server.listen(port, host, () => {
+              server.off('error', reject);
+              resolve(undefined);
+            });
+          }, ms);
+        })
+    );
+  }
+
   /** @type {string | undefined} */
   let url;
   return {
@@ -223,17 +278,19 @@ function createButtonSimulator(options = {}) {
         server.listen(listen.port ?? 0, host, () => {
           server.off('error', reject);
           const address = /** @type {import('node:net').AddressInfo} */ (server.address());
+          bound = { port: address.port, host };
           url = `${options.tls ? 'https' : 'http'}://${host}:${address.port}`;
           resolve(url);
         });
       });
     },
+    outage,
     /** Closes the listener and every open connection (hung requests included): clients see the server go away. */
     stop() {
+      clearTimeout(outageTimer);
+      outageTimer = undefined;
       return new Promise((resolve) => {
-        for (const res of hanging) res.destroy();
-        hanging.clear();
-        for (const socket of sockets) socket.destroy();
+        dropEverything();
         if (!server.listening) return resolve(undefined);
         server.close(() => resolve(undefined));
       });
@@ -248,6 +305,7 @@ function freshCounters() {
     tlsSessionsResumed: 0,
     requestsReceived: 0,
     offersServed: 0,
+    outages: 0,
     warmups: 0,
     webhooksSent: 0,
     /** @type {Record<string, number>} */

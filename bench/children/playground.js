@@ -1,0 +1,64 @@
+// @ts-check
+'use strict';
+
+/**
+ * Child-process entry: the playground Strapi app, configured entirely by its environment (NODE_ENV, PORT,
+ * DATABASE_*, BUTTON_*), booted without the admin panel. Once listening it creates one API token allowed to
+ * call the offers route and the ping route (and to scrape the plugin's metrics when that action exists), then
+ * reports `{ url, token, metricsScrape }` to the parent over IPC. Exits when the parent goes away.
+ */
+
+const path = require('node:path');
+const { createStrapi } = require('@strapi/strapi');
+
+const APP_DIR = path.resolve(__dirname, '../../playground');
+const OFFERS_ACTION = 'plugin::button-personalization.offers.find';
+const PING_ACTION = 'api::ping.ping.find';
+const METRICS_ACTION = 'plugin::button-personalization.metrics.scrape';
+
+/** @param {any} strapi @param {string[]} permissions */
+async function createToken(strapi, permissions) {
+  const created = await strapi.service('admin::api-token').create({
+    name: `benchmark ${permissions.length} ${Date.now()}`,
+    description: 'Created by npm run bench',
+    type: 'custom',
+    kind: 'content-api',
+    lifespan: null,
+    permissions,
+  });
+  return /** @type {string} */ (created.accessKey);
+}
+
+async function main() {
+  const strapi = createStrapi({ appDir: APP_DIR, distDir: APP_DIR });
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    const timer = setTimeout(() => process.exit(0), 5000);
+    timer.unref();
+    await strapi.destroy().catch(() => undefined);
+    process.exit(0);
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+  process.once('disconnect', stop);
+
+  await strapi.start();
+  const address = /** @type {import('node:net').AddressInfo} */ (strapi.server.httpServer.address());
+  // The metrics route belongs to work that may not be merged yet: an unknown action fails token creation.
+  let token;
+  let metricsScrape = true;
+  try {
+    token = await createToken(strapi, [OFFERS_ACTION, PING_ACTION, METRICS_ACTION]);
+  } catch {
+    metricsScrape = false;
+    token = await createToken(strapi, [OFFERS_ACTION, PING_ACTION]);
+  }
+  process.send?.({ type: 'ready', url: `http://127.0.0.1:${address.port}`, token, metricsScrape });
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
