@@ -141,6 +141,22 @@ describe('POST /api/button-personalization/offers', () => {
     expect(byId[M1].offers[0].headline).toMatch(/^Earn .+ back at Blue Harbor Travel$/);
   });
 
+  it("shows an editor's published change on the very next request", async () => {
+    const before = await post({ user_id: USER, merchant_id: M1 });
+    expect(before.body.data[0].merchant.name).toBe('Blue Harbor Travel');
+    const documents = app.strapi.documents('plugin::button-personalization.merchant-offer' as never) as unknown as {
+      update(params: unknown): Promise<unknown>;
+      publish(params: unknown): Promise<unknown>;
+    };
+    const documentId = before.body.data[0].merchant.document_id;
+    await documents.update({ documentId, data: { name: 'Blue Harbor Holidays' } });
+    await documents.publish({ documentId });
+    const after = await post({ user_id: USER, merchant_id: M1 });
+    expect(after.body.data[0].merchant.name).toBe('Blue Harbor Holidays');
+    await documents.update({ documentId, data: { name: 'Blue Harbor Travel' } });
+    await documents.publish({ documentId });
+  });
+
   it('passes the merchant filter to Button and returns only that merchant', async () => {
     const res = await post({ user_id: USER, merchant_id: M1 });
     expect(res.status).toBe(200);

@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { MERCHANT_OFFER_UID } from '../constants';
 import type { MediaView } from '../contracts/offers';
+import type { LocaleContent } from './content-cache';
 import type { MerchantContent } from './merge';
 
 const CONTENT_FIELDS = [
@@ -33,31 +34,23 @@ interface MerchantOfferRow {
 }
 
 /**
- * Reads the CMS content for the merchants Button returned: ONE query, published and enabled entries only,
- * in the requested locale (the default locale when none is given).
+ * Every published, enabled merchant-offer entry of a locale (the default locale when none is given), in one
+ * query: what the content cache holds. Not per request: see content-cache.ts.
  */
-export async function readMerchantContent(
-  strapi: Core.Strapi,
-  merchantIds: string[],
-  locale: string | undefined
-): Promise<Map<string, MerchantContent>> {
-  const content = new Map<string, MerchantContent>();
-  if (merchantIds.length === 0) return content;
-
+export async function readLocaleContent(strapi: Core.Strapi, locale: string | undefined): Promise<LocaleContent> {
+  if (locale !== undefined && !(await localeExists(strapi, locale))) return { localeExists: false, byMerchant: new Map() };
   const rows = (await strapi.documents(MERCHANT_OFFER_UID).findMany({
-    filters: { merchant_id: { $in: merchantIds }, enabled: true },
+    filters: { enabled: true },
     status: 'published',
     ...(locale === undefined ? {} : { locale }),
     fields: [...CONTENT_FIELDS],
     populate: { logo: { fields: [...LOGO_FIELDS] } },
   } as never)) as unknown as MerchantOfferRow[];
-
-  for (const row of rows) content.set(row.merchant_id, toContent(row));
-  return content;
+  return { localeExists: true, byMerchant: new Map(rows.map((row) => [row.merchant_id, toContent(row)])) };
 }
 
-/** Whether a locale exists in this Strapi's i18n settings (checked only when a request names one). */
-export async function localeExists(strapi: Core.Strapi, locale: string): Promise<boolean> {
+/** Whether a locale exists in this Strapi's i18n settings. */
+async function localeExists(strapi: Core.Strapi, locale: string): Promise<boolean> {
   const found = await strapi.plugin('i18n').service('locales').findByCode(locale);
   return Boolean(found);
 }

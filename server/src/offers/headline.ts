@@ -44,7 +44,7 @@ export function formatRate(offer: Pick<ButtonOffer, 'rate_percent' | 'rate_fixed
     const digits = Math.max(fractionDigits(offer.rate_fixed), 2);
     if (offer.currency !== null) {
       try {
-        return new Intl.NumberFormat(safeLocale(locale), {
+        return numberFormat(locale, {
           style: 'currency',
           currency: offer.currency,
           minimumFractionDigits: digits,
@@ -68,8 +68,20 @@ function fractionDigits(decimal: string): number {
   return Math.min(fraction.replace(/0+$/, '').length, 20);
 }
 
+// Building an Intl.NumberFormat costs far more than using one (it showed in the offers endpoint's profile):
+// keep one per locale and options. Few combinations exist (locales x digits x currencies), so the map stays small.
+const formatters = new Map<string, Intl.NumberFormat>();
+const MAX_FORMATTERS = 1_000;
+
 function numberFormat(locale: string, options: Intl.NumberFormatOptions): Intl.NumberFormat {
-  return new Intl.NumberFormat(safeLocale(locale), options);
+  const key = `${locale}|${JSON.stringify(options)}`;
+  let formatter = formatters.get(key);
+  if (formatter === undefined) {
+    formatter = new Intl.NumberFormat(safeLocale(locale), options); // throws RangeError on an unknown currency
+    if (formatters.size >= MAX_FORMATTERS) formatters.clear();
+    formatters.set(key, formatter);
+  }
+  return formatter;
 }
 
 function safeLocale(locale: string): string {
