@@ -1,3 +1,5 @@
+import type { HealthSnapshot } from '../contracts/admin';
+
 /**
  * The last few minutes of calls to Button, in memory, for the admin's Health page: latency percentiles, error
  * rate, a small per-interval series and the last errors. Prometheus holds the long history; this answers "how is
@@ -12,17 +14,8 @@ export interface CallRecord {
   message?: string;
 }
 
-export interface RecentCallsSnapshot {
-  window_seconds: number;
-  calls: number;
-  errors: number;
-  error_rate: number;
-  p50_ms: number | null;
-  p95_ms: number | null;
-  p99_ms: number | null;
-  series: Array<{ at: string; calls: number; errors: number; p50_ms: number | null; p95_ms: number | null }>;
-  last_errors: Array<{ at: string; code: string; upstream_status: number | null; message: string }>;
-}
+/** What the Health page shows of recent calls: the `upstream` part of the admin contract. */
+export type RecentCallsSnapshot = HealthSnapshot['upstream'];
 
 export function createRecentCalls(
   options: { windowMs?: number; intervalMs?: number; maxRecords?: number; maxErrors?: number } = {}

@@ -1,24 +1,9 @@
+import type { MappingStatus, MerchantEntrySummary, MerchantRow } from '../contracts/admin';
 import type { SeenMerchant } from './registry';
 
-export type MappingStatus = 'mapped' | 'unmapped' | 'orphaned';
-
+export type { MappingStatus, MerchantRow } from '../contracts/admin';
 /** One merchant-offer entry as the Merchants page needs it (all locales and states folded together). */
-export interface EntrySummary {
-  document_id: string;
-  merchant_id: string;
-  name: string;
-  locales: string[];
-  /** Published and enabled in at least one locale: Button's offers for it are served. */
-  live: boolean;
-}
-
-export interface MerchantRow {
-  merchant_id: string;
-  status: MappingStatus;
-  first_seen_at: string | null;
-  last_seen_at: string | null;
-  entry: EntrySummary | null;
-}
+export type EntrySummary = MerchantEntrySummary;
 
 /**
  * Joins what Button returned with what the CMS holds. Mapped: Button returns it and a live entry exists.
