@@ -1,6 +1,7 @@
 import type { ButtonError } from '../button-client';
 import { retryAfterSeconds } from '../button-client/backoff';
 import type { ErrorResponse } from '../contracts/offers';
+import { errorEnvelope } from '../utils/error-envelope';
 
 export interface HttpErrorAnswer {
   status: number;
@@ -27,12 +28,12 @@ export function toHttpError(error: ButtonError): HttpErrorAnswer {
   const unavailable = (message: string, retryAfterMs = error.retryAfterMs): HttpErrorAnswer => ({
     status: 503,
     retryAfter: retryAfterSeconds(retryAfterMs),
-    body: envelope(503, 'ServiceUnavailableError', message, details),
+    body: errorEnvelope(503, 'ServiceUnavailableError', message, details),
     logLevel: 'warn',
   });
   const badGateway = (message: string, logLevel: HttpErrorAnswer['logLevel']): HttpErrorAnswer => ({
     status: 502,
-    body: envelope(502, 'BadGatewayError', message, details),
+    body: errorEnvelope(502, 'BadGatewayError', message, details),
     logLevel,
   });
   const tries = attempts === 1 ? '1 attempt' : `${attempts} attempts`;
@@ -56,7 +57,7 @@ export function toHttpError(error: ButtonError): HttpErrorAnswer {
       return {
         status: 429,
         retryAfter: retryAfterSeconds(error.retryAfterMs),
-        body: envelope(429, 'RateLimitError', "Too many offers requests: Button's rate limit would be exceeded", details),
+        body: errorEnvelope(429, 'RateLimitError', "Too many offers requests: Button's rate limit would be exceeded", details),
         logLevel: 'warn',
       };
     case 'AUTH_REJECTED':
@@ -67,7 +68,7 @@ export function toHttpError(error: ButtonError): HttpErrorAnswer {
       if (error.upstreamStatus === 400) {
         return {
           status: 400,
-          body: envelope(400, 'ValidationError', 'Button rejected the request as invalid', {
+          body: errorEnvelope(400, 'ValidationError', 'Button rejected the request as invalid', {
             ...details,
             ...(error.upstreamMessage === undefined ? {} : { upstream_message: error.upstreamMessage }),
           }),
@@ -76,8 +77,4 @@ export function toHttpError(error: ButtonError): HttpErrorAnswer {
       }
       return badGateway(`Button rejected the request (${error.upstreamStatus})`, 'error');
   }
-}
-
-function envelope(status: number, name: string, message: string, details: Record<string, unknown>): ErrorResponse {
-  return { data: null, error: { status, name, message, details } };
 }

@@ -1,3 +1,4 @@
+import { errorEnvelope } from '../utils/error-envelope';
 import { checkWebhookSignature } from './signature';
 import { parseWebhookBody, type WebhookEvent } from './payload';
 
@@ -72,7 +73,7 @@ export async function handleWebhook(
 }
 
 export function errorAnswer(status: number, name: string, message: string, details: Record<string, unknown> = {}): WebhookAnswer {
-  return { status, body: { data: null, error: { status, name, message, details } } };
+  return { status, body: errorEnvelope(status, name, message, details) };
 }
 
 /** A database error's class and code only: its message may quote the values that were being written. */
