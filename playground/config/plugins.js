@@ -11,6 +11,11 @@ module.exports = ({ env }) => {
   const float = (name) => (env(name) === undefined ? undefined : env.float(name));
   return {
     'users-permissions': { config: { jwtSecret: env('JWT_SECRET', 'playground-users-permissions-jwt-secret') } },
+    // Real plugins a publisher may run next to this one: the tests prove the ledger stays out of their APIs.
+    graphql: { config: { landingPage: false, defaultLimit: 25, maxLimit: 100, depthLimit: 10 } },
+    documentation: {
+      config: { 'x-strapi-config': { plugins: ['upload', 'users-permissions', 'button-personalization'] } },
+    },
     'button-personalization': {
       enabled: true,
       resolve: path.resolve(__dirname, '../..'),

@@ -2,10 +2,13 @@ import type { Core } from '@strapi/strapi';
 import { ACTION_DEFINITIONS } from './admin-access/permissions';
 import type { PluginConfig } from './config/schema';
 import { PLUGIN_ID } from './constants';
+import { guardLedgerTables } from './ledger-guard';
 import { getService } from './utils/get-service';
 import { checkWebhookMiddlewareOrder, WEBHOOK_MIDDLEWARE_FIX } from './webhooks/install';
 
 const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
+  // After Strapi initialised the database: writes to the ledger's tables outside the webhook path are refused.
+  guardLedgerTables(strapi);
   await strapi.admin.services.permission.actionProvider.registerMany(ACTION_DEFINITIONS);
   await getService(strapi, 'settings').load();
   await getService(strapi, 'merchants').start();

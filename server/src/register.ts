@@ -1,5 +1,8 @@
 import type { Core } from '@strapi/strapi';
 import { MERCHANT_OFFER_UID } from './constants';
+import { excludeFromDocumentation } from './documentation';
+import { configureGraphQL } from './graphql';
+import { refuseLedgerDocumentWrites } from './ledger-guard';
 import { getService } from './utils/get-service';
 import { installWebhookMiddleware } from './webhooks/install';
 
@@ -8,6 +11,12 @@ const READ_ACTIONS = new Set(['findMany', 'findFirst', 'findOne', 'count']);
 const register = ({ strapi }: { strapi: Core.Strapi }) => {
   // Before strapi::body, so Button's webhook signature is checked over the raw bytes (see webhooks/middleware.ts).
   installWebhookMiddleware(strapi);
+
+  // The commission ledger is written by the signed webhook endpoint only: no Document Service write (Content
+  // Manager, REST, GraphQL, other plugins), no generated GraphQL API, no generated OpenAPI schema.
+  refuseLedgerDocumentWrites(strapi);
+  configureGraphQL(strapi);
+  excludeFromDocumentation(strapi);
 
   // Any change to a merchant-offer document (Content Manager or code: create, update, publish, delete...) drops
   // the offers endpoint's cached CMS content, so editors see their change on the next request.
