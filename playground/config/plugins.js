@@ -66,6 +66,9 @@ module.exports = ({ env }) => {
           ca: caFile ? fs.readFileSync(path.resolve(caFile), 'utf8') : undefined,
           rejectUnauthorized: bool('BUTTON_TLS_REJECT_UNAUTHORIZED'),
         },
+        shutdown: {
+          graceMs: env.int('BUTTON_SHUTDOWN_GRACE_MS'),
+        },
         offers: {
           includeUnmapped: bool('BUTTON_OFFERS_INCLUDE_UNMAPPED'),
           defaultHeadlineTemplate: env('BUTTON_OFFERS_DEFAULT_HEADLINE'),

@@ -3,12 +3,17 @@ import { MERCHANT_OFFER_UID } from './constants';
 import { excludeFromDocumentation } from './documentation';
 import { configureGraphQL } from './graphql';
 import { refuseLedgerDocumentWrites } from './ledger-guard';
+import { installInFlightTracking } from './shutdown';
 import { getService } from './utils/get-service';
 import { installWebhookMiddleware } from './webhooks/install';
 
 const READ_ACTIONS = new Set(['findMany', 'findFirst', 'findOne', 'count']);
 
 const register = ({ strapi }: { strapi: Core.Strapi }) => {
+  // First of the plugin's server-level middlewares: counts every request (webhooks included) so that destroy()
+  // can let them finish before anything they need is closed.
+  installInFlightTracking(strapi);
+
   // Before strapi::body, so Button's webhook signature is checked over the raw bytes (see webhooks/middleware.ts).
   installWebhookMiddleware(strapi);
 
