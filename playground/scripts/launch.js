@@ -5,7 +5,9 @@
  *
  * Shutdown: Strapi's own signal handler (registered by createStrapi) is the only one. On SIGTERM or SIGINT it runs
  * `strapi.destroy()`, where the plugin drains in-flight requests (BUTTON_SHUTDOWN_GRACE_MS), then exits. A second
- * signal while draining is ignored by that handler. `strapi.destroy()` is made idempotent here (a second call waits
+ * signal while draining is ignored by that handler. This file used to add a handler of its own: Strapi 5.54 then
+ * ran destroy() twice, the second call threw at once ("Destroy for ... has already been called") and that handler
+ * exited the process in the middle of the drain. `strapi.destroy()` is made idempotent here (a second call waits
  * for the first), and the cleanups given to `onShutdown` (the demo's simulator) run after it, before the exit.
  *
  * PLAYGROUND_SERVE_ADMIN=false skips building (and serving) the admin panel: for the benchmark and for tests that

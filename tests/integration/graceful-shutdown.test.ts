@@ -165,12 +165,18 @@ describe('SIGTERM with requests in flight', () => {
 
   it('answers all 50 with 200, refuses new connections, exits within the grace period (SIGTERM sent twice)', async () => {
     const graceMs = 10_000;
+    let answered = 0;
     const child = await startChild('drain', { BUTTON_SHUTDOWN_GRACE_MS: String(graceMs) });
     const agent = new http.Agent({ keepAlive: true, maxSockets: REQUESTS });
+    const idleAgent = new http.Agent({ keepAlive: true, maxSockets: 1 });
     try {
+      // A keep-alive client that is idle at SIGTERM: its connection is closed at once, not left open until the end.
+      expect((await offers(child, idleAgent)).status).toBe(200);
+      const idleSocket = Object.values(idleAgent.freeSockets).flat()[0]!;
+      const idleClosed = new Promise<number>((resolve) => idleSocket.once('close', () => resolve(answered)));
+
       sim.faults.set({ latency: { meanMs: BUTTON_LATENCY_MS, jitterMs: 0 } });
       const before = sim.stats().requestsReceived;
-      let answered = 0;
       const answers = Array.from({ length: REQUESTS }, () =>
         offers(child, agent).then((answer) => {
           answered += 1;
@@ -200,6 +206,7 @@ describe('SIGTERM with requests in flight', () => {
       expect(results.every((r) => r.connection === 'close')).toBe(true);
       // New connections were refused while the 50 were still being served, not only after.
       expect(answeredWhenRefused).toBeLessThan(REQUESTS);
+      expect(await idleClosed).toBeLessThan(REQUESTS);
       expect(exit.code).toBe(0);
       expect(exitMs).toBeLessThan(graceMs + 5_000);
       const log = child.output.join('');
@@ -207,6 +214,7 @@ describe('SIGTERM with requests in flight', () => {
       expect(log).toMatch(/all in-flight requests answered/);
     } finally {
       agent.destroy();
+      idleAgent.destroy();
       child.process.kill('SIGKILL');
     }
   }, 90_000);
