@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Core } from '@strapi/strapi';
 import { PLUGIN_ID, TRANSACTION_UID, WEBHOOK_EVENT_UID } from '../constants';
-import { decodePubRef, type DecodedPubRef } from '../pub-ref';
 import { runAsLedgerWriter } from '../ledger-guard';
+import { decodePubRef, type DecodedPubRef } from '../pub-ref';
 import { getService } from '../utils/get-service';
 import type { RecordOutcome } from '../webhooks/controller';
 import type { WebhookEvent } from '../webhooks/payload';
