@@ -11,6 +11,11 @@ module.exports = ({ env }) => {
   const float = (name) => (env(name) === undefined ? undefined : env.float(name));
   return {
     'users-permissions': { config: { jwtSecret: env('JWT_SECRET', 'playground-users-permissions-jwt-secret') } },
+    // Real plugins a publisher may run next to this one: the tests prove the ledger stays out of their APIs.
+    graphql: { config: { landingPage: false, defaultLimit: 25, maxLimit: 100, depthLimit: 10 } },
+    documentation: {
+      config: { 'x-strapi-config': { plugins: ['upload', 'users-permissions', 'button-personalization'] } },
+    },
     'button-personalization': {
       enabled: true,
       resolve: path.resolve(__dirname, '../..'),
@@ -60,6 +65,9 @@ module.exports = ({ env }) => {
         tls: {
           ca: caFile ? fs.readFileSync(path.resolve(caFile), 'utf8') : undefined,
           rejectUnauthorized: bool('BUTTON_TLS_REJECT_UNAUTHORIZED'),
+        },
+        shutdown: {
+          graceMs: env.int('BUTTON_SHUTDOWN_GRACE_MS'),
         },
         offers: {
           includeUnmapped: bool('BUTTON_OFFERS_INCLUDE_UNMAPPED'),

@@ -35,11 +35,9 @@ async function main() {
   });
   // Loaded after the environment is set: the app reads it at boot.
   const { launchPlayground, onShutdown } = require('./launch');
-  const { strapi, stop, url } = await launchPlayground();
-  onShutdown(async () => {
-    await stop();
-    await sim.stop();
-  });
+  const { strapi, url } = await launchPlayground();
+  // After Strapi's graceful stop (in-flight offers still reach the simulator while it drains).
+  onShutdown(() => sim.stop());
 
   const token = await recreateDemoToken(strapi);
   const email = process.env.PLAYGROUND_ADMIN_EMAIL || DEFAULT_ADMIN_EMAIL;

@@ -2,12 +2,12 @@
 
 /** `npm run playground`: the playground app alone, configured by the BUTTON_* (and PORT, DATABASE_*) variables. */
 
-const { launchPlayground, onShutdown } = require('./launch');
+const { launchPlayground } = require('./launch');
 
+// Ctrl-C / SIGTERM: Strapi's own handler stops the app gracefully (see launch.js), then exits.
 launchPlayground()
-  .then(({ stop, url }) => {
+  .then(({ url }) => {
     console.log(`[playground] admin panel: ${url}/admin`);
-    onShutdown(stop);
   })
   .catch((error) => {
     console.error(error);

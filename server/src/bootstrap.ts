@@ -1,11 +1,15 @@
 import type { Core } from '@strapi/strapi';
 import { ACTION_DEFINITIONS } from './admin-access/permissions';
+import { hasHiddenUrlParts, redactUrl } from './config/redact-url';
 import type { PluginConfig } from './config/schema';
 import { PLUGIN_ID } from './constants';
+import { guardLedgerTables } from './ledger-guard';
 import { getService } from './utils/get-service';
 import { checkWebhookMiddlewareOrder, WEBHOOK_MIDDLEWARE_FIX } from './webhooks/install';
 
 const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
+  // After Strapi initialised the database: writes to the ledger's tables outside the webhook path are refused.
+  guardLedgerTables(strapi);
   await strapi.admin.services.permission.actionProvider.registerMany(ACTION_DEFINITIONS);
   await getService(strapi, 'settings').load();
   await getService(strapi, 'merchants').start();
@@ -31,7 +35,13 @@ function reportConfiguration(strapi: Core.Strapi, config: PluginConfig) {
     strapi.log.warn(`[${PLUGIN_ID}] BUTTON_API_KEY is not set: the offers endpoint answers 503 until it is configured`);
   } else {
     strapi.log.info(
-      `[${PLUGIN_ID}] calling Button at ${new URL(config.baseUrl).origin} (pool of ${config.pool.connections} keep-alive connections)`
+      `[${PLUGIN_ID}] calling Button at ${redactUrl(config.baseUrl)} (pool of ${config.pool.connections} keep-alive connections)`
+    );
+  }
+  if (hasHiddenUrlParts(config.baseUrl)) {
+    strapi.log.warn(
+      `[${PLUGIN_ID}] BUTTON_API_BASE_URL carries credentials (user:pass@), a query string or a fragment: they are never ` +
+        'sent (the plugin authenticates with BUTTON_API_KEY) nor shown; remove them from the URL'
     );
   }
   if (config.webhookSecret === undefined) {

@@ -1,10 +1,46 @@
 import type { Core } from '@strapi/strapi';
+import { PLUGIN_ID } from './constants';
+import { drainHttpServer } from './shutdown';
 import { getService } from './utils/get-service';
 
-const destroy = async ({ strapi }: { strapi: Core.Strapi }) => {
-  // Saves what the registry learnt, then closes the Button pool so the process (or a test) exits cleanly.
-  await getService(strapi, 'merchants').stop();
-  await getService(strapi, 'button').close();
+// One shutdown per Strapi instance: a second destroy() (two signal handlers, a signal during stop()) awaits the first.
+const shutdowns = new WeakMap<Core.Strapi, Promise<void>>();
+
+/**
+ * Strapi runs plugin destroy lifecycles first, then destroys the HTTP server's sockets, then the database. So the
+ * order here is: stop taking connections and let in-flight requests finish (bounded by `shutdown.graceMs`), then
+ * save the merchant registry and close the Button pool; Strapi cuts whatever is left after that.
+ */
+const destroy = ({ strapi }: { strapi: Core.Strapi }): Promise<void> => {
+  let shutdown = shutdowns.get(strapi);
+  if (!shutdown) {
+    shutdown = shutDown(strapi);
+    shutdowns.set(strapi, shutdown);
+  }
+  return shutdown;
 };
+
+async function shutDown(strapi: Core.Strapi): Promise<void> {
+  const drained = await drainHttpServer(strapi, graceMs(strapi));
+  await getService(strapi, 'merchants').stop();
+  const closing = getService(strapi, 'button').close();
+  if (drained === 'drained') {
+    await closing; // nothing in flight: the pool closes at once
+    return;
+  }
+  // The grace period is spent: the calls still waiting on Button belong to requests Strapi is about to cut, so the
+  // pool's own close (which lets running calls finish, up to 2 s) is not awaited and the process exits on time.
+  closing.catch((error: unknown) => strapi.log.debug(`[${PLUGIN_ID}] closing the Button pool: ${String(error)}`));
+}
+
+function graceMs(strapi: Core.Strapi): number {
+  try {
+    return getService(strapi, 'button').config().shutdown.graceMs;
+  } catch {
+    // A config that failed validation at boot: nothing was served, so nothing to wait for.
+    strapi.log.debug(`[${PLUGIN_ID}] invalid config at shutdown: not draining`);
+    return 0;
+  }
+}
 
 export default destroy;

@@ -1,13 +1,27 @@
 import type { Core } from '@strapi/strapi';
 import { MERCHANT_OFFER_UID } from './constants';
+import { excludeFromDocumentation } from './documentation';
+import { configureGraphQL } from './graphql';
+import { refuseLedgerDocumentWrites } from './ledger-guard';
+import { installInFlightTracking } from './shutdown';
 import { getService } from './utils/get-service';
 import { installWebhookMiddleware } from './webhooks/install';
 
 const READ_ACTIONS = new Set(['findMany', 'findFirst', 'findOne', 'count']);
 
 const register = ({ strapi }: { strapi: Core.Strapi }) => {
+  // First of the plugin's server-level middlewares: counts every request (webhooks included) so that destroy()
+  // can let them finish before anything they need is closed.
+  installInFlightTracking(strapi);
+
   // Before strapi::body, so Button's webhook signature is checked over the raw bytes (see webhooks/middleware.ts).
   installWebhookMiddleware(strapi);
+
+  // The commission ledger is written by the signed webhook endpoint only: no Document Service write (Content
+  // Manager, REST, GraphQL, other plugins), no generated GraphQL API, no generated OpenAPI schema.
+  refuseLedgerDocumentWrites(strapi);
+  configureGraphQL(strapi);
+  excludeFromDocumentation(strapi);
 
   // Any change to a merchant-offer document (Content Manager or code: create, update, publish, delete...) drops
   // the offers endpoint's cached CMS content, so editors see their change on the next request.

@@ -101,6 +101,15 @@ export const pluginConfigSchema = z.strictObject({
       rejectUnauthorized: z.boolean().default(true),
     })
     .prefault({}),
+  shutdown: z
+    .strictObject({
+      /**
+       * On SIGTERM (or strapi.destroy()), requests in flight get this long to finish before the Button pool closes
+       * and Strapi cuts what is left. Keep it below the orchestrator's kill timeout (Kubernetes: 30 s by default).
+       */
+      graceMs: z.int().min(0).max(10 * 60 * 1000).default(10_000), // 10 s: far above an offers call's 1.5 s deadline
+    })
+    .prefault({}),
   offers: z
     .strictObject({
       /** Include merchants Button returns but the CMS does not map, with `merchant: null`. */

@@ -1,5 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import type { ButtonClientEvents } from '../button-client/events';
+import { redactUrl } from '../config/redact-url';
 import { getService } from '../utils/get-service';
 import { createRecentCalls } from './recent-calls';
 
@@ -34,7 +35,7 @@ const healthService = ({ strapi }: { strapi: Core.Strapi }) => {
           api_key_set: config.apiKey !== undefined,
           webhook_secret_set: config.webhookSecret !== undefined,
           pubref_secret_set: config.pubRefSecret !== undefined,
-          base_url: new URL(config.baseUrl).origin,
+          base_url: redactUrl(config.baseUrl),
         },
         breaker: client?.breakerState() ?? null,
         pool: client?.poolStats() ?? null,

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Core } from '@strapi/strapi';
 import { PLUGIN_ID, TRANSACTION_UID, WEBHOOK_EVENT_UID } from '../constants';
+import { runAsLedgerWriter } from '../ledger-guard';
 import { decodePubRef, type DecodedPubRef } from '../pub-ref';
 import { getService } from '../utils/get-service';
 import type { RecordOutcome } from '../webhooks/controller';
@@ -43,7 +44,8 @@ const commissionsService = ({ strapi }: { strapi: Core.Strapi }) => {
     const events = strapi.db.query(WEBHOOK_EVENT_UID);
     const transactions = strapi.db.query(TRANSACTION_UID);
 
-    return strapi.db.transaction(async () => {
+    // The only write scope the ledger's database guard accepts (see ledger-guard/).
+    return runAsLedgerWriter(() => strapi.db.transaction(async () => {
       if (event.kind === 'unknown') {
         await events.create({ data: { ...eventRow(event, keys.webhookSecret), outcome: 'ignored', ...newEntry(now) } });
         return { outcome: 'ignored' as const };
@@ -86,7 +88,7 @@ const commissionsService = ({ strapi }: { strapi: Core.Strapi }) => {
         outcome: 'applied' as const,
         change: changed ? toChange(event, row, decoded, previousStatus) : undefined,
       };
-    });
+    }));
   };
 
   const notify = async (change: TransactionStateChange) => {

@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { z } from 'zod';
 import { getService } from '../utils/get-service';
+import { contentManagerDraftAuthor } from './draft-permission';
 import { paginationQuery, parseOrThrow } from '../utils/validation';
 
 type Context = Parameters<Core.MiddlewareHandler>[0];
@@ -20,7 +21,8 @@ const merchantsController = ({ strapi }: { strapi: Core.Strapi }) => ({
 
   /** POST /button-personalization/merchants/:merchantId/draft */
   async createDraft(ctx: Context) {
-    const result = await getService(strapi, 'merchants').createDraft(String(ctx.params.merchantId));
+    const author = contentManagerDraftAuthor(strapi, ctx.state.user as { id: number }, ctx.state.userAbility);
+    const result = await getService(strapi, 'merchants').createDraft(String(ctx.params.merchantId), author);
     ctx.status = result.created ? 201 : 200;
     ctx.body = { data: result };
   },

@@ -2,6 +2,7 @@ import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { MERCHANT_OFFER_UID, PLUGIN_ID } from '../constants';
 import { classifyMerchants, type EntrySummary, type MappingStatus, type MerchantRow } from './classify';
+import type { DraftAuthor, DraftData } from './draft-permission';
 import { createMerchantRegistry } from './registry';
 
 const STORE_KEY = 'seen-merchants';
@@ -56,6 +57,12 @@ const merchantsService = ({ strapi }: { strapi: Core.Strapi }) => {
     return [...byDocument.values()];
   };
 
+  const defaultLocale = async (): Promise<string | undefined> => {
+    const i18n = strapi.plugin('i18n');
+    if (!i18n) return undefined;
+    return ((await i18n.service('locales').getDefaultLocale()) as string | null) ?? undefined;
+  };
+
   return {
     async start() {
       registry.load(await store().get({ key: STORE_KEY }));
@@ -94,8 +101,11 @@ const merchantsService = ({ strapi }: { strapi: Core.Strapi }) => {
       };
     },
 
-    /** A draft entry for a merchant Button returned, prefilled with its id; the existing one if there is one. */
-    async createDraft(merchantId: string): Promise<{ document_id: string; created: boolean }> {
+    /**
+     * A draft entry for a merchant Button returned, prefilled with its id; the existing one if there is one. Creating
+     * needs what the Content Manager needs (its create permission on merchant-offer, for the default locale).
+     */
+    async createDraft(merchantId: string, author: DraftAuthor): Promise<{ document_id: string; created: boolean }> {
       if (!MERCHANT_ID.test(merchantId)) {
         throw new errors.ValidationError('Invalid merchant id', {
           errors: [{ path: ['merchant_id'], message: 'must be a Button organization id (org-...)', name: 'ValidationError' }],
@@ -106,10 +116,21 @@ const merchantsService = ({ strapi }: { strapi: Core.Strapi }) => {
         where: { merchant_id: merchantId },
       })) as { documentId: string } | null;
       if (existing) return { document_id: existing.documentId, created: false };
+
+      const locale = await defaultLocale();
+      const draft: DraftData = { merchant_id: merchantId, name: merchantId, enabled: true, priority: 0 };
+      const permitted = await author.permitCreate({ locale, data: draft });
+      // Without merchant_id the draft would map nothing: refused like the creation itself.
+      if (permitted === null || permitted.merchant_id !== merchantId) {
+        throw new errors.ForbiddenError('Creating a merchant offer needs the Content Manager create permission for merchant-offer');
+      }
       const documents = strapi.documents(MERCHANT_OFFER_UID) as unknown as {
         create(params: unknown): Promise<{ documentId: string }>;
       };
-      const created = await documents.create({ data: { merchant_id: merchantId, name: merchantId, enabled: true, priority: 0 } });
+      const created = await documents.create({
+        data: { ...permitted, createdBy: author.userId, updatedBy: author.userId },
+        ...(locale === undefined ? {} : { locale }),
+      });
       return { document_id: created.documentId, created: true };
     },
   };

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { redactUrl } from '../config/redact-url';
 import type { PluginConfig } from '../config/schema';
 
 /**
@@ -26,11 +27,15 @@ export function effectiveOffersSettings(config: PluginConfig, saved: RuntimeSett
   };
 }
 
-/** The effective configuration for display: secrets reduced to whether they are set, never their values. */
+/**
+ * The effective configuration for display: secrets reduced to whether they are set, never their values, and the
+ * base URL without the credentials or query string it may carry.
+ */
 export function describeConfig(config: PluginConfig) {
-  const { apiKey, webhookSecret, pubRefSecret, tls, ...rest } = config;
+  const { apiKey, webhookSecret, pubRefSecret, tls, baseUrl, ...rest } = config;
   return {
     ...rest,
+    baseUrl: redactUrl(baseUrl),
     apiKey: { set: apiKey !== undefined },
     webhookSecret: { set: webhookSecret !== undefined },
     pubRefSecret: { set: pubRefSecret !== undefined },

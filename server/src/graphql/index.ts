@@ -1,0 +1,1 @@
+export { configureGraphQL } from './shadow-crud';

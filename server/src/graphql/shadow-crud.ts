@@ -1,0 +1,29 @@
+import type { Core } from '@strapi/strapi';
+import { MERCHANT_OFFER_UID } from '../constants';
+import { LEDGER_UIDS } from '../ledger-guard';
+
+/** The part of @strapi/plugin-graphql's `extension` service used here (read from 5.54's shadow-crud-manager). */
+interface ShadowCrud {
+  disable(): ShadowCrud;
+  disableMutations(): ShadowCrud;
+  disableActions(actions: string[]): ShadowCrud;
+}
+interface GraphQLExtension {
+  shadowCRUD(uid: string): ShadowCrud;
+}
+
+const WRITE_ACTIONS = ['create', 'update', 'delete'];
+
+/**
+ * From register(), before @strapi/plugin-graphql builds its schema in its bootstrap: the ledger types get no
+ * GraphQL type, query or mutation at all, and merchant offers are read-only (the Content Manager edits them).
+ * Nothing happens when the GraphQL plugin is not installed.
+ */
+export function configureGraphQL(strapi: Core.Strapi): boolean {
+  const graphql = strapi.plugin('graphql');
+  if (!graphql) return false;
+  const extension = graphql.service('extension') as unknown as GraphQLExtension;
+  for (const uid of LEDGER_UIDS) extension.shadowCRUD(uid).disable();
+  extension.shadowCRUD(MERCHANT_OFFER_UID).disableMutations().disableActions(WRITE_ACTIONS);
+  return true;
+}

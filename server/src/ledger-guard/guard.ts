@@ -1,0 +1,58 @@
+import type { Core } from '@strapi/strapi';
+import { errors } from '@strapi/utils';
+import { PLUGIN_ID, TRANSACTION_UID, WEBHOOK_EVENT_UID } from '../constants';
+import { isLedgerWriter } from './scope';
+
+/** The money tables: written by the signed webhook endpoint and nothing else. */
+export const LEDGER_UIDS: readonly string[] = [TRANSACTION_UID, WEBHOOK_EVENT_UID];
+
+const DOCUMENT_READ_ACTIONS = new Set(['findMany', 'findFirst', 'findOne', 'count']);
+const DB_WRITE_ACTIONS = [
+  'beforeCreate',
+  'beforeCreateMany',
+  'beforeUpdate',
+  'beforeUpdateMany',
+  'beforeDelete',
+  'beforeDeleteMany',
+] as const;
+
+/** A 403 in Strapi's envelope wherever it reaches an HTTP answer (Content Manager, GraphQL, custom routes). */
+export class LedgerWriteRefusedError extends errors.ForbiddenError {
+  readonly code = 'LEDGER_READ_ONLY';
+
+  constructor(uid: string, action: string) {
+    super(
+      `The ${PLUGIN_ID} commission ledger is written only by the webhook endpoint (Button's signed webhooks): ` +
+        `${action} on ${uid} is refused`,
+      { uid, action }
+    );
+  }
+}
+
+/**
+ * From register(): every Document Service action but reads is refused on the ledger, whoever calls it (Content
+ * Manager, GraphQL, REST, another plugin). The ledger itself writes through the query engine, never through here.
+ */
+export function refuseLedgerDocumentWrites(strapi: Core.Strapi): void {
+  strapi.documents.use(async (context, next) => {
+    if (LEDGER_UIDS.includes(context.uid) && !DOCUMENT_READ_ACTIONS.has(context.action)) {
+      throw new LedgerWriteRefusedError(context.uid, context.action);
+    }
+    return next();
+  });
+}
+
+/**
+ * From bootstrap() (after Strapi initialised the database): the query engine refuses writes to the ledger's
+ * tables outside `runAsLedgerWriter`, so even code that bypasses the Document Service (the Entity Service,
+ * `strapi.db.query`) cannot create, change or delete money rows. Raw SQL is out of reach of any Strapi hook.
+ */
+export function guardLedgerTables(strapi: Core.Strapi): void {
+  const refuseOutsideWriter = (event: { action: string; model: { uid: string } }) => {
+    if (!isLedgerWriter()) throw new LedgerWriteRefusedError(event.model.uid, event.action);
+  };
+  strapi.db.lifecycles.subscribe({
+    models: [...LEDGER_UIDS],
+    ...Object.fromEntries(DB_WRITE_ACTIONS.map((action) => [action, refuseOutsideWriter])),
+  });
+}

@@ -1,0 +1,1 @@
+export { drainHttpServer, installInFlightTracking } from './drain';

@@ -1,0 +1,46 @@
+import http from 'node:http';
+import destroy from '../../../server/src/destroy';
+
+/** A Strapi with just what the plugin's destroy uses: its HTTP server, log, and the two services it closes. */
+function fakeStrapi(calls: string[], graceMs = 10_000) {
+  const httpServer = http.createServer();
+  const services: Record<string, unknown> = {
+    merchants: { stop: async () => void calls.push('merchants.stop') },
+    button: {
+      config: () => ({ shutdown: { graceMs } }),
+      close: async () => {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+        calls.push('button.close');
+      },
+    },
+  };
+  const strapi = {
+    server: { httpServer },
+    log: { info: jest.fn(), warn: jest.fn(), debug: jest.fn() },
+    plugin: () => ({ service: (name: string) => services[name] }),
+  };
+  return { strapi: strapi as never, httpServer };
+}
+
+describe('destroy', () => {
+  it('is idempotent: a second call awaits the first and closes nothing twice', async () => {
+    const calls: string[] = [];
+    const { strapi } = fakeStrapi(calls);
+    const first = destroy({ strapi });
+    const second = destroy({ strapi });
+    expect(second).toBe(first);
+    await Promise.all([first, second]);
+    await destroy({ strapi });
+    expect(calls).toEqual(['merchants.stop', 'button.close']);
+  });
+
+  it('stops listening before it closes the Button pool', async () => {
+    const calls: string[] = [];
+    const { strapi, httpServer } = fakeStrapi(calls);
+    await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
+    httpServer.on('close', () => calls.push('server.close'));
+    await destroy({ strapi });
+    expect(httpServer.listening).toBe(false);
+    expect(calls[calls.length - 1]).toBe('button.close');
+  });
+});
