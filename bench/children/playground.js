@@ -31,18 +31,22 @@ async function createToken(strapi, permissions) {
 
 async function main() {
   const strapi = createStrapi({ appDir: APP_DIR, distDir: APP_DIR });
-  let stopping = false;
-  const stop = async () => {
-    if (stopping) return;
-    stopping = true;
-    const timer = setTimeout(() => process.exit(0), 5000);
-    timer.unref();
-    await strapi.destroy().catch(() => undefined);
-    process.exit(0);
+  // Strapi's own SIGTERM/SIGINT handler (registered by start()) destroys and exits; a second destroy() throws in
+  // Strapi 5.54, so every caller shares one. The parent going away stops the child the same way.
+  const destroyOnce = strapi.destroy.bind(strapi);
+  /** @type {Promise<void> | undefined} */
+  let destroying;
+  strapi.destroy = () => {
+    destroying ??= destroyOnce();
+    return destroying;
   };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
-  process.once('disconnect', stop);
+  process.once('disconnect', () => {
+    setTimeout(() => process.exit(0), 15_000).unref();
+    strapi
+      .destroy()
+      .catch(() => undefined)
+      .finally(() => process.exit(0));
+  });
 
   await strapi.start();
   const address = /** @type {import('node:net').AddressInfo} */ (strapi.server.httpServer.address());
