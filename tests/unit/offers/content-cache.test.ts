@@ -1,7 +1,6 @@
 import { createContentCache, type LocaleContent } from '../../../server/src/offers/content-cache';
 
 const content = (name: string): LocaleContent => ({
-  localeExists: true,
   byMerchant: new Map([['org-a', { name } as never]]),
 });
 
