@@ -1,3 +1,4 @@
+import http from 'node:http';
 import { gzipSync } from 'node:zlib';
 import { adminToken, createAdminUser } from '../helpers/admin-users';
 import { createLocale, createMerchantOffer } from '../helpers/fixtures';
@@ -17,7 +18,12 @@ let app: Playground;
 let token: string;
 
 const post = (body: unknown) =>
-  app.http().post(ENDPOINT).set('Authorization', `Bearer ${token}`).set('Content-Type', 'application/json').send(body as object);
+  app
+    .http()
+    .post(ENDPOINT)
+    .set('Authorization', `Bearer ${token}`)
+    .set('Content-Type', 'application/json')
+    .send(body as object);
 
 const raw = (headers: Record<string, string>, body: Buffer | string) => {
   const req = app.http().post(ENDPOINT).set('Authorization', `Bearer ${token}`);
@@ -88,11 +94,18 @@ describe('a 400 stays small', () => {
     for (let i = 0; i < count; i += 1) body[`k${i}`] = 'x';
     return body;
   };
-  const expectSmall = (res: { status: number; body: { error: { details: { errors: unknown[]; more?: number } } } }, more: number) => {
+  const expectSmall = (
+    res: { status: number; body: { error: { details: { errors: unknown[]; more?: number } } } },
+    more: number
+  ) => {
     expect(res.status).toBe(400);
     expect(Buffer.byteLength(JSON.stringify(res.body))).toBeLessThan(8 * 1024);
     expect(res.body.error.details.errors).toHaveLength(20);
-    expect(res.body.error.details.errors[0]).toEqual({ path: ['k0'], message: 'is not an allowed field', name: 'ValidationError' });
+    expect(res.body.error.details.errors[0]).toEqual({
+      path: ['k0'],
+      message: 'is not an allowed field',
+      name: 'ValidationError',
+    });
     expect(res.body.error.details.more).toBe(more);
   };
 
@@ -100,10 +113,14 @@ describe('a 400 stays small', () => {
     expectSmall(await post(unknownKeys(1_000)), 1_000 - 20);
   });
 
-  it('60,000 unknown keys through the admin live preview (same controller, Strapi\'s 1 MB parser): a few KB', async () => {
+  it("60,000 unknown keys through the admin live preview (same controller, Strapi's 1 MB parser): a few KB", async () => {
     const admin = await createAdminUser(app.strapi, 'limits-admin@example.com', 'strapi-super-admin');
     const jwt = await adminToken(app, admin);
-    const res = await app.http().post('/button-personalization/preview').set('Authorization', `Bearer ${jwt}`).send(unknownKeys(60_000));
+    const res = await app
+      .http()
+      .post('/button-personalization/preview')
+      .set('Authorization', `Bearer ${jwt}`)
+      .send(unknownKeys(60_000));
     expectSmall(res, 60_000 - 20);
   });
 
@@ -146,14 +163,15 @@ describe('device_ids and emails: only what Button can take', () => {
     expect(sim.recentRequests().at(-1)?.body).toMatchObject({ device_ids: [idfa] });
   });
 
-  it.each([['a NUL', 'a\u0000b@example.com'], ['a bidi override', 'a\u202Eb@example.com'], ['a lone surrogate', 'a\uDC00@example.com']])(
-    'an email with %s: 400',
-    async (_label, email) => {
-      const res = await post({ user_id: 'u', emails: [email] });
-      expect(res.status).toBe(400);
-      expect(paths(res)).toEqual(['emails.0']);
-    }
-  );
+  it.each([
+    ['a NUL', 'a\u0000b@example.com'],
+    ['a bidi override', 'a\u202Eb@example.com'],
+    ['a lone surrogate', 'a\uDC00@example.com'],
+  ])('an email with %s: 400', async (_label, email) => {
+    const res = await post({ user_id: 'u', emails: [email] });
+    expect(res.status).toBe(400);
+    expect(paths(res)).toEqual(['emails.0']);
+  });
 });
 
 describe('content types and encodings: a 4xx from the plugin, never a 500', () => {
@@ -193,6 +211,44 @@ describe('content types and encodings: a 4xx from the plugin, never a 500', () =
   it('a body larger than the offers limit: 413', async () => {
     const res = await raw({ 'Content-Type': 'application/json' }, JSON.stringify({ user_id: 'u', pad: 'x'.repeat(100 * 1024) }));
     expectEnvelope(res, 413);
+  });
+
+  it.each([
+    ['over the app JSON limit (1 MB)', `{"user_id":"u","pad":"${'x'.repeat(2 * MB)}"}`, 413],
+    ['malformed JSON', '{"user_id": ', 400],
+    ['within the limits', '{"user_id":"u"}', 200],
+  ])('a chunked body (no Content-Length) %s', async (_label, text, status) => {
+    const server = app.strapi.server.httpServer;
+    if (server.address() === null) await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as { port: number };
+    const answer = await new Promise<{ status: number; headers: Record<string, string>; body: unknown }>((resolve, reject) => {
+      const req = http.request(
+        {
+          host: '127.0.0.1',
+          port,
+          agent: false,
+          method: 'POST',
+          path: ENDPOINT,
+          headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('end', () =>
+            resolve({
+              status: res.statusCode!,
+              headers: res.headers as Record<string, string>,
+              body: JSON.parse(Buffer.concat(chunks).toString()),
+            })
+          );
+        }
+      );
+      req.on('error', reject);
+      for (let i = 0; i < text.length; i += 64 * 1024) req.write(text.slice(i, i + 64 * 1024));
+      req.end();
+    });
+    expect(answer.status).toBe(status);
+    if (status !== 200) expect(answer.body).toMatchObject({ data: null, error: { status } });
   });
 
   it('application/json with charset utf-8 still works', async () => {

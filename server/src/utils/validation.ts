@@ -71,7 +71,8 @@ export function toValidationIssues(
     if (issue.code === 'unrecognized_keys') {
       for (const key of issue.keys) {
         total += 1;
-        if (issues.length < max) issues.push({ path: [...path, key], message: 'is not an allowed field', name: 'ValidationError' });
+        if (issues.length < max)
+          issues.push({ path: [...path, key], message: 'is not an allowed field', name: 'ValidationError' });
       }
     } else if (issue.code === 'invalid_type' && path.length > 0 && valueAt(input, issue.path) === undefined) {
       add(path, 'is required');
@@ -109,7 +110,8 @@ function unknownKeyIssues(schema: z.ZodType, input: unknown): { issues: Validati
   for (const key of Object.keys(input)) {
     if (Object.prototype.hasOwnProperty.call(known, key)) continue;
     total += 1;
-    if (issues.length < MAX_REPORTED_ISSUES) issues.push({ path: [key], message: 'is not an allowed field', name: 'ValidationError' });
+    if (issues.length < MAX_REPORTED_ISSUES)
+      issues.push({ path: [key], message: 'is not an allowed field', name: 'ValidationError' });
   }
   return { issues, total };
 }
