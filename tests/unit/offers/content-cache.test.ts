@@ -70,3 +70,23 @@ describe('content cache', () => {
     expect(await nameOf(cache.get('en'))).toBe('recovered');
   });
 });
+
+describe('content cache bound', () => {
+  it('holds at most maxEntries locales, dropping the oldest', async () => {
+    const loads: Array<string | undefined> = [];
+    const cache = createContentCache({
+      load: async (locale) => {
+        loads.push(locale);
+        return content(String(locale));
+      },
+      ttlMs: 60_000,
+      maxEntries: 3,
+    });
+    for (const locale of ['a', 'b', 'c', 'd', 'e']) await cache.get(locale);
+    expect(cache.size).toBe(3);
+    await cache.get('e'); // still cached
+    await cache.get('a'); // was dropped: loaded again
+    expect(loads).toEqual(['a', 'b', 'c', 'd', 'e', 'a']);
+    expect(cache.size).toBe(3);
+  });
+});
