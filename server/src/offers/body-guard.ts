@@ -14,6 +14,7 @@ export const OFFERS_PATH = `/${PLUGIN_ID}/offers`;
  * from costing a megabyte of parsing (Strapi's own JSON limit) on every request.
  */
 export const OFFERS_MAX_BODY_BYTES = 64 * 1024; // 64 KiB
+const DRAIN_AT_MOST_BYTES = 1024 * 1024; // 1 MiB
 
 /**
  * Serves as the offers endpoint's doorman, from a server-level middleware installed in register(), so it runs
@@ -34,20 +35,27 @@ export function createOffersBodyGuard(strapi: Core.Strapi): Core.MiddlewareHandl
 
   return async function buttonOffersBodyGuard(ctx: Context, next: Next) {
     if (ctx.method !== 'POST' || (ctx.path !== path() && ctx.path !== `${path()}/`)) return next();
+    // Every answer of this route, the body parser's own 400s and 413s included, is per request: never stored.
+    ctx.set('Cache-Control', 'no-store');
 
     const encoding = (ctx.get('Content-Encoding') || 'identity').trim().toLowerCase();
     if (encoding !== 'identity') {
       ctx.set('Accept-Encoding', 'identity');
       return refuse(ctx, 415, 'UnsupportedMediaTypeError', 'Content-Encoding is not supported: send the JSON body uncompressed');
     }
+    // "IDENTITY" means no coding (tokens are case-insensitive), but the body parser only knows the lower-case one.
+    delete ctx.req.headers['content-encoding'];
     const charset = (ctx.request.charset || 'utf-8').toLowerCase();
-    if (ctx.request.type !== 'application/json' || (charset !== 'utf-8' && charset !== 'utf8')) {
+    // Media types are case-insensitive (RFC 9110); Koa's `request.type` keeps the case it was sent in.
+    if (ctx.request.type.trim().toLowerCase() !== 'application/json' || (charset !== 'utf-8' && charset !== 'utf8')) {
       return refuse(ctx, 415, 'UnsupportedMediaTypeError', 'Send the body as JSON: Content-Type: application/json (UTF-8)');
     }
     const declared = ctx.get('Content-Length');
     if (declared !== '' && Number(declared) > OFFERS_MAX_BODY_BYTES) {
-      // Not read: closing the connection is cheaper than draining what the client is still sending.
-      ctx.set('Connection', 'close');
+      // Node drains an unread body after the answer so the connection can serve the next request; past 1 MiB
+      // (Strapi's own JSON limit) closing is cheaper than draining. Not always: closing with unread bytes makes the
+      // kernel reset the connection, and a client still sending may then lose the 413 itself.
+      if (Number(declared) > DRAIN_AT_MOST_BYTES) ctx.set('Connection', 'close');
       return refuse(ctx, 413, 'PayloadTooLargeError', `The request body is too large (at most ${OFFERS_MAX_BODY_BYTES} bytes)`, {
         limit: OFFERS_MAX_BODY_BYTES,
       });
