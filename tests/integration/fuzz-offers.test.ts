@@ -295,11 +295,18 @@ const transportCase: fc.Arbitrary<Case> = fc.oneof(
 );
 
 const ONLY = process.env.FUZZ_ONLY;
-const anyCase = ONLY === 'valid' ? validCase : ONLY === 'invalid' ? invalidCase : ONLY === 'transport' ? transportCase : fc.oneof(
-  { weight: 8, arbitrary: validCase },
-  { weight: 9, arbitrary: invalidCase },
-  { weight: 3, arbitrary: transportCase }
-);
+const anyCase =
+  ONLY === 'valid'
+    ? validCase
+    : ONLY === 'invalid'
+      ? invalidCase
+      : ONLY === 'transport'
+        ? transportCase
+        : fc.oneof(
+            { weight: 8, arbitrary: validCase },
+            { weight: 9, arbitrary: invalidCase },
+            { weight: 3, arbitrary: transportCase }
+          );
 
 // ---- the run ------------------------------------------------------------------------------------------------------
 let sim: Simulator;
