@@ -21,12 +21,14 @@ const offersService = ({ strapi }: { strapi: Core.Strapi }) => {
   });
   let watchingLocales = false;
   // At first use rather than at register (the database is ready by then): a locale created, renamed or deleted in
-  // this process is seen by the very next request.
+  // this process is seen by the very next request, and the content of a deleted one is not kept.
   const watchLocales = () => {
     if (watchingLocales) return;
     watchingLocales = true;
     strapi.db.lifecycles.subscribe((event) => {
-      if (event.model.uid === I18N_LOCALE_UID && event.action.startsWith('after')) locales.invalidate();
+      if (event.model.uid !== I18N_LOCALE_UID || !event.action.startsWith('after')) return;
+      locales.invalidate();
+      contentCache.invalidate();
     });
   };
 
