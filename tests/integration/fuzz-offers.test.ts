@@ -9,7 +9,7 @@ import { MERCHANTS, SIM_API_KEY, startSimulator, type Simulator } from '../helpe
 /**
  * Issue 8, section 5 (offers): thousands of generated requests, valid and hostile, over real HTTP to the booted
  * playground (SQLite) calling a real simulator. Seeded: the seed is printed, and FUZZ_SEED=<n> replays a run
- * (FUZZ_RUNS=<n> changes its size). Each case knows what it must get, by construction:
+ * (FUZZ_RUNS=<n> changes its size, FUZZ_ONLY=valid|invalid|transport keeps one family, to find what grows). Each case knows what it must get, by construction:
  * - a valid body: 200 (or one of the documented 503s, should the simulator be slow), Button called once;
  * - a body the plugin must refuse: 400, Button never called;
  * - a content type or encoding the endpoint does not take: 415; a declared body over 64 KiB: 413.
@@ -477,4 +477,4 @@ it(`${RUNS} generated requests: documented answers only, invalid input never rea
   expect(after.requestsReceived - before.requestsReceived).toBe(valid);
   expect(after.offersServed - before.offersServed).toBe(ok);
   expect(heapAfter - heapBefore).toBeLessThan(HEAP_GROWTH_BOUND);
-});
+}, 180_000);
