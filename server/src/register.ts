@@ -3,6 +3,7 @@ import { MERCHANT_OFFER_UID } from './constants';
 import { excludeFromDocumentation } from './documentation';
 import { configureGraphQL } from './graphql';
 import { refuseLedgerDocumentWrites } from './ledger-guard';
+import { createOffersBodyGuard } from './offers/body-guard';
 import { installInFlightTracking } from './shutdown';
 import { getService } from './utils/get-service';
 import { installWebhookMiddleware } from './webhooks/install';
@@ -16,6 +17,9 @@ const register = ({ strapi }: { strapi: Core.Strapi }) => {
 
   // Before strapi::body, so Button's webhook signature is checked over the raw bytes (see webhooks/middleware.ts).
   installWebhookMiddleware(strapi);
+  // Also before strapi::body: the offers endpoint answers 415/413 itself for bodies it would never accept
+  // (see offers/body-guard.ts), instead of Strapi's parser answering 500 to some of them.
+  strapi.server.use(createOffersBodyGuard(strapi));
 
   // The commission ledger is written by the signed webhook endpoint only: no Document Service write (Content
   // Manager, REST, GraphQL, other plugins), no generated GraphQL API, no generated OpenAPI schema.

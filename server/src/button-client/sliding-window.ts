@@ -8,6 +8,8 @@ export interface SlidingWindow<Field extends string> {
   add(field: Field, amount?: number): void;
   sum(field: Field): number;
   reset(): void;
+  /** Slices held (at most `buckets`): for tests of the bound. */
+  readonly size: number;
 }
 
 export function createSlidingWindow<Field extends string>(
@@ -21,12 +23,14 @@ export function createSlidingWindow<Field extends string>(
 
   const current = () => {
     const index = Math.floor(options.clock.now() / bucketMs);
-    // Drop slices that fell out of the window; keep at most `bucketCount`.
+    // Drop slices that fell out of the window; keep at most `bucketCount`, even if the clock ever steps back
+    // (a slice is then looked up, not appended twice, and the oldest go first).
     slices = slices.filter((slice) => slice.index > index - bucketCount);
-    let slice = slices[slices.length - 1];
-    if (slice === undefined || slice.index !== index) {
+    let slice = slices.find((candidate) => candidate.index === index);
+    if (slice === undefined) {
       slice = { index, counts: empty() };
       slices.push(slice);
+      if (slices.length > bucketCount) slices = slices.slice(-bucketCount);
     }
     return slice;
   };
@@ -41,6 +45,9 @@ export function createSlidingWindow<Field extends string>(
     },
     reset() {
       slices = [];
+    },
+    get size() {
+      return slices.length;
     },
   };
 }

@@ -17,6 +17,14 @@ export interface CallRecord {
 /** What the Health page shows of recent calls: the `upstream` part of the admin contract. */
 export type RecentCallsSnapshot = HealthSnapshot['upstream'];
 
+/** Kept error messages are cut here: enough to tell what failed, never a whole upstream body. */
+export const MAX_MESSAGE_LENGTH = 200;
+const MAX_CODE_LENGTH = 40;
+
+/**
+ * Bounded by count (`maxRecords`, `maxErrors`) and by the size of each record, whatever the traffic: memory stays
+ * under maxRecords x a few hundred bytes.
+ */
 export function createRecentCalls(
   options: { windowMs?: number; intervalMs?: number; maxRecords?: number; maxErrors?: number } = {}
 ) {
@@ -28,7 +36,12 @@ export function createRecentCalls(
   let errors: CallRecord[] = [];
 
   return {
-    record(call: CallRecord) {
+    record(input: CallRecord) {
+      const call: CallRecord = {
+        ...input,
+        ...(input.code === undefined ? {} : { code: truncate(input.code, MAX_CODE_LENGTH) }),
+        ...(input.message === undefined ? {} : { message: truncate(input.message, MAX_MESSAGE_LENGTH) }),
+      };
       records.push(call);
       if (records.length > maxRecords) records = records.slice(-maxRecords);
       if (!call.ok) {
@@ -68,6 +81,10 @@ export function createRecentCalls(
       };
     },
   };
+}
+
+function truncate(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
 function percentile(calls: CallRecord[], p: number): number | null {

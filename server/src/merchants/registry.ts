@@ -18,26 +18,38 @@ export interface MerchantRegistry {
   toJSON(): Record<string, SeenMerchant>;
 }
 
+/** Button organization ids are short (`org-` and a few dozen characters); anything else is not kept. */
+const MAX_ID_LENGTH = 255;
+const isMerchantId = (id: unknown): id is string => typeof id === 'string' && id.length > 0 && id.length <= MAX_ID_LENGTH;
+
+/**
+ * Bounded whatever Button (or a saved store) sends: at most `maxEntries` ids of at most 255 characters. Past the
+ * cap the longest-unseen tenth goes at once, so a stream of new ids costs one sort per `maxEntries / 10` ids,
+ * not one per id.
+ */
 export function createMerchantRegistry(options: { maxEntries?: number } = {}): MerchantRegistry {
   const maxEntries = options.maxEntries ?? 5_000;
+  const keep = maxEntries - Math.floor(maxEntries / 10);
   const seen = new Map<string, SeenMerchant>();
   let dirty = false;
 
   const evictOldest = () => {
+    if (seen.size <= maxEntries) return;
     // Button's catalogue is a few thousand brands at most; past the cap, forget the longest-unseen ones.
     const sorted = [...seen.entries()].sort((a, b) => a[1].lastSeenAt - b[1].lastSeenAt);
-    for (const [id] of sorted.slice(0, seen.size - maxEntries)) seen.delete(id);
+    for (const [id] of sorted.slice(0, seen.size - keep)) seen.delete(id);
   };
 
   return {
     recordSeen(merchantIds, at) {
       for (const id of merchantIds) {
+        if (!isMerchantId(id)) continue;
         const known = seen.get(id);
         if (known) known.lastSeenAt = at;
         else seen.set(id, { firstSeenAt: at, lastSeenAt: at });
       }
       if (merchantIds.length > 0) dirty = true;
-      if (seen.size > maxEntries) evictOldest();
+      evictOldest();
     },
     entries: () => [...seen.entries()],
     get dirty() {
@@ -50,13 +62,14 @@ export function createMerchantRegistry(options: { maxEntries?: number } = {}): M
       if (saved === null || typeof saved !== 'object') return;
       for (const [id, value] of Object.entries(saved as Record<string, unknown>)) {
         const entry = value as Partial<SeenMerchant> | null;
-        if (typeof entry?.firstSeenAt !== 'number' || typeof entry.lastSeenAt !== 'number') continue;
+        if (!isMerchantId(id) || typeof entry?.firstSeenAt !== 'number' || typeof entry.lastSeenAt !== 'number') continue;
         const known = seen.get(id);
         seen.set(id, {
           firstSeenAt: Math.min(entry.firstSeenAt, known?.firstSeenAt ?? Infinity),
           lastSeenAt: Math.max(entry.lastSeenAt, known?.lastSeenAt ?? 0),
         });
       }
+      evictOldest();
     },
     toJSON: () => Object.fromEntries(seen),
   };

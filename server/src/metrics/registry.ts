@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { BreakerState } from '../button-client/breaker';
+import type { ButtonErrorCode } from '../button-client/errors';
 import type { ButtonClientEvents } from '../button-client/events';
 import type { PoolStats } from '../button-client/transport';
 
@@ -8,6 +9,44 @@ const LATENCY_BUCKETS = [
   0.005, 0.01, 0.025, 0.05, 0.075, 0.09, 0.1, 0.11, 0.125, 0.15, 0.175, 0.2, 0.25, 0.3, 0.4, 0.5, 0.75, 1, 1.5, 2.5, 5,
 ];
 const BREAKER_STATE_VALUE: Record<BreakerState, number> = { closed: 0, open: 1, 'half-open': 2 };
+
+/*
+ * Every label value comes from a fixed set, so no caller and no upstream answer can add a time series: a
+ * Prometheus series lives in memory until restart. The type makes this list exhaustive.
+ */
+const ERROR_CODES: Record<ButtonErrorCode, true> = {
+  NOT_CONFIGURED: true,
+  UPSTREAM_TIMEOUT: true,
+  UPSTREAM_UNREACHABLE: true,
+  UPSTREAM_UNAVAILABLE: true,
+  RATE_LIMITED: true,
+  AUTH_REJECTED: true,
+  REQUEST_REJECTED: true,
+  INVALID_RESPONSE: true,
+  ABORTED: true,
+  CIRCUIT_OPEN: true,
+  LOCAL_RATE_LIMITED: true,
+};
+const OTHER = 'other';
+
+/** An HTTP status as a label: a three-digit code (at most 500 values), anything else `other`. */
+export function statusLabel(status: number | undefined): string {
+  if (status === undefined) return '';
+  return Number.isInteger(status) && status >= 100 && status <= 599 ? String(status) : OTHER;
+}
+
+/** An error code as a label: one of ButtonErrorCode, anything else `other`. */
+export function errorCodeLabel(code: string): string {
+  return Object.prototype.hasOwnProperty.call(ERROR_CODES, code) ? code : OTHER;
+}
+
+const oneOf = (value: string, allowed: readonly string[]): string => (allowed.includes(value) ? value : OTHER);
+const REFUSED_WHAT = ['retry', 'hedge'] as const;
+const REFUSED_REASON = ['budget', 'rate-limit'] as const;
+const HEDGE_EVENTS = ['sent', 'refused', 'won'] as const;
+const BREAKER_STATES = ['closed', 'open', 'half-open'] as const;
+/** The offers endpoint's two routes (public and the admin live preview). */
+export const OFFERS_ROUTES = ['/api/button-personalization/offers', '/button-personalization/preview'] as const;
 
 export interface MetricsSources {
   serverAddress: () => string;
@@ -97,23 +136,24 @@ export function createPluginMetrics(sources: MetricsSources) {
 
   const events: ButtonClientEvents = {
     onAttempt({ durationMs, outcome, upstreamStatus, hedge }) {
-      const status = upstreamStatus === undefined ? '' : String(upstreamStatus);
+      const status = statusLabel(upstreamStatus);
+      const outcomeLabel = outcome === 'success' ? outcome : errorCodeLabel(outcome);
       clientDuration.observe(
         {
           http_request_method: 'POST',
           server_address: sources.serverAddress(),
           http_response_status_code: status,
-          error_type: outcome === 'success' ? '' : outcome,
-          hedge: String(hedge),
+          error_type: outcome === 'success' ? '' : outcomeLabel,
+          hedge: hedge === true ? 'true' : 'false',
         },
         durationMs / 1000
       );
-      attempts.inc({ outcome, http_response_status_code: status });
+      attempts.inc({ outcome: outcomeLabel, http_response_status_code: status });
     },
-    onRetry: ({ error }) => retries.inc({ error_type: error.code }),
-    onRefused: ({ what, reason }) => refusals.inc({ what, reason }),
-    onHedge: (event) => hedges.inc({ event }),
-    onBreakerStateChange: (state) => breakerTransitions.inc({ state }),
+    onRetry: ({ error }) => retries.inc({ error_type: errorCodeLabel(error.code) }),
+    onRefused: ({ what, reason }) => refusals.inc({ what: oneOf(what, REFUSED_WHAT), reason: oneOf(reason, REFUSED_REASON) }),
+    onHedge: (event) => hedges.inc({ event: oneOf(event, HEDGE_EVENTS) }),
+    onBreakerStateChange: (state) => breakerTransitions.inc({ state: oneOf(state, BREAKER_STATES) }),
     onRateLimited: () => rateLimited.inc(),
   };
 
@@ -122,7 +162,7 @@ export function createPluginMetrics(sources: MetricsSources) {
     events,
     observeOffersRequest(route: string, status: number, seconds: number) {
       serverDuration.observe(
-        { http_request_method: 'POST', http_route: route, http_response_status_code: String(status) },
+        { http_request_method: 'POST', http_route: oneOf(route, OFFERS_ROUTES), http_response_status_code: statusLabel(status) },
         seconds
       );
     },

@@ -35,10 +35,10 @@ interface MerchantOfferRow {
 
 /**
  * Every published, enabled merchant-offer entry of a locale (the default locale when none is given), in one
- * query: what the content cache holds. Not per request: see content-cache.ts.
+ * query: what the content cache holds. Not per request: see content-cache.ts. `locale` is one i18n has (the
+ * controller resolved it before anything was cached or queried).
  */
 export async function readLocaleContent(strapi: Core.Strapi, locale: string | undefined): Promise<LocaleContent> {
-  if (locale !== undefined && !(await localeExists(strapi, locale))) return { localeExists: false, byMerchant: new Map() };
   const rows = (await strapi.documents(MERCHANT_OFFER_UID).findMany({
     filters: { enabled: true },
     status: 'published',
@@ -46,14 +46,16 @@ export async function readLocaleContent(strapi: Core.Strapi, locale: string | un
     fields: [...CONTENT_FIELDS],
     populate: { logo: { fields: [...LOGO_FIELDS] } },
   } as never)) as unknown as MerchantOfferRow[];
-  return { localeExists: true, byMerchant: new Map(rows.map((row) => [row.merchant_id, toContent(row)])) };
+  return { byMerchant: new Map(rows.map((row) => [row.merchant_id, toContent(row)])) };
 }
 
-/** Whether a locale exists in this Strapi's i18n settings. */
-async function localeExists(strapi: Core.Strapi, locale: string): Promise<boolean> {
-  const found = await strapi.plugin('i18n').service('locales').findByCode(locale);
-  return Boolean(found);
+/** The codes of every locale in this Strapi's i18n settings (a list admins create: a few, at most hundreds). */
+export async function readLocaleCodes(strapi: Core.Strapi): Promise<string[]> {
+  const rows = (await strapi.db.query(I18N_LOCALE_UID).findMany({ select: ['code'] })) as Array<{ code: string | null }>;
+  return rows.map((row) => row.code).filter((code): code is string => typeof code === 'string');
 }
+
+export const I18N_LOCALE_UID = 'plugin::i18n.locale';
 
 function toContent(row: MerchantOfferRow): MerchantContent {
   return {

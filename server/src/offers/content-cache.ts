@@ -1,8 +1,6 @@
 import type { MerchantContent } from './merge';
 
 export interface LocaleContent {
-  /** False when the requested locale does not exist in this Strapi (the endpoint answers 400). */
-  localeExists: boolean;
   byMerchant: ReadonlyMap<string, MerchantContent>;
 }
 
@@ -13,9 +11,18 @@ export interface LocaleContent {
  * needed and dropped as soon as a merchant-offer document changes (see `invalidate`, wired to a Document
  * Service middleware), or after `ttlMs`, so that changes made through another Strapi instance, or to a logo
  * file, show within that time.
+ *
+ * Keys are locales the controller has already resolved against i18n's list (offers/locales.ts), so callers cannot
+ * add keys; `maxEntries` is the second line of defence: past it, the oldest entry goes.
  */
-export function createContentCache(options: { load: (locale: string | undefined) => Promise<LocaleContent>; ttlMs: number; now?: () => number }) {
+export function createContentCache(options: {
+  load: (locale: string | undefined) => Promise<LocaleContent>;
+  ttlMs: number;
+  maxEntries?: number;
+  now?: () => number;
+}) {
   const now = options.now ?? Date.now;
+  const maxEntries = options.maxEntries ?? 100;
   const entries = new Map<string, { loadedAt: number; content: Promise<LocaleContent> }>();
   let generation = 0;
 
@@ -30,12 +37,17 @@ export function createContentCache(options: { load: (locale: string | undefined)
         if (entries.get(key)?.content === content) entries.delete(key);
         throw error;
       });
+      entries.delete(key); // re-inserted last: Map order is then load order, oldest first
+      while (entries.size >= maxEntries) entries.delete(entries.keys().next().value as string);
       entries.set(key, { loadedAt: now(), content });
       void content.then(() => {
         // Content changed while this load ran: it may predate the change, do not keep it.
         if (generation !== startedIn && entries.get(key)?.content === content) entries.delete(key);
       }, () => undefined);
       return content;
+    },
+    get size() {
+      return entries.size;
     },
     invalidate() {
       generation += 1;

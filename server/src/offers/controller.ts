@@ -4,10 +4,13 @@ import { errors } from '@strapi/utils';
 import { isButtonError } from '../button-client';
 import { PLUGIN_ID } from '../constants';
 import { getService } from '../utils/get-service';
+import { validationDetails } from '../utils/validation';
 import { toHttpError } from './http-errors';
 import { parseOffersRequest } from './request-schema';
 
 type Context = Parameters<Core.MiddlewareHandler>[0];
+
+const INVALID_REQUEST = 'Invalid offers request';
 
 const offersController = ({ strapi }: { strapi: Core.Strapi }) => {
   /** Runs one offers request and records its duration under `route`, whatever the outcome. */
@@ -41,10 +44,17 @@ async function answerOffers(strapi: Core.Strapi, ctx: Context) {
   ctx.set('Cache-Control', 'no-store');
 
   const parsed = parseOffersRequest(ctx.request.body);
-  if (!parsed.success)
-    throw new errors.ValidationError('Invalid offers request', {
-      errors: parsed.issues,
-    });
+  if (!parsed.success) throw new errors.ValidationError(INVALID_REQUEST, validationDetails(parsed.issues, parsed.more));
+  const offers = getService(strapi, 'offers');
+  // Before the content cache or any query sees it: an unknown locale is the caller's mistake and leaves nothing behind.
+  if (parsed.query.locale !== undefined) {
+    const locale = await offers.resolveLocale(parsed.query.locale);
+    if (locale === undefined)
+      throw new errors.ValidationError(INVALID_REQUEST, {
+        errors: [{ path: ['locale'], message: 'is not a locale configured in this Strapi', name: 'ValidationError' }],
+      });
+    parsed.query.locale = locale;
+  }
 
   // A client that hangs up should not keep a Button call (and its retries) running on its behalf.
   const abort = new AbortController();
@@ -53,7 +63,7 @@ async function answerOffers(strapi: Core.Strapi, ctx: Context) {
   };
   ctx.res.once('close', onClose);
   try {
-    ctx.body = await getService(strapi, 'offers').personalize(parsed.query, {
+    ctx.body = await offers.personalize(parsed.query, {
       requestId,
       signal: abort.signal,
     });

@@ -1,17 +1,36 @@
 import type { Core } from '@strapi/strapi';
-import { errors } from '@strapi/utils';
 import type { OffersResponse } from '../contracts/offers';
 import { pubRefIssuer } from '../pub-ref';
 import { getService } from '../utils/get-service';
-import { readLocaleContent } from './cms-content';
+import { I18N_LOCALE_UID, readLocaleCodes, readLocaleContent } from './cms-content';
 import { createContentCache } from './content-cache';
+import { createLocaleDirectory } from './locales';
 import { mergeOffers } from './merge';
 import type { OffersQuery } from './request-schema';
 
 const CONTENT_TTL_MS = 30_000; // how soon another instance's (or a logo file's) change shows; local edits show at once
+const LOCALES_TTL_MS = 30_000; // locales change far less often than content
+const LOCALES_MISS_REFRESH_MS = 1_000; // a locale created on another instance shows within a second; unknown codes cost at most one read a second
 
 const offersService = ({ strapi }: { strapi: Core.Strapi }) => {
   const contentCache = createContentCache({ load: (locale) => readLocaleContent(strapi, locale), ttlMs: CONTENT_TTL_MS });
+  const locales = createLocaleDirectory({
+    load: () => readLocaleCodes(strapi),
+    ttlMs: LOCALES_TTL_MS,
+    missRefreshMs: LOCALES_MISS_REFRESH_MS,
+  });
+  let watchingLocales = false;
+  // At first use rather than at register (the database is ready by then): a locale created, renamed or deleted in
+  // this process is seen by the very next request, and the content of a deleted one is not kept.
+  const watchLocales = () => {
+    if (watchingLocales) return;
+    watchingLocales = true;
+    strapi.db.lifecycles.subscribe((event) => {
+      if (event.model.uid !== I18N_LOCALE_UID || !event.action.startsWith('after')) return;
+      locales.invalidate();
+      contentCache.invalidate();
+    });
+  };
 
   return {
     /** Drops the cached CMS content: called whenever a merchant-offer document changes. */
@@ -20,18 +39,27 @@ const offersService = ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     /**
+     * The configured locale code matching a request's `locale` (case-insensitively), or undefined when this Strapi
+     * has no such locale. The controller asks this before anything is cached or queried for the request.
+     */
+    async resolveLocale(code: string): Promise<string | undefined> {
+      watchLocales();
+      return locales.resolve(code);
+    },
+
+    /** Entries in the CMS content cache (one per locale served): bounded, observable for tests and health. */
+    contentCacheSize(): number {
+      return contentCache.size;
+    },
+
+    /**
      * One user's live offers merged with CMS content: Button every time (rates are never cached); the editors'
-     * content from memory (see content-cache.ts).
+     * content from memory (see content-cache.ts). `query.locale` must be one resolveLocale returned.
      */
     async personalize(query: OffersQuery, options: { requestId: string; signal?: AbortSignal }): Promise<OffersResponse> {
       const button = getService(strapi, 'button');
       const settings = getService(strapi, 'settings').offers();
       const content = await contentCache.get(query.locale);
-      if (!content.localeExists) {
-        throw new errors.ValidationError('Invalid offers request', {
-          errors: [{ path: ['locale'], message: 'is not a locale configured in this Strapi', name: 'ValidationError' }],
-        });
-      }
 
       const result = await button.client().fetchOffers(query.button, { signal: options.signal });
       const fetchedAt = new Date();

@@ -1,4 +1,4 @@
-import { createRecentCalls } from '../../../server/src/health/recent-calls';
+import { createRecentCalls, MAX_MESSAGE_LENGTH } from '../../../server/src/health/recent-calls';
 
 describe('recent calls', () => {
   it('summarises the window: count, error rate, percentiles, a series and the last errors (newest first)', () => {
@@ -18,5 +18,18 @@ describe('recent calls', () => {
     const recent = createRecentCalls({ windowMs: 1_000 });
     recent.record({ at: 0, durationMs: 5, ok: true });
     expect(recent.snapshot(5_000)).toMatchObject({ calls: 0, error_rate: 0, p50_ms: null });
+  });
+});
+
+describe('recent calls bounds', () => {
+  it('keeps at most maxRecords calls and maxErrors errors, each message cut to 200 characters', () => {
+    const recent = createRecentCalls({ windowMs: 10_000_000, maxRecords: 1_000, maxErrors: 20 });
+    for (let i = 0; i < 20_000; i += 1) {
+      recent.record({ at: i, durationMs: 1, ok: i % 2 === 0, code: 'UPSTREAM_UNAVAILABLE', message: 'x'.repeat(100_000) });
+    }
+    const snapshot = recent.snapshot(20_000);
+    expect(snapshot.calls).toBe(1_000);
+    expect(snapshot.last_errors).toHaveLength(20);
+    for (const error of snapshot.last_errors) expect(error.message.length).toBeLessThanOrEqual(MAX_MESSAGE_LENGTH);
   });
 });

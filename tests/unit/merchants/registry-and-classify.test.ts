@@ -76,3 +76,25 @@ describe('classifyMerchants', () => {
     expect(rows[3]).toMatchObject({ first_seen_at: null, last_seen_at: null });
   });
 });
+
+describe('merchant registry bounds', () => {
+  it('holds at most maxEntries ids however many Button returns, keeping the most recently seen', () => {
+    const registry = createMerchantRegistry({ maxEntries: 100 });
+    for (let i = 0; i < 10_000; i += 1) registry.recordSeen([`org-${i}`], i);
+    expect(registry.entries().length).toBeLessThanOrEqual(100);
+    expect(registry.entries().map(([id]) => id)).toContain('org-9999');
+  });
+
+  it('ignores ids that cannot be Button organization ids (too long, not strings)', () => {
+    const registry = createMerchantRegistry();
+    registry.recordSeen(['org-ok', 'x'.repeat(10_000), 7 as never], 1);
+    expect(registry.entries().map(([id]) => id)).toEqual(['org-ok']);
+  });
+
+  it('a saved store larger than the cap is cut on load', () => {
+    const saved = Object.fromEntries(Array.from({ length: 500 }, (_, i) => [`org-${i}`, { firstSeenAt: i, lastSeenAt: i }]));
+    const registry = createMerchantRegistry({ maxEntries: 100 });
+    registry.load(saved);
+    expect(registry.entries().length).toBeLessThanOrEqual(100);
+  });
+});

@@ -1,7 +1,6 @@
 import { createContentCache, type LocaleContent } from '../../../server/src/offers/content-cache';
 
 const content = (name: string): LocaleContent => ({
-  localeExists: true,
   byMerchant: new Map([['org-a', { name } as never]]),
 });
 
@@ -69,5 +68,25 @@ describe('content cache', () => {
     await expect(cache.get('en')).rejects.toThrow('database down');
     setNext(async () => content('recovered'));
     expect(await nameOf(cache.get('en'))).toBe('recovered');
+  });
+});
+
+describe('content cache bound', () => {
+  it('holds at most maxEntries locales, dropping the oldest', async () => {
+    const loads: Array<string | undefined> = [];
+    const cache = createContentCache({
+      load: async (locale) => {
+        loads.push(locale);
+        return content(String(locale));
+      },
+      ttlMs: 60_000,
+      maxEntries: 3,
+    });
+    for (const locale of ['a', 'b', 'c', 'd', 'e']) await cache.get(locale);
+    expect(cache.size).toBe(3);
+    await cache.get('e'); // still cached
+    await cache.get('a'); // was dropped: loaded again
+    expect(loads).toEqual(['a', 'b', 'c', 'd', 'e', 'a']);
+    expect(cache.size).toBe(3);
   });
 });

@@ -89,3 +89,76 @@ describe('parseOffersRequest', () => {
     expect(JSON.stringify(result.issues)).not.toMatch(/secret/);
   });
 });
+
+describe('parseOffersRequest: limits on what callers send', () => {
+  const issuesOf = (body: unknown) => {
+    const result = parseOffersRequest(body);
+    if (result.success) throw new Error('accepted');
+    return result;
+  };
+
+  it.each([
+    ['NUL', 'ID\u0000FA'],
+    ['a newline', 'ID\nFA'],
+    ['a tab inside', 'ID\tFA'],
+    ['a bidi override', 'ID\u202EFA'],
+    ['a zero-width space', 'ID\u200BFA'],
+    ['a lone high surrogate', 'IDFA\uD83D'],
+    ['a lone low surrogate', '\uDE00IDFA'],
+    ['an emoji', 'IDFA\u{1F600}'],
+    ['a non-breaking space around it', '\u00A0IDFA'],
+    ['129 characters', 'a'.repeat(129)],
+    ['a 100 KB string', 'a'.repeat(100_000)],
+  ])('refuses a device id with %s, naming the field and not the value', (_label, id) => {
+    const result = issuesOf({ user_id: 'u', device_ids: ['ok', id] });
+    expect(result.issues.map((issue) => issue.path.join('.'))).toEqual(['device_ids.1']);
+    expect(JSON.stringify(result)).not.toContain(id);
+  });
+
+  it('accepts IDFA / GAID / IDFV forms and trims ASCII whitespace only', () => {
+    const idfa = 'EA7583CD-A667-48BC-B806-42ECB2B48606';
+    const result = parseOffersRequest({ user_id: 'u', device_ids: [` \t${idfa}\r\n`, 'a'.repeat(128), 'f'.repeat(64)] });
+    expect(result).toMatchObject({ success: true, query: { button: { device_ids: [idfa, 'a'.repeat(128), 'f'.repeat(64)] } } });
+  });
+
+  it.each([
+    ['35 characters is the most', `en-${'a'.repeat(8)}-${'b'.repeat(8)}-${'c'.repeat(8)}-ddddd`, true],
+    ['36 is too many', `en-${'a'.repeat(8)}-${'b'.repeat(8)}-${'c'.repeat(8)}-dddddd`, false],
+    ['an 800 KB locale', `en-${'abcdefgh-'.repeat(90_000)}x`, false],
+    ['zh-Hant-TW', 'zh-Hant-TW', true],
+    ['es-419', 'es-419', true],
+  ])('locale: %s', (_label, locale, ok) => {
+    const result = parseOffersRequest({ user_id: 'u', locale });
+    expect(result.success).toBe(ok);
+    if (!result.success)
+      expect(result.issues).toEqual([{ path: ['locale'], message: 'must be at most 35 characters', name: 'ValidationError' }]);
+  });
+
+  it.each([
+    ['NUL', 'a\u0000b@example.com'],
+    ['a bidi override', 'a\u202Eb@example.com'],
+    ['a lone surrogate', 'a\uD800b@example.com'],
+    ['a vertical tab', 'a\u000Bb@example.com'],
+  ])('refuses an email with %s', (_label, email) => {
+    expect(issuesOf({ user_id: 'u', emails: [email] }).issues.map((issue) => issue.path.join('.'))).toEqual(['emails.0']);
+  });
+
+  it('still accepts internationalised emails', () => {
+    expect(parseOffersRequest({ user_id: 'u', emails: ['josé@exämple.com'] }).success).toBe(true);
+  });
+
+  it('a body of 60,000 unknown keys: 20 issues and the count of the rest', () => {
+    const body: Record<string, unknown> = { user_id: 'u' };
+    for (let i = 0; i < 60_000; i += 1) body[`k${i}`] = i;
+    const result = issuesOf(body);
+    expect(result.issues).toHaveLength(20);
+    expect(result.more).toBe(59_980);
+  });
+
+  it('a huge identifier array: one issue, before each item is checked', () => {
+    const result = issuesOf({ user_id: 'u', device_ids: Array.from({ length: 50_000 }, () => '\u0000') });
+    expect(result.issues).toEqual([
+      { path: ['device_ids'], message: 'is too large to validate (more than 100 items)', name: 'ValidationError' },
+    ]);
+  });
+});

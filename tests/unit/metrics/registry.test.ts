@@ -1,0 +1,42 @@
+import { createPluginMetrics, errorCodeLabel, statusLabel } from '../../../server/src/metrics/registry';
+
+const metricsUnderTest = () =>
+  createPluginMetrics({ serverAddress: () => 'pubapi.usebutton.com', poolStats: () => undefined, breakerState: () => undefined });
+
+/** Distinct label sets a metric holds: what Prometheus keeps in memory until restart. */
+async function seriesCount(metrics: ReturnType<typeof metricsUnderTest>, name: string): Promise<number> {
+  const metric = (await metrics.registry.getMetricsAsJSON()).find((entry) => entry.name === name);
+  const values = (metric?.values ?? []) as Array<{ labels: Record<string, unknown>; metricName?: string }>;
+  return new Set(
+    values
+      .filter((value) => value.metricName === undefined || value.metricName.endsWith('_count'))
+      .map((value) => JSON.stringify(value.labels))
+  ).size;
+}
+
+describe('metrics labels come from fixed sets', () => {
+  it('buckets HTTP statuses: a three-digit code or `other`', () => {
+    expect(statusLabel(undefined)).toBe('');
+    expect(statusLabel(503)).toBe('503');
+    for (const odd of [99, 600, 1e9, -1, 200.5, Number.NaN]) expect(statusLabel(odd)).toBe('other');
+  });
+
+  it('keeps error codes to ButtonErrorCode', () => {
+    expect(errorCodeLabel('RATE_LIMITED')).toBe('RATE_LIMITED');
+    expect(errorCodeLabel('whatever the upstream said')).toBe('other');
+    expect(errorCodeLabel('__proto__')).toBe('other');
+  });
+
+  it('10,000 odd statuses, codes and routes add a bounded number of series', async () => {
+    const metrics = metricsUnderTest();
+    for (let i = 0; i < 10_000; i += 1) {
+      metrics.events.onAttempt?.({ durationMs: 1, outcome: `CODE_${i}` as never, upstreamStatus: 1_000 + i, hedge: false });
+      metrics.events.onRetry?.({ error: { code: `CODE_${i}` } } as never);
+      metrics.observeOffersRequest(`/route/${i}`, 1_000 + i, 0.01);
+    }
+    expect(await seriesCount(metrics, 'http_client_request_duration_seconds')).toBe(1);
+    expect(await seriesCount(metrics, 'button_upstream_attempts_total')).toBe(1);
+    expect(await seriesCount(metrics, 'button_upstream_retries_total')).toBe(1);
+    expect(await seriesCount(metrics, 'http_server_request_duration_seconds')).toBe(1);
+  });
+});
