@@ -121,6 +121,28 @@ describe('merchants', () => {
 });
 
 describe('live preview', () => {
+  it('answers 415, never 500, to bodies the offers endpoint refuses (malformed multipart, fake gzip)', async () => {
+    const before = sim.stats().offersServed;
+    const multipart = await app
+      .http()
+      .post('/button-personalization/preview')
+      .set('Authorization', `Bearer ${superToken}`)
+      .set('Content-Type', 'multipart/form-data; boundary=x')
+      .send('--x\r\nContent-Disposition: form-data; name="user_id"\r\n\r\nu');
+    const gzip = await app
+      .http()
+      .post('/button-personalization/preview')
+      .set('Authorization', `Bearer ${superToken}`)
+      .set('Content-Type', 'application/json')
+      .set('Content-Encoding', 'gzip')
+      .send('{"user_id":"u"}');
+    for (const res of [multipart, gzip]) {
+      expect(res.status).toBe(415);
+      expect(res.body).toMatchObject({ data: null, error: { status: 415, name: 'UnsupportedMediaTypeError' } });
+    }
+    expect(sim.stats().offersServed).toBe(before);
+  });
+
   it('answers exactly what the public endpoint answers, calling Button each time', async () => {
     const before = sim.stats().offersServed;
     const preview = await as(superToken).post('/button-personalization/preview', { user_id: USER });

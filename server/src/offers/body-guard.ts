@@ -7,6 +7,8 @@ type Next = Parameters<Core.MiddlewareHandler>[1];
 
 /** Content-API path of the offers endpoint, under the app's REST prefix (`/api` by default). */
 export const OFFERS_PATH = `/${PLUGIN_ID}/offers`;
+/** Admin path of the live preview: the same controller, so the same bodies. */
+export const PREVIEW_PATH = `/${PLUGIN_ID}/preview`;
 
 /**
  * A valid offers body is under 4 KB (a 255-character user id, ten identifiers of at most 320 characters, a
@@ -27,14 +29,17 @@ const DRAIN_AT_MOST_BYTES = 1024 * 1024; // 1 MiB
  *   decompressor is one more thing a hostile body could make expensive (a gzip bomb) or crash;
  * - a declared Content-Length over OFFERS_MAX_BODY_BYTES: 413. A chunked body (no Content-Length) is bounded by
  *   the app's own JSON limit in `strapi::body` (1 MB by default), which answers 413 too.
- * Only POSTs to the content-API offers route are looked at. The admin live preview (same controller) keeps
- * Strapi's usual parsing: it is only open to authenticated admins.
+ * Only POSTs to the offers route and to the admin live preview (same controller, same bodies) are looked at.
  */
 export function createOffersBodyGuard(strapi: Core.Strapi): Core.MiddlewareHandler {
-  const path = () => `${strapi.config.get<string>('api.rest.prefix', '/api')}${OFFERS_PATH}`.replace(/\/+/g, '/');
+  const offersPath = () => `${strapi.config.get<string>('api.rest.prefix', '/api')}${OFFERS_PATH}`.replace(/\/+/g, '/');
+  const guarded = (path: string) => {
+    const route = path.endsWith('/') && path.length > 1 ? path.slice(0, -1) : path;
+    return route === offersPath() || route === PREVIEW_PATH;
+  };
 
   return async function buttonOffersBodyGuard(ctx: Context, next: Next) {
-    if (ctx.method !== 'POST' || (ctx.path !== path() && ctx.path !== `${path()}/`)) return next();
+    if (ctx.method !== 'POST' || !guarded(ctx.path)) return next();
     // Every answer of this route, the body parser's own 400s and 413s included, is per request: never stored.
     ctx.set('Cache-Control', 'no-store');
 
