@@ -3,6 +3,8 @@ import { TRANSACTION_UID, WEBHOOK_EVENT_UID } from '../constants';
 
 export interface CommissionFilters {
   status?: 'pending' | 'validated' | 'declined';
+  /** Only transactions with at least one conflicting event (see ledger/transition.ts). */
+  conflicts?: boolean;
   brand?: string;
   from?: Date;
   to?: Date;
@@ -18,6 +20,8 @@ const LIST_FIELDS = [
   'order_currency',
   'commerce_organization',
   'pub_ref_status',
+  'pub_ref_stale',
+  'conflict_count',
   'click_id',
   'offer_id',
   'rate_kind',
@@ -32,6 +36,7 @@ const LIST_FIELDS = [
 export function whereOf(filters: CommissionFilters) {
   const where: Record<string, unknown> = {};
   if (filters.status) where.status = filters.status;
+  if (filters.conflicts) where.conflict_count = { $gt: 0 };
   if (filters.brand) where.commerce_organization = filters.brand;
   if (filters.from || filters.to) {
     where.created_date = { ...(filters.from ? { $gte: filters.from } : {}), ...(filters.to ? { $lte: filters.to } : {}) };
