@@ -37,7 +37,7 @@ const minorUnits = z.int({ error: 'must be an integer (minor units)' }).min(-2_1
 const MIN_DATE_MS = Date.UTC(1970, 0, 1);
 const MAX_DATE_MS = Date.UTC(9999, 11, 31, 23, 59, 59);
 const date = z.iso
-  .datetime({ offset: true, error: 'must be an ISO 8601 date-time' })
+  .datetime({ offset: true, error: 'must be an ISO 8601 date-time', abort: true })
   .refine((value) => {
     const ms = Date.parse(value);
     return Number.isFinite(ms) && ms >= MIN_DATE_MS && ms <= MAX_DATE_MS;
