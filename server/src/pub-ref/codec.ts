@@ -90,6 +90,9 @@ export function encodePubRef(
   userId: string,
   options: EncodeOptions = {}
 ): string {
+  // 0.1.0's signature was (offer, secret, options): refuse rather than bind a pubRef to "undefined".
+  if (typeof userId !== 'string' || userId === '')
+    throw new TypeError('encodePubRef needs the user id the offer is served to (the offers request user_id)');
   const fields: PubRefFields = {
     clickId: newClickId(options.randomBytes),
     issuedAtSeconds: Math.floor((options.now ?? Date.now)() / 1000),
