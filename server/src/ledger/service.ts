@@ -77,10 +77,11 @@ const commissionsService = ({ strapi }: { strapi: Core.Strapi }) => {
       if (transition.kind === 'stale') return { outcome: 'stale' as const };
       if (transition.kind === 'conflict') {
         // Not applied: the transaction only counts it (compare-and-set, like every update), for the admin.
-        const conflicts = Number(current?.conflict_count ?? 0);
+        // A row written before conflict_count existed may hold null: compare against what was read.
+        const seen = current?.conflict_count === null || current?.conflict_count === undefined ? null : Number(current.conflict_count);
         const { count } = await transactions.updateMany({
-          where: { transaction_id: row.transaction_id, last_webhook_id: current?.last_webhook_id, conflict_count: conflicts },
-          data: { conflict_count: conflicts + 1, updatedAt: now },
+          where: { transaction_id: row.transaction_id, last_webhook_id: current?.last_webhook_id, conflict_count: seen },
+          data: { conflict_count: (seen ?? 0) + 1, updatedAt: now },
         });
         if (count !== 1) throw new ConcurrentUpdate();
         return { outcome: 'conflict' as const };

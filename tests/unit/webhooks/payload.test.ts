@@ -45,6 +45,15 @@ describe('parseWebhookBody', () => {
     expect(result).toMatchObject({ success: true, event: { sanitised: true, transaction: { category: 'new\uFFFDuser' } } });
   });
 
+  it('parses and sanitises a body nested 120,000 levels deep (within the 256 KiB limit) without overflowing', () => {
+    const levels = 120_000;
+    const body = `{"id":"hook-1","event_type":"tx-pending","data":{"id":"tx-1","status":"pending","modified_date":"2026-03-01T10:00:00Z","x":${'['.repeat(levels)}${']'.repeat(levels)}}}`;
+    expect(body.length).toBeLessThan(256 * 1024);
+    const result = parse(body);
+    expect(result).toMatchObject({ success: true, event: { sanitised: true } });
+    if (result.success) expect(JSON.stringify(result.event.body).length).toBeLessThan(500);
+  });
+
   it('accepts an unknown event type without looking at its data', () => {
     expect(parse({ id: 'hook-2', event_type: 'merchant-updated', data: 'anything' })).toMatchObject({
       success: true,
