@@ -190,7 +190,9 @@ describe('commissions API', () => {
 
   it('lists and filters the transactions with conflicting events', async () => {
     const all = await get('/button-personalization/commissions');
-    expect(all.body.data.map((row: { transaction_id: string; conflict_count: number }) => [row.transaction_id, row.conflict_count])).toEqual([
+    expect(
+      all.body.data.map((row: { transaction_id: string; conflict_count: number }) => [row.transaction_id, row.conflict_count])
+    ).toEqual([
       ['tx-3', 0],
       ['tx-2', 0],
       ['tx-1', 1],

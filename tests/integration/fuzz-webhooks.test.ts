@@ -5,14 +5,7 @@ import { encodePubRef } from '../../server/src/pub-ref';
 import { storableText } from '../../server/src/webhooks/sanitise';
 import type { DatabaseClient } from '../helpers/databases';
 import { heapUsedAfterGc, MB } from '../helpers/heap';
-import {
-  PUBREF_SECRET,
-  signBody,
-  TRANSACTION_UID,
-  WEBHOOK_EVENT_UID,
-  WEBHOOK_PATH,
-  WEBHOOK_SECRET,
-} from '../helpers/ledger';
+import { PUBREF_SECRET, signBody, TRANSACTION_UID, WEBHOOK_EVENT_UID, WEBHOOK_PATH, WEBHOOK_SECRET } from '../helpers/ledger';
 import { startPlayground, type Playground } from '../helpers/playground';
 
 /**
@@ -83,7 +76,10 @@ const txRecipe = fc.record({
 const recipe = fc.oneof(
   { weight: 55, arbitrary: fc.record({ kind: fc.constant('event' as const), tx: txRecipe }) },
   { weight: 6, arbitrary: fc.record({ kind: fc.constant('redeliver' as const), pick: fc.nat() }) },
-  { weight: 3, arbitrary: fc.record({ kind: fc.constant('unknown-type' as const), type: fc.string({ minLength: 1, maxLength: 30 }) }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({ kind: fc.constant('unknown-type' as const), type: fc.string({ minLength: 1, maxLength: 30 }) }),
+  },
   {
     weight: 12,
     arbitrary: fc.record({
@@ -116,7 +112,13 @@ const recipe = fc.oneof(
       tx: txRecipe,
     }),
   },
-  { weight: 4, arbitrary: fc.record({ kind: fc.constant('method' as const), method: fc.constantFrom('GET', 'PUT', 'DELETE', 'PATCH', 'HEAD') }) },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      kind: fc.constant('method' as const),
+      method: fc.constantFrom('GET', 'PUT', 'DELETE', 'PATCH', 'HEAD'),
+    }),
+  },
   {
     weight: 8,
     arbitrary: fc.record({
@@ -312,14 +314,29 @@ function plan(recipes: Recipe[], runId: string): Planned[] {
         }[r.how](),
         'utf8'
       );
-      planned.push({ label: `unusable:${r.how}`, method: 'POST', headers: signed(body), body, status: 400, mustNotStore: eventId });
+      planned.push({
+        label: `unusable:${r.how}`,
+        method: 'POST',
+        headers: signed(body),
+        body,
+        status: 400,
+        mustNotStore: eventId,
+      });
     } else if (r.kind === 'method') {
       planned.push({ label: `method:${r.method}`, method: r.method, headers: {}, status: 405 });
     } else {
       const { body, expected, eventId, text } = buildEvent(r.tx);
       if (r.how === 'utf8-bom' || r.how === 'utf16le') {
-        const odd = r.how === 'utf16le' ? Buffer.from(`\uFEFF${text}`, 'utf16le') : Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), body]);
-        planned.push({ label: `encoding:${r.how}`, method: 'POST', headers: signed(odd), body: odd, status: 400, mustNotStore: eventId });
+        const odd =
+          r.how === 'utf16le' ? Buffer.from(`\uFEFF${text}`, 'utf16le') : Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), body]);
+        planned.push({
+          label: `encoding:${r.how}`,
+          method: 'POST',
+          headers: signed(odd),
+          body: odd,
+          status: 400,
+          mustNotStore: eventId,
+        });
         continue;
       }
       let sent = body;
@@ -472,7 +489,10 @@ describe.each<DatabaseClient>(['sqlite', 'postgres', 'mysql'])('webhook fuzz on 
     // 4. Heap.
     const growth = heapAfter - heapBefore;
     const seconds = (Date.now() - started) / 1000;
-    const counts = answers.reduce<Record<number, number>>((acc, answer) => ({ ...acc, [answer.status]: (acc[answer.status] ?? 0) + 1 }), {});
+    const counts = answers.reduce<Record<number, number>>(
+      (acc, answer) => ({ ...acc, [answer.status]: (acc[answer.status] ?? 0) + 1 }),
+      {}
+    );
     const outcomes = answers.reduce<Record<string, number>>(
       (acc, answer) => (answer.outcome ? { ...acc, [answer.outcome]: (acc[answer.outcome] ?? 0) + 1 } : acc),
       {}

@@ -175,9 +175,7 @@ describe.each<DatabaseClient>(['sqlite', 'postgres', 'mysql'])('ledger integrity
     ])('stores and acknowledges %s, marked sanitised, with the hash of the exact bytes', async (_label, mutate) => {
       const event = txEvent('pending', '2026-03-01T10:00:00Z');
       mutate(event);
-      const body = JSON.stringify(event)
-        .replace(`"__deep40__"`, deep(40))
-        .replace(`"__deep5000__"`, deep(5000));
+      const body = JSON.stringify(event).replace(`"__deep40__"`, deep(40)).replace(`"__deep5000__"`, deep(5000));
       const res = await postWebhook(app, body);
       expect(res.status).toBe(200);
       expect(res.body.data.outcome).toBe('applied');
@@ -224,8 +222,14 @@ describe.each<DatabaseClient>(['sqlite', 'postgres', 'mysql'])('ledger integrity
       const access = lines.filter((line) => line.message.includes(WEBHOOK_PATH));
       expect(access).toEqual(
         expect.arrayContaining([
-          expect.objectContaining({ level: 'http', message: expect.stringMatching(/^POST \/api\/button-personalization\/webhooks \(\d+ ms\) 200$/) }),
-          expect.objectContaining({ level: 'http', message: expect.stringMatching(/^POST \/api\/button-personalization\/webhooks \(\d+ ms\) 401$/) }),
+          expect.objectContaining({
+            level: 'http',
+            message: expect.stringMatching(/^POST \/api\/button-personalization\/webhooks \(\d+ ms\) 200$/),
+          }),
+          expect.objectContaining({
+            level: 'http',
+            message: expect.stringMatching(/^POST \/api\/button-personalization\/webhooks \(\d+ ms\) 401$/),
+          }),
           expect.objectContaining({
             level: 'http',
             message: expect.stringMatching(/^GET \/api\/button-personalization\/webhooks\?probe=1 \(\d+ ms\) 405$/),

@@ -64,7 +64,9 @@ export function CommissionTable({ rows, onOpen }: { rows: CommissionRow[]; onOpe
             <Td>
               <Flex gap={2}>
                 <CommissionStatusBadge status={row.status} />
-                {row.conflict_count > 0 ? <ConflictBadge count={row.conflict_count} testId={`conflicts-${row.transaction_id}`} /> : null}
+                {row.conflict_count > 0 ? (
+                  <ConflictBadge count={row.conflict_count} testId={`conflicts-${row.transaction_id}`} />
+                ) : null}
               </Flex>
             </Td>
             <Td>

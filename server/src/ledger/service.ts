@@ -78,7 +78,8 @@ const commissionsService = ({ strapi }: { strapi: Core.Strapi }) => {
       if (transition.kind === 'conflict') {
         // Not applied: the transaction only counts it (compare-and-set, like every update), for the admin.
         // A row written before conflict_count existed may hold null: compare against what was read.
-        const seen = current?.conflict_count === null || current?.conflict_count === undefined ? null : Number(current.conflict_count);
+        const seen =
+          current?.conflict_count === null || current?.conflict_count === undefined ? null : Number(current.conflict_count);
         const { count } = await transactions.updateMany({
           where: { transaction_id: row.transaction_id, last_webhook_id: current?.last_webhook_id, conflict_count: seen },
           data: { conflict_count: (seen ?? 0) + 1, updatedAt: now },

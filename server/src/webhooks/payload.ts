@@ -36,12 +36,10 @@ const minorUnits = z.int({ error: 'must be an integer (minor units)' }).min(-2_1
 // Within what every database's datetime column holds (MariaDB: years 1000 to 9999) and what Button can send.
 const MIN_DATE_MS = Date.UTC(1970, 0, 1);
 const MAX_DATE_MS = Date.UTC(9999, 11, 31, 23, 59, 59);
-const date = z.iso
-  .datetime({ offset: true, error: 'must be an ISO 8601 date-time', abort: true })
-  .refine((value) => {
-    const ms = Date.parse(value);
-    return Number.isFinite(ms) && ms >= MIN_DATE_MS && ms <= MAX_DATE_MS;
-  }, 'must be a date between 1970 and 9999');
+const date = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time', abort: true }).refine((value) => {
+  const ms = Date.parse(value);
+  return Number.isFinite(ms) && ms >= MIN_DATE_MS && ms <= MAX_DATE_MS;
+}, 'must be a date between 1970 and 9999');
 
 export const transactionSchema = z.looseObject({
   id: key,

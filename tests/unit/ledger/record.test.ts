@@ -77,7 +77,11 @@ describe('ledger rows', () => {
 
   it('keeps the SHA-256 of the exact bytes and whether the stored copy was sanitised', () => {
     const raw = Buffer.from(
-      JSON.stringify({ id: 'hook-1', event_type: 'tx-pending', data: { id: 'tx-1', status: 'pending', modified_date: '2026-03-01T10:00:00Z', note: 'a\u0000' } })
+      JSON.stringify({
+        id: 'hook-1',
+        event_type: 'tx-pending',
+        data: { id: 'tx-1', status: 'pending', modified_date: '2026-03-01T10:00:00Z', note: 'a\u0000' },
+      })
     );
     const parsed = parseWebhookBody(raw);
     if (!parsed.success || parsed.event.kind !== 'transaction') throw new Error('bad fixture');

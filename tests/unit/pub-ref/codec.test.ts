@@ -163,7 +163,11 @@ const offer = fc.oneof(
 );
 const secret = fc.option(fc.string({ minLength: 1, maxLength: 64 }), { nil: undefined });
 // Any user id the offers endpoint accepts (printable ASCII, 1-255), and any issue time up to the year 4000.
-const userId = fc.string({ unit: fc.integer({ min: 0x21, max: 0x7e }).map((c) => String.fromCharCode(c)), minLength: 1, maxLength: 255 });
+const userId = fc.string({
+  unit: fc.integer({ min: 0x21, max: 0x7e }).map((c) => String.fromCharCode(c)),
+  minLength: 1,
+  maxLength: 255,
+});
 const issuedAt = fc.integer({ min: 0, max: Date.UTC(4000, 0, 1) });
 
 describe('pubRef properties', () => {
@@ -213,7 +217,7 @@ describe('pubRef properties', () => {
     );
   });
 
-  it("never verifies for another user id than the one it was issued to", () => {
+  it('never verifies for another user id than the one it was issued to', () => {
     fc.assert(
       fc.property(offer, userId, userId, (o, issuedTo, claimedBy) => {
         fc.pre(issuedTo !== claimedBy);

@@ -36,7 +36,9 @@ describe('parseWebhookBody', () => {
   it.each(['0000-01-01T00:00:00Z', '1969-12-31T23:59:59Z', '9999-12-31T23:59:59-05:00'])(
     'refuses a modified_date no database column holds (%s)',
     (date) => {
-      expect(parse({ id: 'h', event_type: 'tx-pending', data: { ...tx, modified_date: date } })).toMatchObject({ success: false });
+      expect(parse({ id: 'h', event_type: 'tx-pending', data: { ...tx, modified_date: date } })).toMatchObject({
+        success: false,
+      });
     }
   );
 

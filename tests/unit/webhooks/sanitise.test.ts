@@ -35,7 +35,7 @@ describe('storableText', () => {
 
 describe('sanitiseJson', () => {
   it('returns an ordinary body unchanged and says so', () => {
-    const body = { id: 'hook-1', data: { list: [1, 'two', null, true, { x: -0.5 }], 'é': '😀' } };
+    const body = { id: 'hook-1', data: { list: [1, 'two', null, true, { x: -0.5 }], é: '😀' } };
     expect(sanitiseJson(body)).toEqual({ value: body, changed: false });
   });
 
