@@ -143,6 +143,22 @@ describe.each<DatabaseClient>(['sqlite', 'postgres', 'mysql'])('ledger integrity
       expect(changes.length).toBe(before);
     });
 
+    it('applies a late, older final state over a newer pending: a final status is never lost', async () => {
+      const txId = `tx-late-final-${client}`;
+      await postWebhook(app, JSON.stringify(txEvent('pending', '2026-03-03T10:00:00Z', { id: txId }))).expect(200);
+      const late = txEvent('validated', '2026-03-02T10:00:00Z', { id: txId });
+      expect((await postWebhook(app, JSON.stringify(late))).body.data.outcome).toBe('applied');
+      expect((await transactionsOf(app.strapi, txId))[0]).toMatchObject({ status: 'validated', conflict_count: 0 });
+    });
+
+    it('records the other final state as a conflict even when it is older', async () => {
+      const txId = `tx-older-final-${client}`;
+      await postWebhook(app, JSON.stringify(txEvent('validated', '2026-03-02T10:00:00Z', { id: txId }))).expect(200);
+      const older = txEvent('declined', '2026-03-01T10:00:00Z', { id: txId });
+      expect((await postWebhook(app, JSON.stringify(older))).body.data.outcome).toBe('conflict');
+      expect((await transactionsOf(app.strapi, txId))[0]).toMatchObject({ status: 'validated', conflict_count: 1 });
+    });
+
     it('still applies a newer same-status event (an adjustment) to a final transaction', async () => {
       const txId = `tx-adjust-${client}`;
       await postWebhook(app, JSON.stringify(txEvent('validated', '2026-03-02T10:00:00Z', { id: txId }))).expect(200);

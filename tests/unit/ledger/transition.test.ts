@@ -71,6 +71,24 @@ describe('decideTransition', () => {
       { status: 'validated', modifiedMs: T2 },
       { kind: 'conflict' },
     ],
+    [
+      'a late, older final state over a newer pending (a final is never lost)',
+      { status: 'pending', modifiedMs: T2 },
+      { status: 'validated', modifiedMs: T1 },
+      { kind: 'apply', statusChanged: true },
+    ],
+    [
+      'an older other final state (contradicts the final one, whichever arrives first)',
+      { status: 'validated', modifiedMs: T2 },
+      { status: 'declined', modifiedMs: T1 },
+      { kind: 'conflict' },
+    ],
+    [
+      'an older adjustment of a final state',
+      { status: 'declined', modifiedMs: T2 },
+      { status: 'declined', modifiedMs: T1 },
+      { kind: 'stale' },
+    ],
   ] as const)('%s', (_label, current, incoming, expected) => {
     expect(decideTransition(current, incoming)).toEqual(expected);
   });
@@ -83,6 +101,21 @@ describe('decideTransition', () => {
           if (transition.kind === 'apply') expect(status).toBe(final);
           expect(['stale', 'conflict', 'apply']).toContain(transition.kind);
         }
+  });
+
+  it('flags two different final statuses as a conflict in either arrival order', () => {
+    for (const [a, b] of [
+      [T1, T2],
+      [T2, T1],
+      [T1, T1],
+    ] as const) {
+      expect(decideTransition({ status: 'validated', modifiedMs: a }, { status: 'declined', modifiedMs: b })).toEqual({
+        kind: 'conflict',
+      });
+      expect(decideTransition({ status: 'declined', modifiedMs: a }, { status: 'validated', modifiedMs: b })).toEqual({
+        kind: 'conflict',
+      });
+    }
   });
 
   it('lets pending move anywhere newer', () => {
