@@ -43,6 +43,18 @@ describe('encodePubRef / decodePubRef', () => {
     });
   });
 
+  it('is 98 characters in the worst case: 40-character offer id, 16-character fixed rate with currency, year 4453', () => {
+    const worst = encodePubRef(fixed('o'.repeat(40), `${'9'.repeat(14)}.9`, 'USD'), SECRET, 'u'.repeat(255), {
+      now: () => (36 ** 7 - 1) * 1000,
+    });
+    expect(worst).toHaveLength(98);
+    expect(decodePubRef(worst, SECRET, 'u'.repeat(255))).toMatchObject({ tagValid: true, offerId: 'o'.repeat(40) });
+    // One character more and the offer id travels as its digest.
+    expect(decodePubRef(encodePubRef(percent('o'.repeat(41), '1'), SECRET, USER), SECRET, USER)).toMatchObject({
+      offerId: offerIdForPubRef('o'.repeat(41)),
+    });
+  });
+
   it('gives every served offer its own click id', () => {
     const ids = new Set(
       Array.from({ length: 1000 }, () => decodePubRef(encodePubRef(percent('o', '1'), SECRET, USER), SECRET, USER)).map((d) =>
