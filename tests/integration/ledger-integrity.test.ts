@@ -12,6 +12,7 @@ import {
   WEBHOOK_SECRET,
   webhookEvent,
 } from '../helpers/ledger';
+import { adminToken, createAdminUser } from '../helpers/admin-users';
 import { startPlayground, type Playground } from '../helpers/playground';
 import { createHash } from 'node:crypto';
 
@@ -119,6 +120,24 @@ describe.each<DatabaseClient>(['sqlite', 'postgres', 'mysql'])('ledger integrity
       await postWebhook(app, JSON.stringify(first)).expect(200);
       await postWebhook(app, JSON.stringify(second)).expect(200);
       expect(changes.slice(before).map((change) => change.clickIdTransactions)).toEqual([0, 1]);
+      // Queryable too: the Commissions API lists a click id's transactions, and the detail counts the others.
+      const clickId = ref.split('~')[1] as string;
+      const token = await adminToken(
+        app,
+        await createAdminUser(app.strapi, `clicks-${client}@example.com`, 'strapi-super-admin')
+      );
+      const list = await app
+        .http()
+        .get(`/button-personalization/commissions?click_id=${clickId}`)
+        .set('Authorization', `Bearer ${token}`);
+      expect(list.body.data.map((row: { transaction_id: string }) => row.transaction_id).sort()).toEqual(
+        [first.data.id, second.data.id].sort()
+      );
+      const detail = await app
+        .http()
+        .get(`/button-personalization/commissions/${second.data.id as string}`)
+        .set('Authorization', `Bearer ${token}`);
+      expect(detail.body.data.transaction).toMatchObject({ click_id: clickId, click_id_transactions: 1 });
     });
   });
 

@@ -16,6 +16,10 @@ const listQuerySchema = z
     status: z.enum(['pending', 'validated', 'declined'], { error: 'must be pending, validated or declined' }).optional(),
     brand: z.string().max(255, 'must be at most 255 characters').optional(),
     conflicts: z.enum(['true', 'false'], { error: 'must be true or false' }).optional(),
+    click_id: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{12}$/, 'must be a click id (12 base64url characters)')
+      .optional(),
     from: day.optional(),
     to: day.optional(),
     ...paginationQuery,
@@ -33,6 +37,7 @@ const commissionsController = ({ strapi }: { strapi: Core.Strapi }) => ({
     const filters = {
       status: query.status,
       conflicts: query.conflicts === 'true',
+      clickId: query.click_id,
       brand: query.brand || undefined,
       from: query.from ? new Date(`${query.from}T00:00:00.000Z`) : undefined,
       to: query.to ? new Date(`${query.to}T23:59:59.999Z`) : undefined,

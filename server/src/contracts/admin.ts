@@ -128,6 +128,8 @@ export interface CommissionListQuery {
   status?: CommissionStatus;
   /** Only transactions with at least one conflicting event. */
   conflicts?: boolean;
+  /** Only transactions carrying this click id. */
+  click_id?: string;
   brand?: string;
   from?: string;
   to?: string;
@@ -157,7 +159,11 @@ export interface WebhookEventRow {
 }
 
 export interface CommissionDetailResponse {
-  data: { transaction: CommissionRow & Record<string, unknown>; events: WebhookEventRow[] };
+  data: {
+    /** `click_id_transactions`: how many OTHER transactions carry the same click id (reuse of one served offer). */
+    transaction: CommissionRow & { click_id_transactions: number } & Record<string, unknown>;
+    events: WebhookEventRow[];
+  };
 }
 
 export type BreakerState = 'closed' | 'open' | 'half-open';

@@ -70,7 +70,21 @@ export function CommissionDetailPage() {
                     : '-',
                 },
                 { label: t('pubRefs.field.offerId', 'Offer id'), value: tx.offer_id ?? '-' },
-                { label: t('pubRefs.field.clickId', 'Click id'), value: tx.click_id ?? '-' },
+                {
+                  label: t('pubRefs.field.clickId', 'Click id'),
+                  value: (
+                    <Flex gap={2} tag="span">
+                      <span>{tx.click_id ?? '-'}</span>
+                      {tx.click_id_transactions > 0 ? (
+                        <Badge variant="warning" data-testid="detail-click-id-reuse">
+                          {t('commissions.detail.clickIdReuse', 'Also on {count, plural, one {# other transaction} other {# other transactions}}', {
+                            count: tx.click_id_transactions,
+                          })}
+                        </Badge>
+                      ) : null}
+                    </Flex>
+                  ),
+                },
                 {
                   label: t('pubRefs.field.rate', 'Rate shown'),
                   value: rowRate(t, tx.rate_kind, tx.rate_value, tx.rate_currency),
