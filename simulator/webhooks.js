@@ -149,10 +149,12 @@ function createWebhookSender(options) {
   /**
    * A transaction's life for a pubRef: `tx-pending`, then `tx-validated` or `tx-declined` one minute later (in
    * Button's dates). `order: 'reversed'` delivers the final state first; `duplicates: n` delivers each event n
-   * more times; `concurrent: true` sends the copies in parallel.
+   * more times; `concurrent: true` sends the copies in parallel. `regress: true` then sends, one minute after
+   * the final state, a `tx-pending` for the same transaction: what Button's documented life never does, and
+   * what a receiver must record as a conflict instead of moving a final transaction back.
    * @param {{ pubRef: string | null, final?: 'validated' | 'declined' | null, order?: 'in-order' | 'reversed',
    *   duplicates?: number, concurrent?: boolean, customerId?: string, amount?: number, transactionId?: string,
-   *   start?: Date }} input
+   *   start?: Date, regress?: boolean }} input
    */
   async function lifecycle(input) {
     const start = input.start ?? new Date();
@@ -164,6 +166,10 @@ function createWebhookSender(options) {
     if (final !== null) {
       const later = new Date(start.getTime() + 60_000).toISOString();
       events.push(webhookEvent(`tx-${final}`, transaction({ ...common, status: final, modifiedDate: later })));
+    }
+    if (input.regress && final !== null) {
+      const after = new Date(start.getTime() + 120_000).toISOString();
+      events.push(webhookEvent('tx-pending', transaction({ ...common, status: 'pending', modifiedDate: after })));
     }
     const ordered = input.order === 'reversed' ? [...events].reverse() : events;
     /** @type {DeliveryReport[]} */

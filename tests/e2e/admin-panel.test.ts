@@ -108,18 +108,31 @@ it('runs a live preview: merged offers, headlines and pubRefs, with upstream tim
   await page.getByText(/back at/).first().waitFor();
   expect(await result.textContent()).toContain(UNMAPPED); // listed as left out
   pubRef = ((await page.getByTestId('preview-pub-ref').first().textContent()) ?? '').trim();
-  expect(pubRef).toMatch(/^b1~/);
+  expect(pubRef).toMatch(/^b2~/);
   await shot('preview');
 });
 
-it('decodes a pubRef from the preview: offer, click id, rate, valid tag', async () => {
+it('decodes a pubRef from the preview: unverifiable without the user, valid for the user it was served to', async () => {
   await page.getByRole('button', { name: 'Decode' }).first().click();
   await page.waitForURL(/\/pub-refs\?pub_ref=/);
+  // A pubRef is bound to its user: without the user id the debugger says it cannot verify the tag.
+  await page.getByTestId('pub-ref-unverified-hint').waitFor();
+  expect(await page.getByTestId('pub-ref-tag').textContent()).toBe('Tag not valid');
+  // For another user: not valid.
+  await page.getByLabel('User id (optional)').fill(`${USER}-other`);
+  await page.getByRole('button', { name: 'Decode', exact: true }).click();
+  await page.getByTestId('pub-ref-signature').filter({ hasText: 'Invalid' }).waitFor();
+  // For the user it was served to: valid.
+  await page.getByLabel('User id (optional)').fill(USER);
+  await page.getByRole('button', { name: 'Decode', exact: true }).click();
   await page.getByTestId('pub-ref-tag').filter({ hasText: 'Tag valid' }).waitFor();
-  expect(await page.getByTestId('pub-ref-signature').textContent()).toBe('Valid');
+  expect(await page.getByTestId('pub-ref-signature').textContent()).toBe('Valid for this user');
+  expect(await page.getByTestId('pub-ref-version').textContent()).toBe('b2');
+  expect(await page.getByTestId('pub-ref-issued-at').textContent()).toMatch(/^\d{4}-\d{2}-\d{2}T/);
   expect(pubRef).toContain(((await page.getByTestId('pub-ref-offer-id').textContent()) ?? '').trim());
   expect(await page.getByTestId('pub-ref-rate').textContent()).toMatch(/%|[A-Z]{3}/);
-  // And a test pubRef built from chosen fields.
+  // And a test pubRef built from chosen fields, for a user.
+  await page.getByLabel('User id', { exact: false }).last().fill('user-e2e');
   await page.getByLabel('Offer id', { exact: false }).last().fill('offer-e2e-test');
   await page.getByLabel('Rate', { exact: true }).fill('7.5');
   await page.getByRole('button', { name: 'Build' }).click();
@@ -129,7 +142,8 @@ it('decodes a pubRef from the preview: offer, click id, rate, valid tag', async 
 
 it("shows a transaction sent by the simulator's webhooks in Commissions, with its event history", async () => {
   const sender = createWebhookSender({ url: `${baseUrl}${WEBHOOK_PATH}`, secret: WEBHOOK_SECRET });
-  const result = await sender.lifecycle({ pubRef, final: 'validated', amount: 420 });
+  // Served to USER, bought by USER; then a later tx-pending that would move the validated transaction back.
+  const result = await sender.lifecycle({ pubRef, final: 'validated', amount: 420, customerId: USER, regress: true });
   expect(result.reports.every((report) => report.delivered)).toBe(true);
   transactionId = result.transactionId;
 
@@ -138,14 +152,21 @@ it("shows a transaction sent by the simulator's webhooks in Commissions, with it
   await row.waitFor();
   expect(await row.textContent()).toContain('Validated');
   expect(await row.textContent()).toContain('$4.20');
+  expect(await row.textContent()).toContain('Signed, valid for this user');
+  expect(await page.getByTestId(`conflicts-${transactionId}`).textContent()).toBe('1 conflict');
   await page.getByTestId('totals-by-status').filter({ hasText: 'Validated' }).waitFor();
   await shot('commissions');
+  // The conflicts filter keeps it.
+  await page.getByTestId('filter-conflicts').click();
+  await page.getByTestId(`conflicts-${transactionId}`).waitFor();
 
-  await row.click();
+  await page.getByTestId(`commission-row-${transactionId}`).click();
   await page.waitForURL(new RegExp(`/commissions/${transactionId}$`));
   const events = page.getByTestId('detail-events');
   await events.filter({ hasText: 'tx-validated' }).waitFor();
   expect(await events.textContent()).toContain('tx-pending');
+  expect(await page.getByTestId('event-conflict').textContent()).toContain('Conflict');
+  expect(await page.getByTestId('detail-conflicts').textContent()).toBe('1 conflict');
   await shot('commission-detail');
 });
 

@@ -157,7 +157,7 @@ describe('live preview', () => {
     const withoutPubRefs = (data: Array<{ offers: Array<Record<string, unknown>> }>) =>
       data.map((entry) => ({ ...entry, offers: entry.offers.map(({ pub_ref: _pubRef, ...offer }) => offer) }));
     expect(withoutPubRefs(preview.body.data)).toEqual(withoutPubRefs(publicAnswer.body.data));
-    expect(preview.body.data[0].offers[0].pub_ref).toMatch(/^b1~/);
+    expect(preview.body.data[0].offers[0].pub_ref).toMatch(/^b2~/);
     expect(preview.body.meta).toMatchObject({ attempts: 1, upstream_ms: expect.any(Number) });
     expect(sim.stats().offersServed).toBe(before + 2);
   });

@@ -11,7 +11,13 @@ let superToken: string;
 let authorToken: string;
 const SHOE = 'org-3a1f0c9e2b7d4e51';
 const TRAVEL = 'org-5b62d8e4a0c1f733';
-const pubRef = encodePubRef({ id: 'offer-3a1f0c9e-cat52', rate_percent: '6.4', rate_fixed: null, currency: null }, PUBREF_SECRET);
+// Served to user-1 (the simulator's default publisher_customer_id) the day before the purchase.
+const pubRef = encodePubRef(
+  { id: 'offer-3a1f0c9e-cat52', rate_percent: '6.4', rate_fixed: null, currency: null },
+  PUBREF_SECRET,
+  'user-1',
+  { now: () => Date.parse('2026-10-31T10:00:00.000Z') }
+);
 
 const deliver = async (eventType: string, data: ReturnType<typeof transaction>) => {
   const res = await postWebhook(app, JSON.stringify(webhookEvent(eventType, data)));
@@ -43,6 +49,11 @@ beforeAll(async () => {
       merchantId: SHOE,
       modifiedDate: '2026-11-03T10:00:00.000Z',
     })
+  );
+  // A later tx-pending on the validated tx-1: a conflict, recorded and not applied.
+  await deliver(
+    'tx-pending',
+    transaction({ id: 'tx-1', pubRef, amount: 300, merchantId: SHOE, modifiedDate: '2026-11-04T10:00:00.000Z' })
   );
   await deliver(
     'tx-pending',
@@ -78,13 +89,15 @@ const post = (path: string, body: object, token = superToken) =>
   app.http().post(path).set('Authorization', `Bearer ${token}`).send(body);
 
 describe('pubRef debugger API', () => {
-  it('decodes a pubRef, says its tag is valid, and finds the ledger rows that carry it', async () => {
-    const res = await post('/button-personalization/pub-refs/decode', { pub_ref: pubRef });
+  it('decodes a pubRef for its user, says its tag is valid, and finds the ledger rows that carry it', async () => {
+    const res = await post('/button-personalization/pub-refs/decode', { pub_ref: pubRef, user_id: 'user-1' });
     expect(res.status).toBe(200);
     expect(res.body.data.decoded).toMatchObject({
       ok: true,
+      version: 2,
       offerId: 'offer-3a1f0c9e-cat52',
       rate: { kind: 'percent', value: '6.4' },
+      issuedAt: '2026-10-31T10:00:00.000Z',
       signature: 'valid',
       tagValid: true,
     });
@@ -93,9 +106,16 @@ describe('pubRef debugger API', () => {
     ]);
   });
 
+  it('cannot verify a pubRef without the user id, and refuses it for another user', async () => {
+    const without = await post('/button-personalization/pub-refs/decode', { pub_ref: pubRef });
+    expect(without.body.data).toMatchObject({ user_id: null, decoded: { signature: 'unverified', tagValid: false } });
+    const other = await post('/button-personalization/pub-refs/decode', { pub_ref: pubRef, user_id: 'user-2' });
+    expect(other.body.data.decoded).toMatchObject({ signature: 'invalid', tagValid: false });
+  });
+
   it('flags a tampered pubRef', async () => {
     const tampered = pubRef.replace('p6.4', 'p9.9');
-    const res = await post('/button-personalization/pub-refs/decode', { pub_ref: tampered });
+    const res = await post('/button-personalization/pub-refs/decode', { pub_ref: tampered, user_id: 'user-1' });
     expect(res.body.data.decoded).toMatchObject({ ok: true, signature: 'invalid', tagValid: false, rate: { value: '9.9' } });
   });
 
@@ -106,12 +126,14 @@ describe('pubRef debugger API', () => {
 
   it('builds a signed test pubRef from chosen fields, within 100 characters', async () => {
     const res = await post('/button-personalization/pub-refs/build', {
+      user_id: 'user-9',
       offer_id: 'offer-test-1',
       rate_fixed: '1.50',
       currency: 'USD',
     });
     expect(res.status).toBe(200);
     expect(res.body.data).toMatchObject({
+      user_id: 'user-9',
       length: expect.any(Number),
       max_length: 100,
       decoded: { ok: true, offerId: 'offer-test-1', signature: 'valid', rate: { kind: 'fixed', value: '1.50', currency: 'USD' } },
@@ -120,11 +142,13 @@ describe('pubRef debugger API', () => {
   });
 
   it.each([
-    [{}, 'offer_id'],
-    [{ offer_id: 'o', rate_percent: '4', rate_fixed: '1', currency: 'USD' }, 'rate_fixed'],
-    [{ offer_id: 'o', rate_fixed: '1' }, 'currency'],
-    [{ offer_id: 'o', rate_percent: 'four' }, 'rate_percent'],
-    [{ offer_id: 'o', extra: 1 }, 'extra'],
+    [{ user_id: 'u' }, 'offer_id'],
+    [{ offer_id: 'o' }, 'user_id'],
+    [{ user_id: 'a user', offer_id: 'o' }, 'user_id'],
+    [{ user_id: 'u', offer_id: 'o', rate_percent: '4', rate_fixed: '1', currency: 'USD' }, 'rate_fixed'],
+    [{ user_id: 'u', offer_id: 'o', rate_fixed: '1' }, 'currency'],
+    [{ user_id: 'u', offer_id: 'o', rate_percent: 'four' }, 'rate_percent'],
+    [{ user_id: 'u', offer_id: 'o', extra: 1 }, 'extra'],
   ])('rejects %j naming %s', async (body, field) => {
     const res = await post('/button-personalization/pub-refs/build', body);
     expect(res.status).toBe(400);
@@ -164,6 +188,20 @@ describe('commissions API', () => {
     expect(byDate.body.data.map((row: { transaction_id: string }) => row.transaction_id)).toEqual(['tx-2']);
   });
 
+  it('lists and filters the transactions with conflicting events', async () => {
+    const all = await get('/button-personalization/commissions');
+    expect(
+      all.body.data.map((row: { transaction_id: string; conflict_count: number }) => [row.transaction_id, row.conflict_count])
+    ).toEqual([
+      ['tx-3', 0],
+      ['tx-2', 0],
+      ['tx-1', 1],
+    ]);
+    const conflicts = await get('/button-personalization/commissions?conflicts=true');
+    expect(conflicts.body.data.map((row: { transaction_id: string }) => row.transaction_id)).toEqual(['tx-1']);
+    expect(conflicts.body.meta.totals.count).toBe(1);
+  });
+
   it('rejects bad filters with per-field details', async () => {
     const res = await get('/button-personalization/commissions?status=paid&from=2026-13-40&to=2026-01-01&page=0');
     expect(res.status).toBe(400);
@@ -183,7 +221,14 @@ describe('commissions API', () => {
       click_id: expect.any(String),
       offer_id: 'offer-3a1f0c9e-cat52',
     });
-    expect(res.body.data.events.map((event: { event_type: string }) => event.event_type)).toEqual(['tx-pending', 'tx-validated']);
+    expect(
+      res.body.data.events.map((event: { event_type: string; outcome: string }) => [event.event_type, event.outcome])
+    ).toEqual([
+      ['tx-pending', 'applied'],
+      ['tx-validated', 'applied'],
+      ['tx-pending', 'conflict'],
+    ]);
+    expect(res.body.data.transaction).toMatchObject({ conflict_count: 1, pub_ref_status: 'valid', pub_ref_stale: false });
     expect(JSON.stringify(res.body)).not.toContain('"user-1"'); // the customer id is stored hashed
   });
 

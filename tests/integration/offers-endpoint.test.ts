@@ -127,7 +127,7 @@ describe('POST /api/button-personalization/offers', () => {
         currency: live.currency ?? null,
         display_params: live.display_params,
         headline: `Earn ${formatRate({ rate_percent: live.rate_percent ?? null, rate_fixed: live.rate_fixed ?? null, currency: live.currency ?? null }, 'en')} back on${live.display_params.category ? ` ${live.display_params.category}` : ''} at Northwind Shoes`,
-        pub_ref: expect.stringMatching(/^b1~/),
+        pub_ref: expect.stringMatching(/^b2~/),
       });
       // No pubRef secret in this suite: unsigned, but it still names the offer and the rate shown.
       expect(decodePubRef(offer.pub_ref as string, undefined)).toMatchObject({

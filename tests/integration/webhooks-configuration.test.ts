@@ -123,10 +123,11 @@ describe("the built plugin's server entry", () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const entry = require('../../dist/server/index.js') as Record<string, unknown> & { default: Record<string, unknown> };
     expect(entry.default).toEqual(expect.objectContaining({ register: expect.any(Function), bootstrap: expect.any(Function) }));
-    const encode = entry.encodePubRef as (offer: object, secret?: string) => string;
-    const decode = entry.decodePubRef as (pubRef: string, secret?: string) => unknown;
-    const pubRef = encode({ id: 'offer-1', rate_percent: '3', rate_fixed: null, currency: null }, 's');
-    expect(decode(pubRef, 's')).toMatchObject({ ok: true, offerId: 'offer-1', tagValid: true });
+    const encode = entry.encodePubRef as (offer: object, secret: string | undefined, userId: string) => string;
+    const decode = entry.decodePubRef as (pubRef: string, secret?: string, userId?: string) => unknown;
+    const pubRef = encode({ id: 'offer-1', rate_percent: '3', rate_fixed: null, currency: null }, 's', 'user-1');
+    expect(decode(pubRef, 's', 'user-1')).toMatchObject({ ok: true, offerId: 'offer-1', tagValid: true });
+    expect(decode(pubRef, 's', 'user-2')).toMatchObject({ ok: true, offerId: 'offer-1', tagValid: false });
     expect(entry.checkWebhookSignature).toEqual(expect.any(Function));
   });
 });

@@ -58,7 +58,7 @@ describe.each<DatabaseClient>(['sqlite', 'postgres', 'mysql'])('webhooks on %s',
         id: extra.id,
         status,
         modifiedDate,
-        pubRef: extra.pubRef ?? encodePubRef(OFFER, PUBREF_SECRET),
+        pubRef: extra.pubRef ?? encodePubRef(OFFER, PUBREF_SECRET, 'reader-42'),
         customerId: 'reader-42',
       })
     );
@@ -272,7 +272,7 @@ describe.each<DatabaseClient>(['sqlite', 'postgres', 'mysql'])('webhooks on %s',
   });
 
   it('stores a tampered pubRef but flags it, and the hook says the tag is not valid', async () => {
-    const genuine = encodePubRef(OFFER, PUBREF_SECRET);
+    const genuine = encodePubRef(OFFER, PUBREF_SECRET, 'reader-42');
     const tampered = genuine.replace('~p6.5~', '~p9.5~');
     const event = txEvent('pending', '2026-03-01T10:00:00Z', { pubRef: tampered });
     const changesBefore = changes.length;

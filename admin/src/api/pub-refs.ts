@@ -1,9 +1,14 @@
-import type { PubRefBuildRequest, PubRefBuildResponse, PubRefDecodeResponse } from '../../../server/src/contracts/admin';
+import type {
+  PubRefBuildRequest,
+  PubRefBuildResponse,
+  PubRefDecodeRequest,
+  PubRefDecodeResponse,
+} from '../../../server/src/contracts/admin';
 import { adminPath, useApiMutation } from './request';
 
 export function useDecodePubRef() {
-  return useApiMutation(async ({ post }, pubRef: string) => {
-    const { data } = await post<PubRefDecodeResponse>(adminPath('/pub-refs/decode'), { pub_ref: pubRef });
+  return useApiMutation(async ({ post }, body: PubRefDecodeRequest) => {
+    const { data } = await post<PubRefDecodeResponse>(adminPath('/pub-refs/decode'), body);
     return data.data;
   });
 }

@@ -1,4 +1,4 @@
-import { Badge, Table, Tbody, Td, Th, Thead, Tr, Typography } from '@strapi/design-system';
+import { Badge, Flex, Table, Tbody, Td, Th, Thead, Tr, Typography } from '@strapi/design-system';
 import { useIntl } from 'react-intl';
 import type { CommissionRow, CommissionStatus } from '../../../server/src/contracts/admin';
 import { formatDateTime, formatMinor } from '../utils/format';
@@ -62,7 +62,12 @@ export function CommissionTable({ rows, onOpen }: { rows: CommissionRow[]; onOpe
               <Typography fontWeight="semiBold">{row.transaction_id}</Typography>
             </Td>
             <Td>
-              <CommissionStatusBadge status={row.status} />
+              <Flex gap={2}>
+                <CommissionStatusBadge status={row.status} />
+                {row.conflict_count > 0 ? (
+                  <ConflictBadge count={row.conflict_count} testId={`conflicts-${row.transaction_id}`} />
+                ) : null}
+              </Flex>
             </Td>
             <Td>
               <Typography>{row.commerce_organization ?? '-'}</Typography>
@@ -71,7 +76,10 @@ export function CommissionTable({ rows, onOpen }: { rows: CommissionRow[]; onOpe
               <Typography>{formatMinor(row.amount, row.currency, locale)}</Typography>
             </Td>
             <Td>
-              <Typography>{pubRefStatusLabel(t, row.pub_ref_status)}</Typography>
+              <Flex gap={2}>
+                <Typography>{pubRefStatusLabel(t, row.pub_ref_status)}</Typography>
+                {row.pub_ref_stale ? <Badge variant="warning">{t('commissions.pubRef.stale', 'Stale')}</Badge> : null}
+              </Flex>
             </Td>
             <Td>
               <Typography>{formatDateTime(row.modified_date, locale)}</Typography>
@@ -83,11 +91,23 @@ export function CommissionTable({ rows, onOpen }: { rows: CommissionRow[]; onOpe
   );
 }
 
+/** Events that would have moved a final transaction to another status: recorded, not applied. */
+export function ConflictBadge({ count, testId }: { count: number; testId?: string }) {
+  const t = useT();
+  return (
+    <Badge variant="danger" data-testid={testId}>
+      {t('commissions.conflicts.badge', '{count, plural, one {# conflict} other {# conflicts}}', { count })}
+    </Badge>
+  );
+}
+
 export const pubRefStatusLabel = (t: Translate, status: string) =>
   ({
-    valid: t('commissions.pubRef.valid', 'Signed, valid'),
-    invalid: t('commissions.pubRef.invalid', 'Signature invalid'),
+    valid: t('commissions.pubRef.valid', 'Signed, valid for this user'),
+    invalid: t('commissions.pubRef.invalid', 'Signature invalid (changed, or another user)'),
     unsigned: t('commissions.pubRef.unsigned', 'Unsigned'),
+    unverified: t('commissions.pubRef.unverified', 'Signed, not verifiable (no user id)'),
+    unbound: t('commissions.pubRef.unbound', 'Signed by 0.1.0, not bound to a user'),
     unreadable: t('commissions.pubRef.unreadable', 'Not ours / unreadable'),
     absent: t('commissions.pubRef.absent', 'No pubRef'),
   })[status] ?? status;

@@ -15,6 +15,11 @@ const listQuerySchema = z
   .strictObject({
     status: z.enum(['pending', 'validated', 'declined'], { error: 'must be pending, validated or declined' }).optional(),
     brand: z.string().max(255, 'must be at most 255 characters').optional(),
+    conflicts: z.enum(['true', 'false'], { error: 'must be true or false' }).optional(),
+    click_id: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{12}$/, 'must be a click id (12 base64url characters)')
+      .optional(),
     from: day.optional(),
     to: day.optional(),
     ...paginationQuery,
@@ -31,6 +36,8 @@ const commissionsController = ({ strapi }: { strapi: Core.Strapi }) => ({
     const query = parseOrThrow(listQuerySchema, ctx.query, 'Invalid commissions query');
     const filters = {
       status: query.status,
+      conflicts: query.conflicts === 'true',
+      clickId: query.click_id,
       brand: query.brand || undefined,
       from: query.from ? new Date(`${query.from}T00:00:00.000Z`) : undefined,
       to: query.to ? new Date(`${query.to}T23:59:59.999Z`) : undefined,

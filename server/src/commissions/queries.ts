@@ -3,6 +3,10 @@ import { TRANSACTION_UID, WEBHOOK_EVENT_UID } from '../constants';
 
 export interface CommissionFilters {
   status?: 'pending' | 'validated' | 'declined';
+  /** Only transactions with at least one conflicting event (see ledger/transition.ts). */
+  conflicts?: boolean;
+  /** Only transactions carrying this click id (one served offer normally buys once: reuse shows here). */
+  clickId?: string;
   brand?: string;
   from?: Date;
   to?: Date;
@@ -18,6 +22,8 @@ const LIST_FIELDS = [
   'order_currency',
   'commerce_organization',
   'pub_ref_status',
+  'pub_ref_stale',
+  'conflict_count',
   'click_id',
   'offer_id',
   'rate_kind',
@@ -32,6 +38,8 @@ const LIST_FIELDS = [
 export function whereOf(filters: CommissionFilters) {
   const where: Record<string, unknown> = {};
   if (filters.status) where.status = filters.status;
+  if (filters.conflicts) where.conflict_count = { $gt: 0 };
+  if (filters.clickId) where.click_id = filters.clickId;
   if (filters.brand) where.commerce_organization = filters.brand;
   if (filters.from || filters.to) {
     where.created_date = { ...(filters.from ? { $gte: filters.from } : {}), ...(filters.to ? { $lte: filters.to } : {}) };
@@ -94,8 +102,14 @@ export async function commissionDetail(strapi: Core.Strapi, transactionId: strin
     orderBy: [{ id: 'asc' }],
   });
   const { id: _id, documentId: _documentId, ...visible } = transaction as Record<string, unknown>;
+  // Click-id reuse: how many OTHER ledger transactions carry this transaction's click id.
+  const clickId = typeof visible.click_id === 'string' ? visible.click_id : null;
+  const shared =
+    clickId === null
+      ? 0
+      : await strapi.db.query(TRANSACTION_UID).count({ where: { click_id: clickId, transaction_id: { $ne: transactionId } } });
   return {
-    transaction: visible,
+    transaction: { ...visible, click_id_transactions: Number(shared) },
     events: (events as Array<Record<string, unknown>>).map(({ id: _eventId, documentId: _doc, ...event }) => event),
   };
 }

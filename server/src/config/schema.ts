@@ -32,6 +32,11 @@ export const pluginConfigSchema = z.strictObject({
   ),
   webhookSecret: optionalSecret,
   pubRefSecret: optionalSecret,
+  /**
+   * A pubRef used on a transaction created more than this many days after it was issued is flagged stale
+   * (`pub_ref_stale`, `pubRefStale` in the hook): Button's attribution windows are days, not months.
+   */
+  pubRefMaxAgeDays: z.int().min(1).max(3650).default(30),
   timeouts: z
     .strictObject({
       connectMs: milliseconds(1_000), // TCP + TLS to Button: a few round trips

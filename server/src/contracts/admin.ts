@@ -44,16 +44,30 @@ export interface DraftResponse {
   data: { document_id: string; created: boolean };
 }
 
+/** The rate a pubRef says the user was shown (every kind the codec produces). */
+export type ShownRate =
+  | { kind: 'percent'; value: string }
+  | { kind: 'fixed'; value: string; currency: string | null }
+  | { kind: 'none' }
+  | { kind: 'unrepresentable' };
+
+/** See `server/src/pub-ref/codec.ts`: `valid` means issued by this server to that very user, unchanged. */
+export type PubRefSignature = 'valid' | 'invalid' | 'unsigned' | 'unverified' | 'unbound';
+
 export type DecodedPubRef =
   | {
       ok: true;
+      version: 1 | 2;
       clickId: string;
       offerId: string;
-      rate: { kind: 'percent' | 'fixed'; value: string; currency?: string };
-      signature: 'valid' | 'invalid' | 'unsigned';
+      rate: ShownRate;
+      issuedAt: string | null;
+      signature: PubRefSignature;
       tagValid: boolean;
     }
-  | { ok: false; reason: string };
+  | { ok: false; reason: 'absent' | 'not-a-plugin-pub-ref' };
+
+export type PubRefStatus = PubRefSignature | 'unreadable' | 'absent';
 
 export type CommissionStatus = 'pending' | 'validated' | 'declined';
 
@@ -66,7 +80,10 @@ export interface CommissionRow {
   order_total: number | null;
   order_currency: string | null;
   commerce_organization: string | null;
-  pub_ref_status: string;
+  pub_ref_status: PubRefStatus;
+  pub_ref_stale?: boolean;
+  /** Events that would have moved this final transaction to another status (recorded, not applied). */
+  conflict_count: number;
   click_id: string | null;
   offer_id: string | null;
   rate_kind: string | null;
@@ -77,11 +94,19 @@ export interface CommissionRow {
   validated_date: string | null;
 }
 
+export interface PubRefDecodeRequest {
+  pub_ref: string;
+  /** The user the pubRef is claimed for; without it a signed pubRef is `unverified`. */
+  user_id?: string;
+}
+
 export interface PubRefDecodeResponse {
-  data: { pub_ref: string; decoded: DecodedPubRef; transactions: CommissionRow[] };
+  data: { pub_ref: string; user_id: string | null; decoded: DecodedPubRef; transactions: CommissionRow[] };
 }
 
 export interface PubRefBuildRequest {
+  /** The user the pubRef is issued to (the offers endpoint's user_id). */
+  user_id: string;
   offer_id: string;
   rate_percent?: string;
   rate_fixed?: string;
@@ -89,7 +114,7 @@ export interface PubRefBuildRequest {
 }
 
 export interface PubRefBuildResponse {
-  data: { pub_ref: string; length: number; max_length: number; decoded: DecodedPubRef };
+  data: { pub_ref: string; user_id: string; length: number; max_length: number; decoded: DecodedPubRef };
 }
 
 export interface CommissionTotalsGroup {
@@ -101,6 +126,10 @@ export interface CommissionTotalsGroup {
 
 export interface CommissionListQuery {
   status?: CommissionStatus;
+  /** Only transactions with at least one conflicting event. */
+  conflicts?: boolean;
+  /** Only transactions carrying this click id. */
+  click_id?: string;
   brand?: string;
   from?: string;
   to?: string;
@@ -123,12 +152,18 @@ export interface WebhookEventRow {
   transaction_id: string | null;
   status: CommissionStatus | null;
   modified_date: string | null;
-  outcome: 'applied' | 'stale' | 'ignored';
+  outcome: 'applied' | 'stale' | 'conflict' | 'ignored';
+  payload_sanitised?: boolean;
+  payload_sha256?: string | null;
   createdAt?: string | null;
 }
 
 export interface CommissionDetailResponse {
-  data: { transaction: CommissionRow & Record<string, unknown>; events: WebhookEventRow[] };
+  data: {
+    /** `click_id_transactions`: how many OTHER transactions carry the same click id (reuse of one served offer). */
+    transaction: CommissionRow & { click_id_transactions: number } & Record<string, unknown>;
+    events: WebhookEventRow[];
+  };
 }
 
 export type BreakerState = 'closed' | 'open' | 'half-open';

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { decodePubRef, type DecodedPubRef } from '../pub-ref';
+import { decodePubRef, pubRefFreshness, type DecodedPubRef } from '../pub-ref';
 import type { WebhookEvent, WebhookTransaction } from '../webhooks/payload';
 
 /**
@@ -10,7 +10,7 @@ import type { WebhookEvent, WebhookTransaction } from '../webhooks/payload';
  * publisher's state-change hook, in memory.
  */
 
-export type PubRefStatus = 'valid' | 'invalid' | 'unsigned' | 'unreadable' | 'absent';
+export type PubRefStatus = 'valid' | 'invalid' | 'unsigned' | 'unverified' | 'unbound' | 'unreadable' | 'absent';
 
 export interface TransactionRow {
   transaction_id: string;
@@ -23,7 +23,12 @@ export interface TransactionRow {
   commerce_organization: string | null;
   pub_ref: string | null;
   pub_ref_status: PubRefStatus;
+  /** The tag matched for the transaction's own user (`publisher_customer_id`): pub_ref_status === 'valid'. */
   pub_ref_tag_valid: boolean;
+  /** When the pubRef says it was issued (b2); null for b1 or an unreadable pubRef. */
+  pub_ref_issued_at: Date | null;
+  /** Issued after the transaction was created, or longer than `pubRefMaxAgeDays` before it. */
+  pub_ref_stale: boolean;
   click_id: string | null;
   offer_id: string | null;
   rate_kind: 'percent' | 'fixed' | 'none' | 'unrepresentable' | null;
@@ -40,6 +45,8 @@ export interface TransactionRow {
   last_webhook_id: string;
   last_event_type: string;
   payload: Record<string, unknown>;
+  payload_sanitised: boolean;
+  payload_sha256: string;
 }
 
 export interface EventRow {
@@ -51,6 +58,8 @@ export interface EventRow {
   modified_date: Date | null;
   /** null for event types the plugin does not know: their data may hold personal fields it cannot redact. */
   payload: Record<string, unknown> | null;
+  payload_sanitised: boolean;
+  payload_sha256: string;
 }
 
 export function customerHash(customerId: string, webhookSecret: string): string {
@@ -72,14 +81,23 @@ export function pubRefStatus(decoded: DecodedPubRef): PubRefStatus {
   return decoded.signature;
 }
 
+export interface LedgerSecrets {
+  webhookSecret: string;
+  pubRefSecret: string | undefined;
+  pubRefMaxAgeDays: number;
+}
+
 export function transactionRow(
   event: WebhookEvent & { kind: 'transaction' },
-  secrets: { webhookSecret: string; pubRefSecret: string | undefined }
+  secrets: LedgerSecrets
 ): { row: TransactionRow; decoded: DecodedPubRef } {
   const tx = event.transaction;
-  const decoded = decodePubRef(tx.pub_ref, secrets.pubRefSecret);
+  // Bound to the user: a pubRef only verifies for the user id it was served to.
+  const decoded = decodePubRef(tx.pub_ref, secrets.pubRefSecret, tx.publisher_customer_id ?? null);
   const rate = decoded.ok ? decoded.rate : null;
   const modified = new Date(tx.modified_date);
+  const issuedAt = decoded.ok && decoded.issuedAt !== null ? new Date(decoded.issuedAt) : null;
+  const createdMs = Date.parse(tx.created_date ?? tx.modified_date);
   const row: TransactionRow = {
     transaction_id: tx.id,
     status: tx.status,
@@ -92,6 +110,8 @@ export function transactionRow(
     pub_ref: tx.pub_ref ?? null,
     pub_ref_status: pubRefStatus(decoded),
     pub_ref_tag_valid: decoded.ok && decoded.tagValid,
+    pub_ref_issued_at: issuedAt,
+    pub_ref_stale: issuedAt !== null && pubRefFreshness(issuedAt.getTime(), createdMs, secrets.pubRefMaxAgeDays).stale,
     click_id: decoded.ok ? decoded.clickId : null,
     offer_id: decoded.ok ? decoded.offerId : null,
     rate_kind: rate === null ? null : rate.kind,
@@ -108,6 +128,8 @@ export function transactionRow(
     last_webhook_id: event.id,
     last_event_type: event.eventType,
     payload: redactPayload(event.body, secrets.webhookSecret),
+    payload_sanitised: event.sanitised,
+    payload_sha256: event.payloadSha256,
   };
   return { row, decoded };
 }
@@ -122,6 +144,8 @@ export function eventRow(event: WebhookEvent, webhookSecret: string): EventRow {
     status: tx?.status ?? null,
     modified_date: tx ? new Date(tx.modified_date) : null,
     payload: tx ? redactPayload(event.body, webhookSecret) : null,
+    payload_sanitised: event.sanitised,
+    payload_sha256: event.payloadSha256,
   };
 }
 

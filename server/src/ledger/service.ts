@@ -2,12 +2,12 @@ import { randomBytes } from 'node:crypto';
 import type { Core } from '@strapi/strapi';
 import { PLUGIN_ID, TRANSACTION_UID, WEBHOOK_EVENT_UID } from '../constants';
 import { runAsLedgerWriter } from '../ledger-guard';
-import { decodePubRef, type DecodedPubRef } from '../pub-ref';
+import { decodePubRef, DEFAULT_PUB_REF_MAX_AGE_DAYS, type DecodedPubRef } from '../pub-ref';
 import { getService } from '../utils/get-service';
 import type { RecordOutcome } from '../webhooks/controller';
 import type { WebhookEvent } from '../webhooks/payload';
 import { isTransientConflict, isUniqueViolation } from './db-errors';
-import { customerHash, eventRow, transactionRow, type TransactionRow } from './record';
+import { customerHash, eventRow, transactionRow, type LedgerSecrets, type TransactionRow } from './record';
 import { decideTransition } from './transition';
 import type { StateChangeListener, TransactionStateChange } from './state-change';
 
@@ -32,10 +32,14 @@ class ConcurrentUpdate extends Error {}
 const commissionsService = ({ strapi }: { strapi: Core.Strapi }) => {
   const listeners = new Set<StateChangeListener>();
 
-  const secrets = () => {
+  const secrets = (): LedgerSecrets => {
     const config = getService(strapi, 'button').config();
     if (config.webhookSecret === undefined) throw new WebhookSecretMissingError('BUTTON_WEBHOOK_SECRET is not set');
-    return { webhookSecret: config.webhookSecret, pubRefSecret: config.pubRefSecret };
+    return {
+      webhookSecret: config.webhookSecret,
+      pubRefSecret: config.pubRefSecret,
+      pubRefMaxAgeDays: config.pubRefMaxAgeDays ?? DEFAULT_PUB_REF_MAX_AGE_DAYS,
+    };
   };
 
   const attempt = async (event: WebhookEvent): Promise<{ outcome: RecordOutcome; change?: TransactionStateChange }> => {
@@ -53,8 +57,13 @@ const commissionsService = ({ strapi }: { strapi: Core.Strapi }) => {
       const { row, decoded } = transactionRow(event, keys);
       const current = (await transactions.findOne({
         where: { transaction_id: row.transaction_id },
-        select: ['status', 'modified_ms', 'last_webhook_id'],
-      })) as { status: TransactionRow['status']; modified_ms: number | string; last_webhook_id: string } | null;
+        select: ['status', 'modified_ms', 'last_webhook_id', 'conflict_count'],
+      })) as {
+        status: TransactionRow['status'];
+        modified_ms: number | string;
+        last_webhook_id: string;
+        conflict_count: number | string | null;
+      } | null;
       const transition = decideTransition(
         current ? { status: current.status, modifiedMs: Number(current.modified_ms) } : undefined,
         {
@@ -62,19 +71,26 @@ const commissionsService = ({ strapi }: { strapi: Core.Strapi }) => {
           modifiedMs: row.modified_ms,
         }
       );
+      const outcome = transition.kind === 'stale' || transition.kind === 'conflict' ? transition.kind : 'applied';
 
       // The gate: a second delivery of this event id fails here, and the whole transaction with it.
-      await events.create({
-        data: {
-          ...eventRow(event, keys.webhookSecret),
-          outcome: transition.kind === 'stale' ? 'stale' : 'applied',
-          ...newEntry(now),
-        },
-      });
+      await events.create({ data: { ...eventRow(event, keys.webhookSecret), outcome, ...newEntry(now) } });
 
       if (transition.kind === 'stale') return { outcome: 'stale' as const };
+      if (transition.kind === 'conflict') {
+        // Not applied: the transaction only counts it (compare-and-set, like every update), for the admin.
+        // A row written before conflict_count existed may hold null: compare against what was read.
+        const seen =
+          current?.conflict_count === null || current?.conflict_count === undefined ? null : Number(current.conflict_count);
+        const { count } = await transactions.updateMany({
+          where: { transaction_id: row.transaction_id, last_webhook_id: current?.last_webhook_id, conflict_count: seen },
+          data: { conflict_count: (seen ?? 0) + 1, updatedAt: now },
+        });
+        if (count !== 1) throw new ConcurrentUpdate();
+        return { outcome: 'conflict' as const };
+      }
       if (transition.kind === 'insert') {
-        await transactions.create({ data: { ...row, ...newEntry(now) } });
+        await transactions.create({ data: { ...row, conflict_count: 0, ...newEntry(now) } });
       } else {
         const { count } = await transactions.updateMany({
           where: { transaction_id: row.transaction_id, last_webhook_id: current?.last_webhook_id },
@@ -84,9 +100,15 @@ const commissionsService = ({ strapi }: { strapi: Core.Strapi }) => {
       }
       const previousStatus = current?.status ?? null;
       const changed = transition.kind === 'insert' || transition.statusChanged;
+      if (!changed) return { outcome: 'applied' as const };
+      // Click-id reuse is visible to the hook: one served offer normally leads to one transaction.
+      const clickIdTransactions =
+        row.click_id === null
+          ? 0
+          : await transactions.count({ where: { click_id: row.click_id, transaction_id: { $ne: row.transaction_id } } });
       return {
         outcome: 'applied' as const,
-        change: changed ? toChange(event, row, decoded, previousStatus) : undefined,
+        change: toChange(event, row, decoded, previousStatus, Number(clickIdTransactions)),
       };
     }));
   };
@@ -146,9 +168,12 @@ const commissionsService = ({ strapi }: { strapi: Core.Strapi }) => {
       return customerHash(publisherCustomerId, secrets().webhookSecret);
     },
 
-    /** Reads a pubRef with this app's pubRef secret. */
-    decodePubRef(pubRef: string | null | undefined): DecodedPubRef {
-      return decodePubRef(pubRef, getService(strapi, 'button').config().pubRefSecret);
+    /**
+     * Reads a pubRef with this app's pubRef secret, for the user it is claimed for (`valid` only when it was
+     * issued to that very user; without a user id a signed pubRef is `unverified`).
+     */
+    decodePubRef(pubRef: string | null | undefined, userId?: string | null): DecodedPubRef {
+      return decodePubRef(pubRef, getService(strapi, 'button').config().pubRefSecret, userId);
     },
   };
 };
@@ -157,7 +182,8 @@ function toChange(
   event: WebhookEvent & { kind: 'transaction' },
   row: TransactionRow,
   decoded: DecodedPubRef,
-  previousStatus: TransactionRow['status'] | null
+  previousStatus: TransactionRow['status'] | null,
+  clickIdTransactions: number
 ): TransactionStateChange {
   return {
     transactionId: row.transaction_id,
@@ -170,6 +196,9 @@ function toChange(
     rate: decoded.ok ? decoded.rate : null,
     pubRefStatus: row.pub_ref_status,
     tagValid: row.pub_ref_tag_valid,
+    pubRefIssuedAt: row.pub_ref_issued_at === null ? null : row.pub_ref_issued_at.toISOString(),
+    pubRefStale: row.pub_ref_stale,
+    clickIdTransactions,
     amount: row.amount,
     currency: row.currency,
     orderTotal: row.order_total,

@@ -18,8 +18,17 @@ export interface TransactionStateChange {
   offerId: string | null;
   rate: ShownRate | null;
   pubRefStatus: PubRefStatus;
-  /** Only true when the pubRef's tag matched: credit users on nothing else. */
+  /**
+   * True only when the pubRef was issued by this server to THIS transaction's user (`publisherCustomerId`) and
+   * is unchanged (pubRefStatus 'valid'): credit users on nothing else.
+   */
   tagValid: boolean;
+  /** When the pubRef says it was issued (ISO 8601); null for 0.1.0 (b1) or unreadable pubRefs. */
+  pubRefIssuedAt: string | null;
+  /** Issued after the transaction was created, or more than `pubRefMaxAgeDays` before it: do not credit blindly. */
+  pubRefStale: boolean;
+  /** How many OTHER ledger transactions carry the same click id (one served offer normally buys once). */
+  clickIdTransactions: number;
   amount: number | null;
   currency: string | null;
   orderTotal: number | null;

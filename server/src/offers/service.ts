@@ -70,7 +70,7 @@ const offersService = ({ strapi }: { strapi: Core.Strapi }) => {
         includeUnmapped: settings.includeUnmapped,
         locale: query.locale ?? 'en',
         defaultHeadlineTemplate: settings.defaultHeadlineTemplate,
-        pubRefFor: pubRefIssuer(button.config().pubRefSecret),
+        pubRefFor: pubRefIssuer(button.config().pubRefSecret, query.button.user_id),
       });
 
       return {

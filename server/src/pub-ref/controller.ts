@@ -8,12 +8,23 @@ import { PUB_REF_MAX_LENGTH } from './format';
 
 type Context = Parameters<Core.MiddlewareHandler>[0];
 
+// The user id as the offers endpoint takes it (Button's rule): what a pubRef is bound to.
+const userId = z
+  .string({ error: 'must be a string' })
+  .trim()
+  .min(1, 'must not be empty')
+  .max(255, 'must be at most 255 characters')
+  .regex(/^[\x21-\x7E]+$/, 'must be printable ASCII without spaces');
+
 const decodeSchema = z.strictObject({
   pub_ref: z.string({ error: 'must be a string' }).trim().min(1, 'must not be empty').max(512, 'must be at most 512 characters'),
+  /** Optional: without it a signed pubRef cannot be verified (it is bound to the user it was served to). */
+  user_id: userId.optional(),
 });
 const decimal = z.string({ error: 'must be a string' }).regex(/^\d+(\.\d+)?$/, 'must be a decimal such as 4.5');
 const buildSchema = z
   .strictObject({
+    user_id: userId,
     offer_id: z
       .string({ error: 'must be a string' })
       .trim()
@@ -42,16 +53,26 @@ const pubRefController = ({ strapi }: { strapi: Core.Strapi }) => {
   return {
     /** POST /button-personalization/pub-refs/decode */
     async decode(ctx: Context) {
-      const { pub_ref: pubRef } = parseOrThrow(decodeSchema, ctx.request.body, 'Invalid pubRef');
-      const decoded = decodePubRef(pubRef, secret());
+      const { pub_ref: pubRef, user_id: user } = parseOrThrow(decodeSchema, ctx.request.body, 'Invalid pubRef');
+      const decoded = decodePubRef(pubRef, secret(), user);
       const where = decoded.ok ? { $or: [{ pub_ref: pubRef }, { click_id: decoded.clickId }] } : { pub_ref: pubRef };
       const transactions = await strapi.db.query(TRANSACTION_UID).findMany({
-        select: ['transaction_id', 'status', 'amount', 'currency', 'commerce_organization', 'pub_ref_status', 'modified_date'],
+        select: [
+          'transaction_id',
+          'status',
+          'amount',
+          'currency',
+          'commerce_organization',
+          'pub_ref_status',
+          'pub_ref_stale',
+          'conflict_count',
+          'modified_date',
+        ],
         where,
         orderBy: { modified_date: 'desc' },
         limit: 50,
       });
-      ctx.body = { data: { pub_ref: pubRef, decoded, transactions } };
+      ctx.body = { data: { pub_ref: pubRef, user_id: user ?? null, decoded, transactions } };
     },
 
     /** POST /button-personalization/pub-refs/build: what the offers endpoint would serve for such an offer. */
@@ -64,10 +85,17 @@ const pubRefController = ({ strapi }: { strapi: Core.Strapi }) => {
           rate_fixed: body.rate_fixed ?? null,
           currency: body.currency ?? null,
         },
-        secret()
+        secret(),
+        body.user_id
       );
       ctx.body = {
-        data: { pub_ref: pubRef, length: pubRef.length, max_length: PUB_REF_MAX_LENGTH, decoded: decodePubRef(pubRef, secret()) },
+        data: {
+          pub_ref: pubRef,
+          user_id: body.user_id,
+          length: pubRef.length,
+          max_length: PUB_REF_MAX_LENGTH,
+          decoded: decodePubRef(pubRef, secret(), body.user_id),
+        },
       };
     },
   };

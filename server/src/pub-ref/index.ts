@@ -16,8 +16,12 @@ export {
   type PubRefSignature,
 } from './codec';
 export { parsePubRef, PUB_REF_MAX_LENGTH, PUB_REF_PREFIX, shownRate, type ShownRate } from './format';
+export { DEFAULT_PUB_REF_MAX_AGE_DAYS, pubRefFreshness } from './freshness';
 
-/** The `pubRefFor` the offers merge uses: a fresh click id per served offer, signed when a secret is set. */
-export function pubRefIssuer(secret: string | undefined): (offer: ButtonOffer, merchantId: string) => string {
-  return (offer) => encodePubRef(offer, secret);
+/**
+ * The `pubRefFor` the offers merge uses: a fresh click id per served offer, bound to the user the offers were
+ * fetched for and signed when a secret is set.
+ */
+export function pubRefIssuer(secret: string | undefined, userId: string): (offer: ButtonOffer, merchantId: string) => string {
+  return (offer) => encodePubRef(offer, secret, userId);
 }

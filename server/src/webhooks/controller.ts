@@ -8,7 +8,7 @@ import { parseWebhookBody, type WebhookEvent } from './payload';
  * body that will never be usable (Button stops retrying those), 5xx when storage failed (Button retries).
  */
 
-export type RecordOutcome = 'applied' | 'stale' | 'ignored' | 'duplicate';
+export type RecordOutcome = 'applied' | 'stale' | 'conflict' | 'ignored' | 'duplicate';
 
 export interface WebhookAnswer {
   status: number;

@@ -32,6 +32,17 @@ export function createWebhookMiddleware(strapi: Core.Strapi): Core.MiddlewareHan
 
   const middleware = async function buttonWebhookMiddleware(ctx: Context, next: Next) {
     if (ctx.path !== path() && ctx.path !== `${path()}/`) return next();
+    // Answered here, before strapi::logger (which only logs what reaches it): write its access-log line, in its
+    // exact format and level (@strapi/core 5.54 middlewares/logger.js), so deliveries show up like any request.
+    const start = Date.now();
+    try {
+      await serve(ctx);
+    } finally {
+      strapi.log.http(`${ctx.method} ${ctx.url} (${Math.ceil(Date.now() - start)} ms) ${ctx.status}`);
+    }
+  };
+
+  const serve = async (ctx: Context) => {
     if (ctx.method !== 'POST') {
       ctx.set('Allow', 'POST');
       return send(ctx, errorAnswer(405, 'MethodNotAllowedError', 'Use POST'));

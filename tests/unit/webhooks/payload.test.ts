@@ -26,6 +26,36 @@ describe('parseWebhookBody', () => {
     });
   });
 
+  it('refuses ids the ledger keys on unless they are printable ASCII (MariaDB collations, PostgreSQL NUL)', () => {
+    for (const id of ['hook-\u0000', 'hook 1', 'hook-1 ', 'hook-é', 'hook-\u0007'])
+      expect(parse({ id, event_type: 'tx-pending', data: tx })).toMatchObject({ success: false });
+    for (const id of ['tx-\u0000', 'tx 1', 'tx-ü'])
+      expect(parse({ id: 'hook-1', event_type: 'tx-pending', data: { ...tx, id } })).toMatchObject({ success: false });
+  });
+
+  it.each(['0000-01-01T00:00:00Z', '1969-12-31T23:59:59Z', '9999-12-31T23:59:59-05:00'])(
+    'refuses a modified_date no database column holds (%s)',
+    (date) => {
+      expect(parse({ id: 'h', event_type: 'tx-pending', data: { ...tx, modified_date: date } })).toMatchObject({
+        success: false,
+      });
+    }
+  );
+
+  it('validates the sanitised copy: a NUL in a column string becomes U+FFFD', () => {
+    const result = parse({ id: 'hook-1', event_type: 'tx-pending', data: { ...tx, category: 'new\u0000user' } });
+    expect(result).toMatchObject({ success: true, event: { sanitised: true, transaction: { category: 'new\uFFFDuser' } } });
+  });
+
+  it('parses and sanitises a body nested 120,000 levels deep (within the 256 KiB limit) without overflowing', () => {
+    const levels = 120_000;
+    const body = `{"id":"hook-1","event_type":"tx-pending","data":{"id":"tx-1","status":"pending","modified_date":"2026-03-01T10:00:00Z","x":${'['.repeat(levels)}${']'.repeat(levels)}}}`;
+    expect(body.length).toBeLessThan(256 * 1024);
+    const result = parse(body);
+    expect(result).toMatchObject({ success: true, event: { sanitised: true } });
+    if (result.success) expect(JSON.stringify(result.event.body).length).toBeLessThan(500);
+  });
+
   it('accepts an unknown event type without looking at its data', () => {
     expect(parse({ id: 'hook-2', event_type: 'merchant-updated', data: 'anything' })).toMatchObject({
       success: true,

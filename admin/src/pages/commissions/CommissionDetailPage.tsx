@@ -4,14 +4,15 @@ import { useIntl } from 'react-intl';
 import { useParams } from 'react-router-dom';
 import { useCommission } from '../../api/commissions';
 import { ApiErrorAlert } from '../../components/ApiErrorAlert';
-import { CommissionStatusBadge, pubRefStatusLabel } from '../../components/CommissionTable';
+import { CommissionStatusBadge, ConflictBadge, pubRefStatusLabel } from '../../components/CommissionTable';
+import { rateLabel } from '../../components/DecodedPubRef';
 import { PluginPage } from '../../components/PluginPage';
 import { KeyValueList, Section } from '../../components/Section';
 import { formatDateTime, formatMinor } from '../../utils/format';
 import { pluginPath } from '../../utils/paths';
 import { useT } from '../../utils/useT';
 
-const OUTCOME_VARIANT = { applied: 'success', stale: 'secondary', ignored: 'neutral' } as const;
+const OUTCOME_VARIANT = { applied: 'success', stale: 'secondary', conflict: 'danger', ignored: 'neutral' } as const;
 
 /** One transaction as the ledger holds it, with every webhook event that touched it. */
 export function CommissionDetailPage() {
@@ -26,6 +27,7 @@ export function CommissionDetailPage() {
     ({
       applied: t('commissions.outcome.applied', 'Applied'),
       stale: t('commissions.outcome.stale', 'Stale (older than the ledger)'),
+      conflict: t('commissions.outcome.conflict', 'Conflict (would change a final status; not applied)'),
       ignored: t('commissions.outcome.ignored', 'Ignored'),
     })[value] ?? value;
 
@@ -48,20 +50,54 @@ export function CommissionDetailPage() {
             <KeyValueList
               items={[
                 { label: t('commissions.column.transaction', 'Transaction'), value: tx.transaction_id, testId: 'detail-transaction-id' },
-                { label: t('commissions.column.status', 'Status'), value: <CommissionStatusBadge status={tx.status} /> },
+                {
+                  label: t('commissions.column.status', 'Status'),
+                  value: (
+                    <Flex gap={2} tag="span">
+                      <CommissionStatusBadge status={tx.status} />
+                      {Number(tx.conflict_count) > 0 ? <ConflictBadge count={Number(tx.conflict_count)} testId="detail-conflicts" /> : null}
+                    </Flex>
+                  ),
+                },
                 { label: t('commissions.column.brand', 'Brand'), value: tx.commerce_organization ?? '-' },
                 { label: t('commissions.column.amount', 'Commission'), value: formatMinor(tx.amount, tx.currency, locale) },
                 { label: t('commissions.detail.orderTotal', 'Order total'), value: formatMinor(tx.order_total, tx.order_currency, locale) },
-                { label: t('commissions.column.pubRef', 'pubRef'), value: pubRefStatusLabel(t, tx.pub_ref_status) },
+                { label: t('commissions.column.pubRef', 'pubRef'), value: pubRefStatusLabel(t, tx.pub_ref_status), testId: 'detail-pub-ref-status' },
+                {
+                  label: t('pubRefs.field.issuedAt', 'Issued'),
+                  value: tx.pub_ref_issued_at
+                    ? `${formatDateTime(String(tx.pub_ref_issued_at), locale)}${tx.pub_ref_stale ? ` (${t('commissions.pubRef.stale', 'Stale')})` : ''}`
+                    : '-',
+                },
                 { label: t('pubRefs.field.offerId', 'Offer id'), value: tx.offer_id ?? '-' },
-                { label: t('pubRefs.field.clickId', 'Click id'), value: tx.click_id ?? '-' },
+                {
+                  label: t('pubRefs.field.clickId', 'Click id'),
+                  value: (
+                    <Flex gap={2} tag="span">
+                      <span>{tx.click_id ?? '-'}</span>
+                      {tx.click_id_transactions > 0 ? (
+                        <Badge variant="warning" data-testid="detail-click-id-reuse">
+                          {t('commissions.detail.clickIdReuse', 'Also on {count, plural, one {# other transaction} other {# other transactions}}', {
+                            count: tx.click_id_transactions,
+                          })}
+                        </Badge>
+                      ) : null}
+                    </Flex>
+                  ),
+                },
                 {
                   label: t('pubRefs.field.rate', 'Rate shown'),
-                  value: tx.rate_value ? (tx.rate_kind === 'percent' ? `${tx.rate_value}%` : `${tx.rate_value} ${tx.rate_currency ?? ''}`) : '-',
+                  value: rowRate(t, tx.rate_kind, tx.rate_value, tx.rate_currency),
                 },
                 { label: t('commissions.detail.created', 'Created'), value: formatDateTime(tx.created_date, locale) },
                 { label: t('commissions.column.modified', 'Last change'), value: formatDateTime(tx.modified_date, locale) },
                 { label: t('commissions.detail.validated', 'Validated'), value: formatDateTime(tx.validated_date, locale) },
+                {
+                  label: t('commissions.detail.payload', 'Stored payload'),
+                  value: tx.payload_sanitised
+                    ? t('commissions.detail.payloadSanitised', 'Sanitised for storage (SHA-256 of the bytes received: {sha})', { sha: String(tx.payload_sha256 ?? '-') })
+                    : t('commissions.detail.payloadAsReceived', 'As received (SHA-256: {sha})', { sha: String(tx.payload_sha256 ?? '-') }),
+                },
               ]}
             />
           </Section>
@@ -90,7 +126,7 @@ export function CommissionDetailPage() {
               </Thead>
               <Tbody>
                 {detail.data.events.map((event) => (
-                  <Tr key={event.event_id}>
+                  <Tr key={event.event_id} data-testid={`event-${event.outcome}`}>
                     <Td>
                       <Typography fontWeight="semiBold">{event.event_type}</Typography>
                     </Td>
@@ -113,4 +149,12 @@ export function CommissionDetailPage() {
       </Flex>
     </PluginPage>
   );
+}
+
+/** The rate columns of a ledger row, every kind the pubRef can carry. */
+function rowRate(t: ReturnType<typeof useT>, kind: unknown, value: unknown, currency: unknown): string {
+  if (kind === null || kind === undefined) return '-';
+  if (kind === 'percent' || kind === 'fixed')
+    return rateLabel(t, { kind, value: String(value), currency: currency === null || currency === undefined ? null : String(currency) });
+  return rateLabel(t, { kind: kind === 'none' ? 'none' : 'unrepresentable' });
 }

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import {
   Box,
   Button,
+  Checkbox,
   EmptyStateLayout,
   Field,
   Flex,
@@ -46,7 +47,7 @@ export function CommissionsPage() {
   if (commissions.isLoading && !commissions.data && !commissions.error) return <Page.Loading />;
   const rows = commissions.data?.data ?? [];
   const totals = commissions.data?.meta.totals;
-  const filtered = Boolean(filters.status || filters.brand || filters.from || filters.to);
+  const filtered = Boolean(filters.status || filters.brand || filters.from || filters.to || filters.conflicts);
 
   return (
     <PluginPage
@@ -102,6 +103,16 @@ export function CommissionsPage() {
               <TextInput type="date" value={filters.to ?? ''} onChange={(event: React.ChangeEvent<HTMLInputElement>) => set({ to: event.target.value || undefined })} />
               <Field.Error />
             </Field.Root>
+          </Grid.Item>
+          <Grid.Item col={12} direction="column" alignItems="stretch">
+            <Checkbox
+              name="conflicts"
+              data-testid="filter-conflicts"
+              checked={Boolean(filters.conflicts)}
+              onCheckedChange={(checked: boolean | 'indeterminate') => set({ conflicts: checked === true ? true : undefined })}
+            >
+              {t('commissions.filter.conflicts', 'Only transactions with conflicting events (a later event that would change a final status)')}
+            </Checkbox>
           </Grid.Item>
         </Grid.Root>
         {commissions.error && Object.keys(fieldErrors).length === 0 ? <ApiErrorAlert error={commissions.error} /> : null}

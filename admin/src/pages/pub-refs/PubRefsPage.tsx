@@ -27,22 +27,27 @@ export function PubRefsPage() {
   const t = useT();
   const [params, setParams] = useSearchParams();
   const initial = params.get('pub_ref') ?? '';
+  const initialUser = params.get('user_id') ?? '';
   const [pubRef, setPubRef] = useState(initial);
+  const [userId, setUserId] = useState(initialUser);
   const decode = useDecodePubRef();
   const navigate = useNavigate();
 
-  // Opened from the live preview with ?pub_ref=...: decode it straight away.
+  const request = (value: string, user: string) => (user ? { pub_ref: value, user_id: user } : { pub_ref: value });
+
+  // Opened from the live preview with ?pub_ref=...&user_id=...: decode it straight away.
   useEffect(() => {
-    if (initial) void decode.mutate(initial);
+    if (initial) void decode.mutate(request(initial, initialUser));
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [initial]);
+  }, [initial, initialUser]);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
     const value = pubRef.trim();
+    const user = userId.trim();
     if (!value) return;
-    setParams({ pub_ref: value }, { replace: true });
-    if (value === initial) void decode.mutate(value);
+    setParams(user ? { pub_ref: value, user_id: user } : { pub_ref: value }, { replace: true });
+    if (value === initial && user === initialUser) void decode.mutate(request(value, user));
   };
 
   return (
@@ -53,7 +58,17 @@ export function PubRefsPage() {
             <Flex direction="column" alignItems="stretch" gap={4}>
               <Field.Root name="pub_ref" error={decode.error?.fieldErrors.pub_ref} hint={t('pubRefs.decode.hint', 'As the frontend passed it to the Button SDK, or as a webhook brought it back.')}>
                 <Field.Label>{t('pubRefs.decode.label', 'pubRef')}</Field.Label>
-                <Textarea value={pubRef} onChange={(event: React.ChangeEvent<HTMLTextAreaElement>) => setPubRef(event.target.value)} placeholder="b1~...~...~p6.4~offer-..." />
+                <Textarea value={pubRef} onChange={(event: React.ChangeEvent<HTMLTextAreaElement>) => setPubRef(event.target.value)} placeholder="b2~...~...~...~p6.4~offer-..." />
+                <Field.Hint />
+                <Field.Error />
+              </Field.Root>
+              <Field.Root
+                name="user_id"
+                error={decode.error?.fieldErrors.user_id}
+                hint={t('pubRefs.decode.userHint', 'The user id the offers were fetched for (publisher_customer_id in webhooks). Without it the tag cannot be verified.')}
+              >
+                <Field.Label>{t('pubRefs.decode.user', 'User id (optional)')}</Field.Label>
+                <TextInput value={userId} onChange={(event: React.ChangeEvent<HTMLInputElement>) => setUserId(event.target.value)} placeholder="user-1" />
                 <Field.Hint />
                 <Field.Error />
               </Field.Root>
@@ -65,10 +80,10 @@ export function PubRefsPage() {
             </Flex>
           </form>
         </Section>
-        {decode.error && !decode.error.fieldErrors.pub_ref ? <ApiErrorAlert error={decode.error} /> : null}
+        {decode.error && !decode.error.fieldErrors.pub_ref && !decode.error.fieldErrors.user_id ? <ApiErrorAlert error={decode.error} /> : null}
         {decode.data ? (
           <Section title={t('pubRefs.decoded.title', 'Decoded')}>
-            <DecodedPubRefView decoded={decode.data.decoded} />
+            <DecodedPubRefView decoded={decode.data.decoded} userId={decode.data.user_id} />
             <Typography variant="delta" tag="h3">
               {t('pubRefs.transactions.title', 'Commissions carrying it')}
             </Typography>
@@ -82,28 +97,32 @@ export function PubRefsPage() {
             )}
           </Section>
         ) : null}
-        <BuildSection onDecode={(value) => {
+        <BuildSection onDecode={(value, user) => {
           setPubRef(value);
-          setParams({ pub_ref: value }, { replace: true });
+          setUserId(user);
+          setParams({ pub_ref: value, user_id: user }, { replace: true });
         }} />
       </Flex>
     </PluginPage>
   );
 }
 
-function BuildSection({ onDecode }: { onDecode: (pubRef: string) => void }) {
+type BuildKind = 'percent' | 'fixed' | 'none';
+
+function BuildSection({ onDecode }: { onDecode: (pubRef: string, userId: string) => void }) {
   const t = useT();
   const build = useBuildPubRef();
+  const [user, setUser] = useState('');
   const [offerId, setOfferId] = useState('');
-  const [kind, setKind] = useState<'percent' | 'fixed'>('percent');
+  const [kind, setKind] = useState<BuildKind>('percent');
   const [rate, setRate] = useState('');
   const [currency, setCurrency] = useState('USD');
   const errors = build.error?.fieldErrors ?? {};
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    const body: PubRefBuildRequest = { offer_id: offerId.trim() };
-    if (rate.trim()) {
+    const body: PubRefBuildRequest = { user_id: user.trim(), offer_id: offerId.trim() };
+    if (kind !== 'none' && rate.trim()) {
       if (kind === 'percent') body.rate_percent = rate.trim();
       else Object.assign(body, { rate_fixed: rate.trim(), currency: currency.trim().toUpperCase() });
     }
@@ -115,6 +134,19 @@ function BuildSection({ onDecode }: { onDecode: (pubRef: string) => void }) {
       <form onSubmit={submit} aria-label={t('pubRefs.build.title', 'Build a test pubRef')}>
         <Flex direction="column" alignItems="stretch" gap={4}>
           <Grid.Root gap={4}>
+            <Grid.Item col={12} direction="column" alignItems="stretch">
+              <Field.Root
+                name="build_user_id"
+                required
+                error={errors.user_id}
+                hint={t('pubRefs.build.userHint', 'The pubRef is bound to this user: it is valid only on their transactions.')}
+              >
+                <Field.Label>{t('pubRefs.build.user', 'User id')}</Field.Label>
+                <TextInput value={user} onChange={(event: React.ChangeEvent<HTMLInputElement>) => setUser(event.target.value)} placeholder="user-1" />
+                <Field.Hint />
+                <Field.Error />
+              </Field.Root>
+            </Grid.Item>
             <Grid.Item col={4} s={12} direction="column" alignItems="stretch">
               <Field.Root name="offer_id" required error={errors.offer_id}>
                 <Field.Label>{t('pubRefs.build.offerId', 'Offer id')}</Field.Label>
@@ -125,16 +157,17 @@ function BuildSection({ onDecode }: { onDecode: (pubRef: string) => void }) {
             <Grid.Item col={3} s={12} direction="column" alignItems="stretch">
               <Field.Root name="rate_kind">
                 <Field.Label>{t('pubRefs.build.kind', 'Rate kind')}</Field.Label>
-                <Radio.Group value={kind} onValueChange={(value: string) => setKind(value as 'percent' | 'fixed')} aria-label={t('pubRefs.build.kind', 'Rate kind')}>
+                <Radio.Group value={kind} onValueChange={(value: string) => setKind(value as BuildKind)} aria-label={t('pubRefs.build.kind', 'Rate kind')}>
                   <Radio.Item value="percent">{t('pubRefs.build.percent', 'Percent')}</Radio.Item>
                   <Radio.Item value="fixed">{t('pubRefs.build.fixed', 'Fixed amount')}</Radio.Item>
+                  <Radio.Item value="none">{t('pubRefs.build.none', 'No rate')}</Radio.Item>
                 </Radio.Group>
               </Field.Root>
             </Grid.Item>
             <Grid.Item col={3} s={12} direction="column" alignItems="stretch">
               <Field.Root name="rate" error={errors.rate_percent ?? errors.rate_fixed}>
                 <Field.Label>{t('pubRefs.build.rate', 'Rate')}</Field.Label>
-                <TextInput value={rate} onChange={(event: React.ChangeEvent<HTMLInputElement>) => setRate(event.target.value)} placeholder={kind === 'percent' ? '6.4' : '1.50'} />
+                <TextInput value={rate} disabled={kind === 'none'} onChange={(event: React.ChangeEvent<HTMLInputElement>) => setRate(event.target.value)} placeholder={kind === 'percent' ? '6.4' : '1.50'} />
                 <Field.Error />
               </Field.Root>
             </Grid.Item>
@@ -147,7 +180,7 @@ function BuildSection({ onDecode }: { onDecode: (pubRef: string) => void }) {
             </Grid.Item>
           </Grid.Root>
           <Flex justifyContent="flex-end">
-            <Button type="submit" variant="secondary" startIcon={<Magic />} loading={build.isLoading} disabled={!offerId.trim()}>
+            <Button type="submit" variant="secondary" startIcon={<Magic />} loading={build.isLoading} disabled={!offerId.trim() || !user.trim()}>
               {t('pubRefs.build.submit', 'Build')}
             </Button>
           </Flex>
@@ -166,7 +199,7 @@ function BuildSection({ onDecode }: { onDecode: (pubRef: string) => void }) {
             ]}
           />
           <Flex>
-            <Button variant="tertiary" onClick={() => onDecode(build.data!.pub_ref)}>
+            <Button variant="tertiary" onClick={() => onDecode(build.data!.pub_ref, build.data!.user_id)}>
               {t('pubRefs.build.decode', 'Decode it above')}
             </Button>
           </Flex>
