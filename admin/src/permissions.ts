@@ -12,3 +12,11 @@ export const PERMISSIONS = {
 
 /** The menu entry shows for a role holding any of them (Strapi keeps a link when at least one matches). */
 export const ANY_PLUGIN_PERMISSION = [...PERMISSIONS.read, ...PERMISSIONS.preview, ...PERMISSIONS.debug, ...PERMISSIONS.settings];
+
+/**
+ * Create entry makes Content Manager content: the server asks for the Content Manager's own create permission on
+ * merchant-offer (server/src/merchants/draft-permission.ts); the page uses it to disable the action up front.
+ */
+export const CONTENT_MANAGER_CREATE = {
+  create: [{ action: 'plugin::content-manager.explorer.create', subject: `plugin::${PLUGIN_ID}.merchant-offer` }],
+};

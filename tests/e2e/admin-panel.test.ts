@@ -1,7 +1,7 @@
 import net from 'node:net';
 import type { BrowserContext, Page } from 'playwright-core';
 import { createWebhookSender } from '../../simulator';
-import { adminToken, createAdminUser } from '../helpers/admin-users';
+import { adminToken, createAdminUser, createAdminUserWithPermissions } from '../helpers/admin-users';
 import { PUBREF_SECRET, WEBHOOK_PATH, WEBHOOK_SECRET } from '../helpers/ledger';
 import { startPlayground, type Playground } from '../helpers/playground';
 import { MERCHANTS, SIM_API_KEY, TEST_CA_PATH, startSimulator, userWithEveryMerchant, type Simulator } from '../helpers/simulator';
@@ -168,6 +168,26 @@ it("shows a transaction sent by the simulator's webhooks in Commissions, with it
   expect(await page.getByTestId('event-conflict').textContent()).toContain('Conflict');
   expect(await page.getByTestId('detail-conflicts').textContent()).toBe('1 conflict');
   await shot('commission-detail');
+});
+
+it("disables Create entry for a role with the plugin's read action but not the Content Manager's create", async () => {
+  const reader = await createAdminUserWithPermissions(app.strapi, 'E2E plugin readers', [
+    { action: 'plugin::button-personalization.read' },
+  ]);
+  const readerContext = await newContext(browser.browser);
+  try {
+    const readerPage = await readerContext.newPage();
+    await logIn(readerPage, baseUrl, reader);
+    await readerPage.goto(`${baseUrl}${PLUGIN}/merchants`);
+    const row = readerPage.getByTestId(`merchant-row-${UNMAPPED}`);
+    await row.getByTestId('merchant-status').filter({ hasText: 'Unmapped' }).waitFor();
+    const create = row.getByRole('button', { name: 'Create entry' });
+    await create.waitFor();
+    expect(await create.isDisabled()).toBe(true);
+    expect(await create.getAttribute('title')).toContain('Create permission');
+  } finally {
+    await readerContext.close();
+  }
 });
 
 it('creates an entry from an unmapped merchant and sees it mapped once published', async () => {

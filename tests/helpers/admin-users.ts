@@ -29,3 +29,29 @@ export async function adminToken(app: Playground, credentials: { email: string; 
   if (res.status !== 200) throw new Error(`admin login failed: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body.data.token as string;
 }
+
+/** A real admin role with exactly these permissions, and an active user holding it (log in with `adminToken`). */
+export interface AdminPermission {
+  action: string;
+  subject?: string | null;
+  properties?: object;
+  conditions?: string[];
+}
+
+export async function createAdminUserWithPermissions(strapi: Core.Strapi, roleName: string, permissions: AdminPermission[]) {
+  const roles = strapi.service('admin::role');
+  const role = await roles.create({ name: roleName, description: 'created by the test suite' });
+  await roles.assignPermissions(role.id, permissions);
+  const email = `${roleName.toLowerCase().replace(/[^a-z]+/g, '-')}@example.com`;
+  const password = 'Test-Password-1';
+  await strapi.service('admin::user').create({
+    email,
+    firstname: 'Test',
+    lastname: roleName,
+    password,
+    isActive: true,
+    registrationToken: null,
+    roles: [role.id],
+  });
+  return { email, password };
+}

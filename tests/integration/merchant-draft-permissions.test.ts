@@ -1,5 +1,5 @@
 import type { Core } from '@strapi/strapi';
-import { adminToken } from '../helpers/admin-users';
+import { adminToken, createAdminUserWithPermissions, type AdminPermission } from '../helpers/admin-users';
 import { startPlayground, type Playground } from '../helpers/playground';
 
 /**
@@ -17,22 +17,8 @@ const cmCreate = (locales: string[]) => ({
 let app: Playground;
 
 /** A real admin role with exactly these permissions, and a logged-in user holding it. */
-async function adminWith(strapi: Core.Strapi, name: string, permissions: object[]): Promise<string> {
-  const roles = strapi.service('admin::role');
-  const role = await roles.create({ name, description: 'merchant draft permission test' });
-  await roles.assignPermissions(role.id, permissions);
-  const email = `${name.toLowerCase().replace(/[^a-z]+/g, '-')}@example.com`;
-  const password = 'Test-Password-1';
-  await strapi.service('admin::user').create({
-    email,
-    firstname: 'Test',
-    lastname: name,
-    password,
-    isActive: true,
-    registrationToken: null,
-    roles: [role.id],
-  });
-  return adminToken(app, { email, password });
+async function adminWith(strapi: Core.Strapi, name: string, permissions: AdminPermission[]): Promise<string> {
+  return adminToken(app, await createAdminUserWithPermissions(strapi, name, permissions));
 }
 
 const rows = (merchantId: string) =>

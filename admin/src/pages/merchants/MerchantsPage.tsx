@@ -19,13 +19,14 @@ import {
   VisuallyHidden,
 } from '@strapi/design-system';
 import { ArrowClockwise, Pencil, Plus, Search } from '@strapi/icons';
-import { Page, useNotification } from '@strapi/strapi/admin';
+import { Page, useNotification, useRBAC } from '@strapi/strapi/admin';
 import { useIntl } from 'react-intl';
 import { useNavigate } from 'react-router-dom';
 import type { MappingStatus, MerchantRow } from '../../../../server/src/contracts/admin';
 import { contentManagerEditPath, useCreateDraft, useMerchants } from '../../api/merchants';
 import { ApiErrorAlert } from '../../components/ApiErrorAlert';
 import { PagerControls } from '../../components/PagerControls';
+import { CONTENT_MANAGER_CREATE } from '../../permissions';
 import { PluginPage } from '../../components/PluginPage';
 import { StatCard } from '../../components/StatCard';
 import { formatDateTime } from '../../utils/format';
@@ -58,6 +59,8 @@ export function MerchantsPage() {
   const query = { search: search || undefined, status: status || undefined, page, pageSize: PAGE_SIZE };
   const merchants = useMerchants(query);
   const draft = useCreateDraft();
+  const { allowedActions: contentManager } = useRBAC(CONTENT_MANAGER_CREATE);
+  const canCreate = (contentManager as Record<string, boolean>).canCreate === true;
 
   // Typing waits a moment before searching, so each keystroke is not a request.
   useEffect(() => {
@@ -216,6 +219,12 @@ export function MerchantsPage() {
                           size="S"
                           startIcon={<Plus />}
                           loading={draft.isLoading}
+                          disabled={!canCreate}
+                          title={
+                            canCreate
+                              ? undefined
+                              : t('merchants.action.createForbidden', "Needs the Content Manager's Create permission on Merchant offer")
+                          }
                           onClick={() => openEntry(row)}
                         >
                           {t('merchants.action.create', 'Create entry')}
