@@ -31,6 +31,43 @@ const raw = (headers: Record<string, string>, body: Buffer | string) => {
   return req.send(body);
 };
 
+/** POSTs a JSON text in 64 KiB chunks with no Content-Length (Transfer-Encoding: chunked), on a fresh socket. */
+async function postChunked(
+  path: string,
+  authorization: string,
+  text: string
+): Promise<{ status: number; headers: Record<string, string>; body: any }> {
+  const server = app.strapi.server.httpServer;
+  if (server.address() === null) await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      {
+        host: '127.0.0.1',
+        port,
+        agent: false,
+        method: 'POST',
+        path,
+        headers: { Authorization: authorization, 'Content-Type': 'application/json' },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode!,
+            headers: res.headers as Record<string, string>,
+            body: JSON.parse(Buffer.concat(chunks).toString()),
+          })
+        );
+      }
+    );
+    req.on('error', reject);
+    for (let i = 0; i < text.length; i += 64 * 1024) req.write(text.slice(i, i + 64 * 1024));
+    req.end();
+  });
+}
+
 const paths = (res: { body: { error: { details: { errors: Array<{ path: string[] }> } } } }) =>
   res.body.error.details.errors.map((issue) => issue.path.join('.'));
 
@@ -113,15 +150,20 @@ describe('a 400 stays small', () => {
     expectSmall(await post(unknownKeys(1_000)), 1_000 - 20);
   });
 
-  it("60,000 unknown keys through the admin live preview (same controller, Strapi's 1 MB parser): a few KB", async () => {
+  it("60,000 unknown keys, chunked past the 64 KiB guard into Strapi's 1 MB parser (admin live preview): a few KB", async () => {
     const admin = await createAdminUser(app.strapi, 'limits-admin@example.com', 'strapi-super-admin');
     const jwt = await adminToken(app, admin);
-    const res = await app
-      .http()
-      .post('/button-personalization/preview')
-      .set('Authorization', `Bearer ${jwt}`)
-      .send(unknownKeys(60_000));
-    expectSmall(res, 60_000 - 20);
+    expectSmall(await postChunked('/button-personalization/preview', `Bearer ${jwt}`, JSON.stringify(unknownKeys(60_000))), 60_000 - 20);
+  });
+
+  it('60,000 unknown keys with a declared length: refused at the door (413) by both routes', async () => {
+    const admin = await createAdminUser(app.strapi, 'limits-admin-2@example.com', 'strapi-super-admin');
+    const jwt = await adminToken(app, admin);
+    const preview = await app.http().post('/button-personalization/preview').set('Authorization', `Bearer ${jwt}`).send(unknownKeys(60_000));
+    for (const res of [preview, await post(unknownKeys(60_000))]) {
+      expect(res.status).toBe(413);
+      expect(Buffer.byteLength(JSON.stringify(res.body))).toBeLessThan(1024);
+    }
   });
 
   it.each([
@@ -218,35 +260,7 @@ describe('content types and encodings: a 4xx from the plugin, never a 500', () =
     ['malformed JSON', '{"user_id": ', 400],
     ['within the limits', '{"user_id":"u"}', 200],
   ])('a chunked body (no Content-Length) %s', async (_label, text, status) => {
-    const server = app.strapi.server.httpServer;
-    if (server.address() === null) await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as { port: number };
-    const answer = await new Promise<{ status: number; headers: Record<string, string>; body: unknown }>((resolve, reject) => {
-      const req = http.request(
-        {
-          host: '127.0.0.1',
-          port,
-          agent: false,
-          method: 'POST',
-          path: ENDPOINT,
-          headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (chunk: Buffer) => chunks.push(chunk));
-          res.on('end', () =>
-            resolve({
-              status: res.statusCode!,
-              headers: res.headers as Record<string, string>,
-              body: JSON.parse(Buffer.concat(chunks).toString()),
-            })
-          );
-        }
-      );
-      req.on('error', reject);
-      for (let i = 0; i < text.length; i += 64 * 1024) req.write(text.slice(i, i + 64 * 1024));
-      req.end();
-    });
+    const answer = await postChunked(ENDPOINT, `Bearer ${token}`, text);
     expect(answer.status).toBe(status);
     if (status !== 200) expect(answer.body).toMatchObject({ data: null, error: { status } });
   });
