@@ -192,6 +192,7 @@ function createButtonSimulator(options = {}) {
       concurrent: input.concurrent,
       customerId: input.customer_id,
       amount: input.amount,
+      regress: input.regress === true,
     });
     counters.webhooksSent += sender.stats().attempts;
     return { transaction_id: result.transactionId, events: result.events, reports: result.reports };

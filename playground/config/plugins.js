@@ -25,6 +25,7 @@ module.exports = ({ env }) => {
         apiVersion: env('BUTTON_API_VERSION'),
         webhookSecret: env('BUTTON_WEBHOOK_SECRET'),
         pubRefSecret: env('BUTTON_PUBREF_SECRET'),
+        pubRefMaxAgeDays: env.int('BUTTON_PUBREF_MAX_AGE_DAYS'),
         timeouts: {
           connectMs: env.int('BUTTON_CONNECT_TIMEOUT_MS'),
           attemptMs: env.int('BUTTON_ATTEMPT_TIMEOUT_MS'),
