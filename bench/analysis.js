@@ -121,7 +121,10 @@ function rssGrowthPer100k(samples, rate) {
   let num = 0;
   let den = 0;
   for (const p of points) {
-    num += (p.atS - meanX) * (/** @type {number} */ (p.mb) - meanY);
+    // A typed local, not an inline cast: Prettier 3 moves the parentheses of an inline JSDoc cast here, which
+    // changes what the cast covers.
+    const mb = /** @type {number} */ (p.mb);
+    num += (p.atS - meanX) * (mb - meanY);
     den += (p.atS - meanX) ** 2;
   }
   if (den === 0) return undefined;

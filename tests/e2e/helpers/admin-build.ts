@@ -2,13 +2,14 @@ import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { assertDistFresh, DIST_TARGETS } from '../../helpers/dist-freshness';
 
 /**
  * The playground's admin panel, built with the CURRENT plugin admin. Strapi's admin build takes a local plugin's
  * admin from its package.json `exports['./strapi-admin'].import` (dist/admin/index.mjs), not from admin/src, so:
- * dist/admin must be newer than admin/src (`npm run build`, which `npm test` runs first), and the playground build
- * is redone whenever dist/admin or the package manifests change (a hash stored next to the build), since it
- * takes about a minute.
+ * dist/admin must be newer than admin/src (`npm run build`, which `npm test` and Jest's globalSetup run first),
+ * and the playground build is redone whenever dist/admin or the package manifests change (a hash stored next to
+ * the build), since it takes about a minute.
  */
 const REPO = path.resolve(__dirname, '../../..');
 const PLAYGROUND = path.join(REPO, 'playground');
@@ -23,13 +24,9 @@ function files(dir: string): string[] {
     .sort();
 }
 
-/** Fails early, with the fix, when admin/src changed after the last plugin build. */
+/** Fails early, with the fix, when admin/src changed after the last plugin build (the globalSetup builds first). */
 export function assertPluginAdminBuilt(): void {
-  const distEntry = path.join(REPO, 'dist/admin/index.mjs');
-  if (!fs.existsSync(distEntry)) throw new Error('dist/admin is missing: run `npm run build` first');
-  const built = fs.statSync(distEntry).mtimeMs;
-  const newer = files(path.join(REPO, 'admin/src')).filter((file) => fs.statSync(file).mtimeMs > built);
-  if (newer.length) throw new Error(`admin/src changed after the plugin build (${path.relative(REPO, newer[0])}): run \`npm run build\``);
+  assertDistFresh(REPO, DIST_TARGETS.admin);
 }
 
 export function adminBuildHash(): string {
