@@ -49,6 +49,9 @@ export interface TransactionRow {
   payload_sha256: string;
 }
 
+/** A transaction as the ledger stores it: the row built here plus the conflict count the ledger service keeps. */
+export type StoredTransactionRow = TransactionRow & { conflict_count: number };
+
 export interface EventRow {
   event_id: string;
   event_type: string;
