@@ -22,7 +22,8 @@ export function formatDecimalMoney(value: string, currency: string | null, local
     minimumFractionDigits: fraction,
     maximumFractionDigits: fraction,
   });
-  return formatter.format(value as Intl.StringNumericLiteral);
+  // A string is formatted as the exact decimal (Intl.NumberFormat v3); the cast is for TypeScript's older libs.
+  return formatter.format(value as unknown as number);
 }
 
 export function formatAmounts(amounts: Record<string, number>, locale: string): string {
