@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { isFetchError, useFetchClient } from '@strapi/strapi/admin';
+import type { ErrorResponse, ValidationIssue } from '../../../server/src/contracts/admin';
 import { PLUGIN_ID } from '../pluginId';
 
 /** Where the plugin's admin routes live (server/src/routes/admin.ts): the only place the admin builds URLs. */
@@ -18,11 +19,11 @@ export interface ApiError {
 
 export function toApiError(error: unknown): ApiError {
   if (isFetchError(error)) {
-    const body = error.response?.data?.error as
-      | { name?: string; message?: string; details?: { errors?: Array<{ path?: string[]; message?: string }> } }
-      | undefined;
+    // Strapi's envelope; a 400's details list the issues (`utils/validation.ts`). Partial: a proxy may answer.
+    const body = error.response?.data?.error as Partial<ErrorResponse['error']> | undefined;
+    const issues = (body?.details?.errors ?? []) as Array<Partial<ValidationIssue>>;
     const fieldErrors: Record<string, string> = {};
-    for (const issue of body?.details?.errors ?? []) {
+    for (const issue of issues) {
       if (issue.path && issue.message) fieldErrors[issue.path.join('.')] = issue.message;
     }
     return {

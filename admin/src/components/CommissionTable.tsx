@@ -1,6 +1,6 @@
 import { Badge, Flex, Table, Tbody, Td, Th, Thead, Tr, Typography } from '@strapi/design-system';
 import { useIntl } from 'react-intl';
-import type { CommissionRow, CommissionStatus } from '../../../server/src/contracts/admin';
+import type { CommissionStatus, PubRefStatus, PubRefTransactionRow } from '../../../server/src/contracts/admin';
 import { formatDateTime, formatMinor } from '../utils/format';
 import { useT, type Translate } from '../utils/useT';
 
@@ -22,8 +22,11 @@ export function CommissionStatusBadge({ status }: { status: string }) {
   return <Badge variant={STATUS_VARIANT[status as CommissionStatus] ?? 'neutral'}>{commissionStatusLabel(t, status)}</Badge>;
 }
 
-/** Ledger rows; a row opens its transaction's detail when `onOpen` is given. */
-export function CommissionTable({ rows, onOpen }: { rows: CommissionRow[]; onOpen?: (transactionId: string) => void }) {
+/**
+ * Ledger rows (a full `CommissionRow` or the pubRef debugger's narrower rows); a row opens its transaction's
+ * detail when `onOpen` is given.
+ */
+export function CommissionTable({ rows, onOpen }: { rows: PubRefTransactionRow[]; onOpen?: (transactionId: string) => void }) {
   const t = useT();
   const { locale } = useIntl();
   return (
@@ -101,8 +104,9 @@ export function ConflictBadge({ count, testId }: { count: number; testId?: strin
   );
 }
 
-export const pubRefStatusLabel = (t: Translate, status: string) =>
-  ({
+/** Every status the ledger stores (a row from an older version may hold another string: shown as is). */
+export const pubRefStatusLabel = (t: Translate, status: PubRefStatus): string => {
+  const labels: Record<PubRefStatus, string> = {
     valid: t('commissions.pubRef.valid', 'Signed, valid for this user'),
     invalid: t('commissions.pubRef.invalid', 'Signature invalid (changed, or another user)'),
     unsigned: t('commissions.pubRef.unsigned', 'Unsigned'),
@@ -110,4 +114,6 @@ export const pubRefStatusLabel = (t: Translate, status: string) =>
     unbound: t('commissions.pubRef.unbound', 'Signed by 0.1.0, not bound to a user'),
     unreadable: t('commissions.pubRef.unreadable', 'Not ours / unreadable'),
     absent: t('commissions.pubRef.absent', 'No pubRef'),
-  })[status] ?? status;
+  };
+  return labels[status] ?? status;
+};

@@ -1,5 +1,7 @@
 import { Badge, Flex, Typography } from '@strapi/design-system';
+import { useIntl } from 'react-intl';
 import type { DecodedPubRef, PubRefSignature, ShownRate } from '../../../server/src/contracts/admin';
+import { formatDecimalMoney } from '../utils/format';
 import { KeyValueList } from './Section';
 import { useT, type Translate } from '../utils/useT';
 
@@ -11,13 +13,13 @@ const SIGNATURE_VARIANT: Record<PubRefSignature, 'success' | 'danger' | 'seconda
   unbound: 'warning',
 };
 
-/** The rate a pubRef carries, for every kind the codec produces. */
-export function rateLabel(t: Translate, rate: ShownRate): string {
+/** The rate a pubRef carries, for every kind the codec produces (a new kind fails to compile here). */
+export function rateLabel(t: Translate, rate: ShownRate, locale: string): string {
   switch (rate.kind) {
     case 'percent':
       return `${rate.value}%`;
     case 'fixed':
-      return `${rate.value} ${rate.currency ?? ''}`.trim();
+      return formatDecimalMoney(rate.value, rate.currency, locale);
     case 'none':
       return t('pubRefs.rate.none', 'No rate (the offer had none)');
     case 'unrepresentable':
@@ -28,6 +30,7 @@ export function rateLabel(t: Translate, rate: ShownRate): string {
 /** A decoded pubRef's fields, or why it could not be decoded. `userId`: who it was checked for, if anyone. */
 export function DecodedPubRefView({ decoded, userId }: { decoded: DecodedPubRef; userId?: string | null }) {
   const t = useT();
+  const { locale } = useIntl();
   if (!decoded.ok) {
     return (
       <Typography textColor="danger600" data-testid="pub-ref-not-decoded">
@@ -49,7 +52,7 @@ export function DecodedPubRefView({ decoded, userId }: { decoded: DecodedPubRef;
           { label: t('pubRefs.field.version', 'Format'), value: `b${decoded.version}`, testId: 'pub-ref-version' },
           { label: t('pubRefs.field.offerId', 'Offer id'), value: decoded.offerId, testId: 'pub-ref-offer-id' },
           { label: t('pubRefs.field.clickId', 'Click id'), value: decoded.clickId, testId: 'pub-ref-click-id' },
-          { label: t('pubRefs.field.rate', 'Rate shown'), value: rateLabel(t, decoded.rate), testId: 'pub-ref-rate' },
+          { label: t('pubRefs.field.rate', 'Rate shown'), value: rateLabel(t, decoded.rate, locale), testId: 'pub-ref-rate' },
           {
             label: t('pubRefs.field.issuedAt', 'Issued'),
             value: decoded.issuedAt ?? t('pubRefs.issuedAt.unknown', 'Not carried (0.1.0 format)'),

@@ -1,5 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { TRANSACTION_UID, WEBHOOK_EVENT_UID } from '../constants';
+import type { StoredTransactionRow } from '../ledger/record';
 
 export interface CommissionFilters {
   status?: 'pending' | 'validated' | 'declined';
@@ -32,7 +33,10 @@ const LIST_FIELDS = [
   'created_date',
   'modified_date',
   'validated_date',
-];
+] as const satisfies ReadonlyArray<keyof StoredTransactionRow>;
+
+/** The columns the Commissions list shows (the admin contract's `CommissionRow`). */
+export type CommissionListField = (typeof LIST_FIELDS)[number];
 
 /** Filters as a Query Engine `where`, shared by the list and the totals so they always agree. */
 export function whereOf(filters: CommissionFilters) {

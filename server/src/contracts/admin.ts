@@ -1,7 +1,48 @@
 /**
- * The admin API's response shapes (routes under /button-personalization), as the admin panel reads them.
- * Type-only: the server builds these objects in its controllers; the admin imports them with `import type`.
+ * The admin API's shapes (routes under /button-personalization), as the admin panel reads them.
+ *
+ * One definition each: a shape the server builds is derived here from the module that builds it (`import type`
+ * only), so a server change breaks the admin's compile instead of rendering "undefined". Shapes that exist only
+ * on the wire (the merchant row, pagination, query strings) are defined here and the server imports them.
+ * Type-only: the admin must never import server runtime code (it would pull Node modules into the bundle).
  */
+import type { CircuitBreaker } from '../button-client/breaker';
+import type { commissionTotals, CommissionListField } from '../commissions/queries';
+import type healthService from '../health/service';
+import type { EventRow, StoredTransactionRow } from '../ledger/record';
+import type merchantsService from '../merchants/service';
+import type { MerchantListQuery as ServerMerchantListQuery } from '../merchants/service';
+import type { DecodedPubRef } from '../pub-ref/codec';
+import type { PubRefBuildInput, PubRefDecodeInput } from '../pub-ref/controller';
+import type settingsService from '../settings/service';
+import type { RecordOutcome } from '../webhooks/controller';
+
+export type { BreakerState } from '../button-client/breaker';
+export type { PoolStats } from '../button-client/transport';
+export type { DecodedPubRef, PubRefSignature } from '../pub-ref/codec';
+export type { ShownRate } from '../pub-ref/format';
+export type { PubRefStatus } from '../ledger/record';
+export type { TransactionStatus as CommissionStatus } from '../webhooks/payload';
+export type { RuntimeSettings as RuntimeSettingsInput } from '../settings/runtime-settings';
+export type { RecentCallsSnapshot as HealthUpstream } from '../health/recent-calls';
+export type { RecordOutcome, WebhookErrorBody, WebhookSuccessBody } from '../webhooks/controller';
+export type { ErrorResponse } from './offers';
+export type { ValidationIssue } from '../utils/validation';
+
+/** What JSON makes of a server value: dates travel as ISO 8601 strings. */
+export type Json<T> = T extends Date
+  ? string
+  : T extends ReadonlyArray<infer Item>
+    ? Array<Json<Item>>
+    : T extends object
+      ? { [Key in keyof T]: Json<T[Key]> }
+      : T;
+
+type MerchantsService = ReturnType<typeof merchantsService>;
+type HealthService = ReturnType<typeof healthService>;
+type SettingsService = ReturnType<typeof settingsService>;
+
+// --- Merchants -------------------------------------------------------------------------------------------------
 
 export type MappingStatus = 'mapped' | 'unmapped' | 'orphaned';
 
@@ -28,104 +69,64 @@ export interface MerchantRow {
   entry: MerchantEntrySummary | null;
 }
 
-export interface MerchantListResponse {
-  data: MerchantRow[];
-  meta: { counts: Record<MappingStatus | 'total', number>; pagination: Pagination };
-}
+/** GET /merchants: the service's query, with the page defaults the controller fills in left optional. */
+export type MerchantListQuery = Omit<ServerMerchantListQuery, 'page' | 'pageSize'> &
+  Partial<Pick<ServerMerchantListQuery, 'page' | 'pageSize'>>;
 
-export interface MerchantListQuery {
-  search?: string;
-  status?: MappingStatus;
-  page?: number;
-  pageSize?: number;
-}
+export type MerchantListResponse = Awaited<ReturnType<MerchantsService['list']>>;
 
 export interface DraftResponse {
-  data: { document_id: string; created: boolean };
+  data: Awaited<ReturnType<MerchantsService['createDraft']>>;
 }
 
-/** The rate a pubRef says the user was shown (every kind the codec produces). */
-export type ShownRate =
-  | { kind: 'percent'; value: string }
-  | { kind: 'fixed'; value: string; currency: string | null }
-  | { kind: 'none' }
-  | { kind: 'unrepresentable' };
+// --- pubRefs and commissions -----------------------------------------------------------------------------------
 
-/** See `server/src/pub-ref/codec.ts`: `valid` means issued by this server to that very user, unchanged. */
-export type PubRefSignature = 'valid' | 'invalid' | 'unsigned' | 'unverified' | 'unbound';
+/** A ledger transaction as the Commissions list shows it (the columns `commissions/queries.ts` selects). */
+export type CommissionRow = Json<Pick<StoredTransactionRow, CommissionListField>>;
 
-export type DecodedPubRef =
-  | {
-      ok: true;
-      version: 1 | 2;
-      clickId: string;
-      offerId: string;
-      rate: ShownRate;
-      issuedAt: string | null;
-      signature: PubRefSignature;
-      tagValid: boolean;
-    }
-  | { ok: false; reason: 'absent' | 'not-a-plugin-pub-ref' };
+/** The ledger rows the pubRef debugger lists (`pub-ref/controller.ts` selects these columns). */
+export type PubRefTransactionRow = Pick<
+  CommissionRow,
+  | 'transaction_id'
+  | 'status'
+  | 'amount'
+  | 'currency'
+  | 'commerce_organization'
+  | 'pub_ref_status'
+  | 'pub_ref_stale'
+  | 'conflict_count'
+  | 'modified_date'
+>;
 
-export type PubRefStatus = PubRefSignature | 'unreadable' | 'absent';
-
-export type CommissionStatus = 'pending' | 'validated' | 'declined';
-
-export interface CommissionRow {
-  transaction_id: string;
-  status: CommissionStatus;
-  category: string | null;
-  amount: number | null;
-  currency: string | null;
-  order_total: number | null;
-  order_currency: string | null;
-  commerce_organization: string | null;
-  pub_ref_status: PubRefStatus;
-  pub_ref_stale?: boolean;
-  /** Events that would have moved this final transaction to another status (recorded, not applied). */
-  conflict_count: number;
-  click_id: string | null;
-  offer_id: string | null;
-  rate_kind: string | null;
-  rate_value: string | null;
-  rate_currency: string | null;
-  created_date: string | null;
-  modified_date: string | null;
-  validated_date: string | null;
-}
-
-export interface PubRefDecodeRequest {
-  pub_ref: string;
-  /** The user the pubRef is claimed for; without it a signed pubRef is `unverified`. */
-  user_id?: string;
-}
+export type PubRefDecodeRequest = PubRefDecodeInput;
 
 export interface PubRefDecodeResponse {
-  data: { pub_ref: string; user_id: string | null; decoded: DecodedPubRef; transactions: CommissionRow[] };
+  data: {
+    pub_ref: string;
+    user_id: string | null;
+    decoded: DecodedPubRef;
+    transactions: PubRefTransactionRow[];
+  };
 }
 
-export interface PubRefBuildRequest {
-  /** The user the pubRef is issued to (the offers endpoint's user_id). */
-  user_id: string;
-  offer_id: string;
-  rate_percent?: string;
-  rate_fixed?: string;
-  currency?: string;
-}
+export type PubRefBuildRequest = PubRefBuildInput;
 
 export interface PubRefBuildResponse {
-  data: { pub_ref: string; user_id: string; length: number; max_length: number; decoded: DecodedPubRef };
+  data: {
+    pub_ref: string;
+    user_id: string;
+    length: number;
+    max_length: number;
+    decoded: DecodedPubRef;
+  };
 }
 
-export interface CommissionTotalsGroup {
-  key: string;
-  count: number;
-  /** Minor units per currency code. */
-  amounts: Record<string, number>;
-}
+export type CommissionTotals = Awaited<ReturnType<typeof commissionTotals>>;
+export type CommissionTotalsGroup = CommissionTotals['by_status'][number];
 
+/** GET /commissions: the query string the controller validates (dates as YYYY-MM-DD). */
 export interface CommissionListQuery {
-  status?: CommissionStatus;
+  status?: StoredTransactionRow['status'];
   /** Only transactions with at least one conflicting event. */
   conflicts?: boolean;
   /** Only transactions carrying this click id. */
@@ -139,67 +140,35 @@ export interface CommissionListQuery {
 
 export interface CommissionListResponse {
   data: CommissionRow[];
-  meta: {
-    pagination: Pagination;
-    totals: { count: number; by_status: CommissionTotalsGroup[]; by_brand: CommissionTotalsGroup[] };
-  };
+  meta: { pagination: Pagination; totals: CommissionTotals };
 }
 
-export interface WebhookEventRow {
-  event_id: string;
-  event_type: string;
-  request_id: string | null;
-  transaction_id: string | null;
-  status: CommissionStatus | null;
-  modified_date: string | null;
-  outcome: 'applied' | 'stale' | 'conflict' | 'ignored';
-  payload_sanitised?: boolean;
-  payload_sha256?: string | null;
+/** A stored webhook event; `duplicate` is an answer to Button, never stored. */
+export type WebhookEventRow = Json<EventRow> & {
+  outcome: Exclude<RecordOutcome, 'duplicate'>;
   createdAt?: string | null;
-}
+};
 
 export interface CommissionDetailResponse {
   data: {
     /** `click_id_transactions`: how many OTHER transactions carry the same click id (reuse of one served offer). */
-    transaction: CommissionRow & { click_id_transactions: number } & Record<string, unknown>;
+    transaction: Json<StoredTransactionRow> & { click_id_transactions: number } & Record<string, unknown>;
     events: WebhookEventRow[];
   };
 }
 
-export type BreakerState = 'closed' | 'open' | 'half-open';
+// --- Health and settings ---------------------------------------------------------------------------------------
 
-export interface HealthSnapshot {
-  config: { api_key_set: boolean; webhook_secret_set: boolean; pubref_secret_set: boolean; base_url: string };
-  breaker: { state: BreakerState; requests: number; failures: number; nextProbeInMs: number | null } | null;
-  pool: { connected: number; free: number; pending: number; queued: number; running: number; size: number } | null;
-  upstream: {
-    window_seconds: number;
-    calls: number;
-    errors: number;
-    error_rate: number;
-    p50_ms: number | null;
-    p95_ms: number | null;
-    p99_ms: number | null;
-    series: Array<{ at: string; calls: number; errors: number; p50_ms: number | null; p95_ms: number | null }>;
-    last_errors: Array<{ at: string; code: string; upstream_status: number | null; message: string }>;
-  };
-  webhook_url: string;
-}
+export type BreakerSnapshot = ReturnType<CircuitBreaker['snapshot']>;
+
+export type HealthSnapshot = Json<ReturnType<HealthService['snapshot']>>;
 
 export interface HealthResponse {
   data: HealthSnapshot;
 }
 
-export interface RuntimeSettingsInput {
-  includeUnmapped?: boolean;
-  defaultHeadlineTemplate?: string;
-}
+export type SettingsDescription = Json<ReturnType<SettingsService['describe']>>;
 
 export interface SettingsResponse {
-  data: {
-    /** The boot-time configuration; secrets appear as `{ set: boolean }`, never their values. */
-    effective: Record<string, unknown>;
-    runtime: RuntimeSettingsInput;
-    offers: { includeUnmapped: boolean; defaultHeadlineTemplate: string };
-  };
+  data: SettingsDescription;
 }

@@ -1,5 +1,3 @@
-import type { HealthSnapshot } from '../contracts/admin';
-
 /**
  * The last few minutes of calls to Button, in memory, for the admin's Health page: latency percentiles, error
  * rate, a small per-interval series and the last errors. Prometheus holds the long history; this answers "how is
@@ -14,8 +12,18 @@ export interface CallRecord {
   message?: string;
 }
 
-/** What the Health page shows of recent calls: the `upstream` part of the admin contract. */
-export type RecentCallsSnapshot = HealthSnapshot['upstream'];
+/** What the Health page shows of recent calls: the `upstream` part of the admin contract's `HealthSnapshot`. */
+export interface RecentCallsSnapshot {
+  window_seconds: number;
+  calls: number;
+  errors: number;
+  error_rate: number;
+  p50_ms: number | null;
+  p95_ms: number | null;
+  p99_ms: number | null;
+  series: Array<{ at: string; calls: number; errors: number; p50_ms: number | null; p95_ms: number | null }>;
+  last_errors: Array<{ at: string; code: string; upstream_status: number | null; message: string }>;
+}
 
 /** Kept error messages are cut here: enough to tell what failed, never a whole upstream body. */
 export const MAX_MESSAGE_LENGTH = 200;

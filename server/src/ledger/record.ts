@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { decodePubRef, pubRefFreshness, type DecodedPubRef } from '../pub-ref';
+import { decodePubRef, pubRefFreshness, type DecodedPubRef, type ShownRate } from '../pub-ref';
 import type { WebhookEvent, WebhookTransaction } from '../webhooks/payload';
 
 /**
@@ -31,7 +31,7 @@ export interface TransactionRow {
   pub_ref_stale: boolean;
   click_id: string | null;
   offer_id: string | null;
-  rate_kind: 'percent' | 'fixed' | 'none' | 'unrepresentable' | null;
+  rate_kind: ShownRate['kind'] | null;
   rate_value: string | null;
   rate_currency: string | null;
   publisher_customer_hash: string | null;
@@ -48,6 +48,9 @@ export interface TransactionRow {
   payload_sanitised: boolean;
   payload_sha256: string;
 }
+
+/** A transaction as the ledger stores it: the row built here plus the conflict count the ledger service keeps. */
+export type StoredTransactionRow = TransactionRow & { conflict_count: number };
 
 export interface EventRow {
   event_id: string;

@@ -46,6 +46,10 @@ const buildSchema = z
     }
   });
 
+/** The debugger's request bodies, as the admin sends them (`contracts/admin.ts`). */
+export type PubRefDecodeInput = z.input<typeof decodeSchema>;
+export type PubRefBuildInput = z.input<typeof buildSchema>;
+
 /** The admin's pubRef debugger: decode a pubRef (and find its ledger rows), or build a test one. */
 const pubRefController = ({ strapi }: { strapi: Core.Strapi }) => {
   const secret = () => getService(strapi, 'button').config().pubRefSecret;

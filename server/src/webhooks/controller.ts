@@ -1,3 +1,4 @@
+import type { ErrorResponse } from '../contracts/offers';
 import { errorEnvelope } from '../utils/error-envelope';
 import { checkWebhookSignature } from './signature';
 import { parseWebhookBody, type WebhookEvent } from './payload';
@@ -19,10 +20,8 @@ export interface WebhookSuccessBody {
   data: { event_id: string; event_type: string; transaction_id: string | null; outcome: RecordOutcome };
 }
 
-export interface WebhookErrorBody {
-  data: null;
-  error: { status: number; name: string; message: string; details: Record<string, unknown> };
-}
+/** Strapi's error envelope, the one every plugin route answers with. */
+export type WebhookErrorBody = ErrorResponse;
 
 export interface WebhookDeps {
   webhookSecret: string | undefined;

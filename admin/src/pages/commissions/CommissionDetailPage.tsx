@@ -2,6 +2,7 @@ import { Badge, EmptyStateLayout, Flex, Table, Tbody, Td, Th, Thead, Tr, Typogra
 import { BackButton, Page } from '@strapi/strapi/admin';
 import { useIntl } from 'react-intl';
 import { useParams } from 'react-router-dom';
+import type { CommissionRow } from '../../../../server/src/contracts/admin';
 import { useCommission } from '../../api/commissions';
 import { ApiErrorAlert } from '../../components/ApiErrorAlert';
 import { CommissionStatusBadge, ConflictBadge, pubRefStatusLabel } from '../../components/CommissionTable';
@@ -10,7 +11,7 @@ import { PluginPage } from '../../components/PluginPage';
 import { KeyValueList, Section } from '../../components/Section';
 import { formatDateTime, formatMinor } from '../../utils/format';
 import { pluginPath } from '../../utils/paths';
-import { useT } from '../../utils/useT';
+import { useT, type Translate } from '../../utils/useT';
 
 const OUTCOME_VARIANT = { applied: 'success', stale: 'secondary', conflict: 'danger', ignored: 'neutral' } as const;
 
@@ -87,7 +88,7 @@ export function CommissionDetailPage() {
                 },
                 {
                   label: t('pubRefs.field.rate', 'Rate shown'),
-                  value: rowRate(t, tx.rate_kind, tx.rate_value, tx.rate_currency),
+                  value: rowRate(t, tx, locale),
                 },
                 { label: t('commissions.detail.created', 'Created'), value: formatDateTime(tx.created_date, locale) },
                 { label: t('commissions.column.modified', 'Last change'), value: formatDateTime(tx.modified_date, locale) },
@@ -152,9 +153,15 @@ export function CommissionDetailPage() {
 }
 
 /** The rate columns of a ledger row, every kind the pubRef can carry. */
-function rowRate(t: ReturnType<typeof useT>, kind: unknown, value: unknown, currency: unknown): string {
-  if (kind === null || kind === undefined) return '-';
-  if (kind === 'percent' || kind === 'fixed')
-    return rateLabel(t, { kind, value: String(value), currency: currency === null || currency === undefined ? null : String(currency) });
-  return rateLabel(t, { kind: kind === 'none' ? 'none' : 'unrepresentable' });
+function rowRate(t: Translate, row: Pick<CommissionRow, 'rate_kind' | 'rate_value' | 'rate_currency'>, locale: string): string {
+  switch (row.rate_kind) {
+    case null:
+      return '-';
+    case 'percent':
+      return rateLabel(t, { kind: 'percent', value: row.rate_value ?? '' }, locale);
+    case 'fixed':
+      return rateLabel(t, { kind: 'fixed', value: row.rate_value ?? '', currency: row.rate_currency }, locale);
+    default:
+      return rateLabel(t, { kind: row.rate_kind }, locale);
+  }
 }
