@@ -4,6 +4,7 @@ import { errors } from '@strapi/utils';
 import { isButtonError } from '../button-client';
 import { PLUGIN_ID } from '../constants';
 import { getService } from '../utils/get-service';
+import { offersRoutes, restPrefix } from '../utils/paths';
 import { validationDetails } from '../utils/validation';
 import { toHttpError } from './http-errors';
 import { parseOffersRequest } from './request-schema';
@@ -13,8 +14,10 @@ type Context = Parameters<Core.MiddlewareHandler>[0];
 const INVALID_REQUEST = 'Invalid offers request';
 
 const offersController = ({ strapi }: { strapi: Core.Strapi }) => {
-  /** Runs one offers request and records its duration under `route`, whatever the outcome. */
-  const measured = async (ctx: Context, route: string) => {
+  /** Runs one offers request and records its duration under its route's path, whatever the outcome. */
+  const measured = async (ctx: Context, handler: 'find' | 'preview') => {
+    // The `http_route` label: the route's path as clients call it (from the route definitions, see utils/paths.ts).
+    const route = offersRoutes(restPrefix(strapi))[handler];
     const started = performance.now();
     let status = 500;
     try {
@@ -30,10 +33,10 @@ const offersController = ({ strapi }: { strapi: Core.Strapi }) => {
   };
 
   return {
-    /** POST /api/button-personalization/offers */
-    find: (ctx: Context) => measured(ctx, '/api/button-personalization/offers'),
+    /** POST <api.rest.prefix>/button-personalization/offers */
+    find: (ctx: Context) => measured(ctx, 'find'),
     /** POST /button-personalization/preview (admin): exactly what the public endpoint answers, for the live preview. */
-    preview: (ctx: Context) => measured(ctx, '/button-personalization/preview'),
+    preview: (ctx: Context) => measured(ctx, 'preview'),
   };
 };
 
