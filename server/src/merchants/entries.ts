@@ -12,6 +12,9 @@ export interface EntryRow {
   enabled: boolean | null;
 }
 
+/** A draft's data as created: what the author may set, and who they are. */
+export type DraftInput = Partial<DraftData> & { createdBy: number | string; updatedBy: number | string };
+
 /** What the merchants service reads and writes of the CMS: small enough to fake in unit tests. */
 export interface MerchantEntries {
   rows(): Promise<EntryRow[]>;
@@ -19,7 +22,7 @@ export interface MerchantEntries {
   findDocumentId(merchantId: string): Promise<string | undefined>;
   /** i18n's default locale, or undefined without i18n. */
   defaultLocale(): Promise<string | undefined>;
-  createDraft(data: Partial<DraftData> & { createdBy: number | string; updatedBy: number | string }, locale?: string): Promise<string>;
+  createDraft(data: DraftInput, locale?: string): Promise<string>;
 }
 
 /** MerchantEntries over Strapi's query engine and Document Service. */

@@ -112,7 +112,8 @@ export function createMerchantsService(deps: MerchantsServiceDeps) {
         throw new errors.ForbiddenError('Creating a merchant offer needs the Content Manager create permission for merchant-offer');
       }
       // Only what the Content Manager lets this admin set (its sanitised input), as it would create it.
-      const documentId = await entries.createDraft({ ...permitted, createdBy: author.userId, updatedBy: author.userId }, locale);
+      const data = { ...permitted, createdBy: author.userId, updatedBy: author.userId };
+      const documentId = await entries.createDraft(data, locale);
       return { document_id: documentId, created: true };
     },
   };

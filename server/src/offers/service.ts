@@ -28,7 +28,11 @@ export interface OffersServiceDeps {
 
 export function createOffersService(deps: OffersServiceDeps) {
   const now = deps.now ?? Date.now;
-  const contentCache = createContentCache({ load: (locale) => deps.content.readLocaleContent(locale), ttlMs: CONTENT_TTL_MS, now });
+  const contentCache = createContentCache({
+    load: (locale) => deps.content.readLocaleContent(locale),
+    ttlMs: CONTENT_TTL_MS,
+    now,
+  });
   const locales = createLocaleDirectory({
     load: () => deps.content.readLocaleCodes(),
     ttlMs: LOCALES_TTL_MS,
