@@ -1,6 +1,6 @@
 import { PLUGIN_ID } from '../constants';
 import type { PluginConfig } from '../config/schema';
-import type { Log } from '../utils/plugin-store';
+import type { Log } from '../utils/log';
 import { createButtonClient, type ButtonClient, type ButtonClientDeps } from './client';
 import { combineEvents, type ButtonClientEvents } from './events';
 import type { RateLimiter } from './rate-limiter';

@@ -1,6 +1,7 @@
 import { errors } from '@strapi/utils';
 import { PLUGIN_ID } from '../constants';
-import type { Log, PluginStore } from '../utils/plugin-store';
+import type { Log } from '../utils/log';
+import type { PluginStore } from '../utils/plugin-store';
 import { classifyMerchants, type EntrySummary, type MappingStatus, type MerchantRow } from './classify';
 import type { DraftAuthor, DraftData } from './draft-permission';
 import type { MerchantEntries } from './entries';

@@ -17,6 +17,3 @@ export function strapiPluginStore(strapi: Core.Strapi): PluginStore {
     },
   };
 }
-
-/** The log levels services write at (Strapi's logger has them all). */
-export type Log = Pick<Core.Strapi['log'], 'debug' | 'info' | 'warn' | 'error'>;
