@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Core } from '@strapi/strapi';
-import { errors } from '@strapi/utils';
 import { isButtonError } from '../button-client';
 import { PLUGIN_ID } from '../constants';
+import { errorEnvelope } from '../utils/error-envelope';
 import { getService } from '../utils/get-service';
 import { offersRoutes, restPrefix } from '../utils/paths';
 import { validationDetails } from '../utils/validation';
@@ -19,14 +19,12 @@ const offersController = ({ strapi }: { strapi: Core.Strapi }) => {
     // The `http_route` label: the route's path as clients call it (from the route definitions, see utils/paths.ts).
     const route = offersRoutes(restPrefix(strapi))[handler];
     const started = performance.now();
+    // Every answer this controller means to give (400s included) is written here, so ctx.status is it; anything
+    // thrown is a bug that Strapi's error middleware answers with a 500.
     let status = 500;
     try {
       await answerOffers(strapi, ctx);
       status = ctx.status;
-    } catch (error) {
-      // Strapi's error middleware sets the status after we return: record what it will answer.
-      if (error instanceof errors.ValidationError) status = 400;
-      throw error;
     } finally {
       getService(strapi, 'metrics').observeOffersRequest(route, status, (performance.now() - started) / 1000);
     }
@@ -47,16 +45,17 @@ async function answerOffers(strapi: Core.Strapi, ctx: Context) {
   ctx.set('Cache-Control', 'no-store');
 
   const parsed = parseOffersRequest(ctx.request.body);
-  if (!parsed.success) throw new errors.ValidationError(INVALID_REQUEST, validationDetails(parsed.issues, parsed.more));
+  if (!parsed.success) return invalid(ctx, validationDetails(parsed.issues, parsed.more));
   const offers = getService(strapi, 'offers');
   // Before the content cache or any query sees it: an unknown locale is the caller's mistake and leaves nothing behind.
+  let locale: string | undefined;
   if (parsed.query.locale !== undefined) {
-    const locale = await offers.resolveLocale(parsed.query.locale);
-    if (locale === undefined)
-      throw new errors.ValidationError(INVALID_REQUEST, {
+    locale = await offers.resolveLocale(parsed.query.locale);
+    if (locale === undefined) {
+      return invalid(ctx, {
         errors: [{ path: ['locale'], message: 'is not a locale configured in this Strapi', name: 'ValidationError' }],
       });
-    parsed.query.locale = locale;
+    }
   }
 
   // A client that hangs up should not keep a Button call (and its retries) running on its behalf.
@@ -66,7 +65,7 @@ async function answerOffers(strapi: Core.Strapi, ctx: Context) {
   };
   ctx.res.once('close', onClose);
   try {
-    ctx.body = await offers.personalize(parsed.query, {
+    ctx.body = await offers.personalize({ ...parsed.query, locale }, {
       requestId,
       signal: abort.signal,
     });
@@ -82,6 +81,12 @@ async function answerOffers(strapi: Core.Strapi, ctx: Context) {
   } finally {
     ctx.res.off('close', onClose);
   }
+}
+
+/** A 400 in Strapi's ValidationError envelope, answered here (the edge) rather than thrown. */
+function invalid(ctx: Context, details: Record<string, unknown>): void {
+  ctx.status = 400;
+  ctx.body = errorEnvelope(400, 'ValidationError', INVALID_REQUEST, details);
 }
 
 export default offersController;
