@@ -14,10 +14,13 @@ type Context = Parameters<Core.MiddlewareHandler>[0];
 const INVALID_REQUEST = 'Invalid offers request';
 
 const offersController = ({ strapi }: { strapi: Core.Strapi }) => {
+  // The `http_route` labels: the routes' paths as clients call them (from the route definitions, see utils/paths.ts).
+  let routes: ReturnType<typeof offersRoutes> | undefined;
+
   /** Runs one offers request and records its duration under its route's path, whatever the outcome. */
   const measured = async (ctx: Context, handler: 'find' | 'preview') => {
-    // The `http_route` label: the route's path as clients call it (from the route definitions, see utils/paths.ts).
-    const route = offersRoutes(restPrefix(strapi))[handler];
+    routes ??= offersRoutes(restPrefix(strapi));
+    const route = routes[handler];
     const started = performance.now();
     // Every answer this controller means to give (400s included) is written here, so ctx.status is it; anything
     // thrown is a bug that Strapi's error middleware answers with a 500.
