@@ -3,8 +3,8 @@ import type { OffersResponse } from '../contracts/offers';
 import { pubRefIssuer } from '../pub-ref';
 import type { OffersSettings } from '../settings/runtime-settings';
 import type { OffersContentSource } from './cms-content';
-import { createContentCache } from './content-cache';
-import { createLocaleDirectory } from './locales';
+import { createContentCache, type ContentCache } from './content-cache';
+import { createLocaleDirectory, type LocaleDirectory } from './locales';
 import { mergeOffers } from './merge';
 import type { OffersQuery } from './request-schema';
 
@@ -24,21 +24,31 @@ export interface OffersServiceDeps {
   content: OffersContentSource;
   /** Wall-clock time (epoch ms): `fetched_at`, and the caches' ages. */
   now?: () => number;
+  /** The caches in front of `content`: built here with the defaults below unless given. */
+  caches?: { content?: ContentCache; locales?: LocaleDirectory };
 }
 
+/**
+ * The offers endpoint's work once the controller has validated the request: live rates from Button, merged with
+ * the editors' content for the request's (resolved) locale.
+ */
 export function createOffersService(deps: OffersServiceDeps) {
   const now = deps.now ?? Date.now;
-  const contentCache = createContentCache({
-    load: (locale) => deps.content.readLocaleContent(locale),
-    ttlMs: CONTENT_TTL_MS,
-    now,
-  });
-  const locales = createLocaleDirectory({
-    load: () => deps.content.readLocaleCodes(),
-    ttlMs: LOCALES_TTL_MS,
-    missRefreshMs: LOCALES_MISS_REFRESH_MS,
-    now,
-  });
+  const contentCache =
+    deps.caches?.content ??
+    createContentCache({
+      load: (locale) => deps.content.readLocaleContent(locale),
+      ttlMs: CONTENT_TTL_MS,
+      now,
+    });
+  const locales =
+    deps.caches?.locales ??
+    createLocaleDirectory({
+      load: () => deps.content.readLocaleCodes(),
+      ttlMs: LOCALES_TTL_MS,
+      missRefreshMs: LOCALES_MISS_REFRESH_MS,
+      now,
+    });
   let watchingLocales = false;
   // At first use rather than at register (the database is ready by then): a locale created, renamed or deleted in
   // this process is seen by the very next request, and the content of a deleted one is not kept.
