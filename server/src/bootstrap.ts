@@ -1,5 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { ACTION_DEFINITIONS } from './admin-access/permissions';
+import { getPluginConfig } from './config';
 import { hasHiddenUrlParts, redactUrl } from './config/redact-url';
 import type { PluginConfig } from './config/schema';
 import { PLUGIN_ID } from './constants';
@@ -14,13 +15,12 @@ const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
   await getService(strapi, 'settings').load();
   await getService(strapi, 'merchants').start();
 
-  const button = getService(strapi, 'button');
-  const config = button.config();
+  const config = getPluginConfig(strapi);
   reportConfiguration(strapi, config);
 
   if (config.apiKey !== undefined && config.pool.warmup) {
     // Not awaited: a slow or absent Button must not hold up Strapi's boot.
-    void button
+    void getService(strapi, 'button')
       .client()
       .warmup()
       .then((warm) =>

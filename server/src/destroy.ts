@@ -1,4 +1,5 @@
 import type { Core } from '@strapi/strapi';
+import { getPluginConfig } from './config';
 import { PLUGIN_ID } from './constants';
 import { drainHttpServer } from './shutdown';
 import { getService } from './utils/get-service';
@@ -35,7 +36,7 @@ async function shutDown(strapi: Core.Strapi): Promise<void> {
 
 function graceMs(strapi: Core.Strapi): number {
   try {
-    return getService(strapi, 'button').config().shutdown.graceMs;
+    return getPluginConfig(strapi).shutdown.graceMs;
   } catch {
     // A config that failed validation at boot: nothing was served, so nothing to wait for.
     strapi.log.debug(`[${PLUGIN_ID}] invalid config at shutdown: not draining`);

@@ -240,7 +240,6 @@ describe('access control', () => {
     ['post', `/button-personalization/merchants/${M2}/draft`, {}],
     ['post', '/button-personalization/preview', { user_id: 'u' }],
     ['get', '/button-personalization/health', {}],
-    ['get', '/button-personalization/metrics', {}],
     ['get', '/button-personalization/settings', {}],
     ['put', '/button-personalization/settings', {}],
   ];
@@ -257,4 +256,8 @@ describe('access control', () => {
       expect([200, 201]).toContain((await call(superToken)).status);
     }
   );
+
+  it('has no admin metrics route: Prometheus scrapes the content API with a token', async () => {
+    expect((await as(superToken).get('/button-personalization/metrics')).status).toBe(404);
+  });
 });

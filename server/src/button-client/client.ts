@@ -1,7 +1,14 @@
 import type { PluginConfig } from '../config/schema';
 import { createCircuitBreaker, type CircuitBreaker } from './breaker';
 import { systemClock, type Clock, type RandomSource } from './clock';
-import { ButtonError, fromTransportError } from './errors';
+import {
+  CircuitOpenError,
+  fromTransportError,
+  isButtonError,
+  LocalRateLimitedError,
+  NotConfiguredError,
+  type ButtonError,
+} from './errors';
 import type { ButtonClientEvents } from './events';
 import { createHedger, type Hedger } from './hedging';
 import { createLatencyTracker } from './latency-tracker';
@@ -103,10 +110,7 @@ export function createButtonClient(config: PluginConfig, deps: ButtonClientDeps 
     const { timeoutMs, signal, hedge } = call;
     const permit = breaker?.acquire() ?? { allowed: true as const, probe: false };
     if (!permit.allowed) {
-      throw new ButtonError('CIRCUIT_OPEN', 'Button is failing: the circuit breaker is open', {
-        retryable: false,
-        retryAfterMs: permit.retryAfterMs,
-      });
+      throw new CircuitOpenError(undefined, { retryAfterMs: permit.retryAfterMs });
     }
     call.onSent();
     const started = clock.now();
@@ -146,17 +150,12 @@ export function createButtonClient(config: PluginConfig, deps: ButtonClientDeps 
 
     async fetchOffers(request, options = {}) {
       if (transport === undefined) {
-        throw new ButtonError('NOT_CONFIGURED', 'The Button API key is not configured (set BUTTON_API_KEY)', {
-          retryable: false,
-        });
+        throw new NotConfiguredError();
       }
       const rate = limiter.tryAcquire();
       if (!rate.allowed) {
         events.onRateLimited?.();
-        throw new ButtonError('LOCAL_RATE_LIMITED', "Sending would exceed Button's rate limit", {
-          retryable: false,
-          retryAfterMs: rate.retryAfterMs,
-        });
+        throw new LocalRateLimitedError(undefined, { retryAfterMs: rate.retryAfterMs });
       }
       budget.recordRequest();
       hedger?.recordRequest();
@@ -194,8 +193,8 @@ export function createButtonClient(config: PluginConfig, deps: ButtonClientDeps 
         );
         return { merchantOffers: value, attempts: calls, upstreamMs: clock.now() - started };
       } catch (error) {
-        if (error instanceof ButtonError) error.attempts = calls;
-        throw error;
+        // What callers see is the physical calls made (hedges included), not the retry loop's count.
+        throw isButtonError(error) ? error.withOutcome({ attempts: calls }) : error;
       }
     },
 

@@ -1,4 +1,24 @@
 export { createButtonClient, type ButtonClient, type OffersResult } from './client';
-export { ButtonError, isButtonError, type ButtonErrorCode } from './errors';
+export {
+  AbortedError,
+  AuthRejectedError,
+  ButtonError,
+  CircuitOpenError,
+  createButtonError,
+  InvalidResponseError,
+  isAbortedError,
+  isButtonError,
+  isCircuitOpenError,
+  isLocalRateLimitedError,
+  LocalRateLimitedError,
+  NotConfiguredError,
+  RequestRejectedError,
+  UpstreamRateLimitedError,
+  UpstreamTimeoutError,
+  UpstreamUnavailableError,
+  UpstreamUnreachableError,
+  type ButtonErrorCode,
+} from './errors';
+export type { RateLimiter, RateDecision } from './rate-limiter';
 export type { ButtonMerchantOffers, ButtonOffer, ButtonOffersRequest } from './schemas';
 export type { PoolStats } from './transport';

@@ -1,4 +1,4 @@
-import { ButtonError } from './errors';
+import { createButtonError, type ButtonError, type ButtonErrorDetails } from './errors';
 import { parseRetryAfter } from './backoff';
 import { buttonErrorEnvelopeSchema, buttonOffersSuccessSchema, type ButtonMerchantOffers } from './schemas';
 
@@ -50,8 +50,8 @@ export function interpretOffersResponse(response: RawResponse, nowEpochMs: numbe
   return fail('REQUEST_REJECTED', `Button rejected the request (${statusCode})${suffix}`, details);
 }
 
-function fail(code: ButtonError['code'], message: string, details: ConstructorParameters<typeof ButtonError>[2]): never {
-  throw new ButtonError(code, message, details);
+function fail(code: ButtonError['code'], message: string, details: ButtonErrorDetails): never {
+  throw createButtonError(code, message, details);
 }
 
 function parseJson(text: string): unknown {

@@ -1,6 +1,6 @@
 import { fullJitterDelay } from './backoff';
 import type { Clock, RandomSource } from './clock';
-import { ButtonError, fromTransportError } from './errors';
+import { AbortedError, fromTransportError, type ButtonError } from './errors';
 
 export interface RetryPolicy {
   maxAttempts: number;
@@ -58,8 +58,7 @@ export async function callWithRetries<T>(
       return { value, attempts: attempt };
     } catch (thrown) {
       if (signal?.aborted) throw aborted(thrown);
-      const error = fromTransportError(thrown);
-      error.attempts = attempt;
+      const error = fromTransportError(thrown).withOutcome({ attempts: attempt });
       if (!error.retryable || attempt >= policy.maxAttempts) throw error;
 
       // A stale pooled socket is retried at once, once; everything else waits its jittered backoff.
@@ -67,10 +66,7 @@ export async function callWithRetries<T>(
       const delayMs = Math.max(backoff, error.retryAfterMs ?? 0);
       const timeLeftAfterWait = deadline - clock.now() - delayMs;
       if (timeLeftAfterWait < MIN_USEFUL_ATTEMPT_MS) throw error;
-      if (deps.canRetry !== undefined && !deps.canRetry()) {
-        error.retryRefused = true;
-        throw error;
-      }
+      if (deps.canRetry !== undefined && !deps.canRetry()) throw error.withOutcome({ retryRefused: true });
 
       deps.onRetry?.({ attempt, delayMs, error });
       try {
@@ -83,5 +79,5 @@ export async function callWithRetries<T>(
 }
 
 function aborted(cause: unknown): ButtonError {
-  return new ButtonError('ABORTED', 'The caller went away before Button answered', { retryable: false, cause });
+  return new AbortedError('The caller went away before Button answered', { cause });
 }

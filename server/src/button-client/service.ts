@@ -1,11 +1,16 @@
-import type { Core } from '@strapi/strapi';
 import { PLUGIN_ID } from '../constants';
-import { parsePluginConfig, type PluginConfig } from '../config/schema';
-import type { PluginMetrics } from '../metrics/registry';
-import { createButtonClient, type ButtonClient } from './client';
+import type { PluginConfig } from '../config/schema';
+import type { Log } from '../utils/log';
+import { createButtonClient, type ButtonClient, type ButtonClientDeps } from './client';
 import { combineEvents, type ButtonClientEvents } from './events';
+import type { RateLimiter } from './rate-limiter';
 
 export interface ButtonService {
+  /**
+   * The config the client was built with, for display only.
+   * @deprecated Services receive config (or their slice of it) when they are built, edges read `getPluginConfig`;
+   * kept until the commissions capability (ledger, webhooks, pubRef debugger) stops calling it.
+   */
   config(): PluginConfig;
   /** The plugin's one client (and so its one connection pool), created on first use. */
   client(): ButtonClient;
@@ -14,39 +19,44 @@ export interface ButtonService {
   close(): Promise<void>;
 }
 
-/**
- * Holds the validated config and the Button client, wiring the client's events to metrics, health and logs. Closed in
- * the plugin's destroy.
- */
-const buttonService = ({ strapi }: { strapi: Core.Strapi }): ButtonService => {
-  let config: PluginConfig | undefined;
-  let client: ButtonClient | undefined;
+export interface ButtonServiceDeps {
+  config: PluginConfig;
+  log: Pick<Log, 'debug' | 'info' | 'warn'>;
+  /**
+   * Listeners other capabilities attach (metrics, health), read once when the client is created: a getter, since
+   * those services may be built after this one.
+   */
+  events?: () => ButtonClientEvents[];
+  /** The limiter every call goes through: the local token bucket by default, a shared one for a fleet. */
+  rateLimiter?: RateLimiter;
+  /** How the client is made: the real one, or a fake in unit tests. */
+  createClient?: (config: PluginConfig, deps: ButtonClientDeps) => ButtonClient;
+}
 
-  const getConfig = (): PluginConfig => {
-    config ??= parsePluginConfig(strapi.config.get(`plugin::${PLUGIN_ID}`));
-    return config;
-  };
+/** Holds the Button client, wiring its events to metrics, health and logs. Closed in the plugin's destroy. */
+export function createButtonService(deps: ButtonServiceDeps): ButtonService {
+  const { config, log } = deps;
+  const createClient = deps.createClient ?? createButtonClient;
+  let client: ButtonClient | undefined;
 
   const logEvents: ButtonClientEvents = {
     onRetry(event) {
-      strapi.log.debug(
-        `[${PLUGIN_ID}] Button call ${event.attempt} failed (${event.error.code}); retrying in ${event.delayMs} ms`
-      );
+      log.debug(`[${PLUGIN_ID}] Button call ${event.attempt} failed (${event.error.code}); retrying in ${event.delayMs} ms`);
     },
     onBreakerStateChange(state) {
       const message = `[${PLUGIN_ID}] circuit breaker ${state}`;
-      if (state === 'open') strapi.log.warn(`${message}: Button is failing, offers requests fail fast until a probe succeeds`);
-      else strapi.log.info(message);
+      if (state === 'open') log.warn(`${message}: Button is failing, offers requests fail fast until a probe succeeds`);
+      else log.info(message);
     },
   };
 
   return {
-    config: getConfig,
+    config: () => config,
     client() {
-      // Looked up by name: typing them through getService would make the services' types circular.
-      const metrics = strapi.plugin(PLUGIN_ID).service('metrics') as PluginMetrics;
-      const health = strapi.plugin(PLUGIN_ID).service('health') as { events: ButtonClientEvents };
-      client ??= createButtonClient(getConfig(), { events: combineEvents(metrics.events, health.events, logEvents) });
+      client ??= createClient(config, {
+        events: combineEvents(...(deps.events?.() ?? []), logEvents),
+        ...(deps.rateLimiter === undefined ? {} : { rateLimiter: deps.rateLimiter }),
+      });
       return client;
     },
     peek: () => client,
@@ -56,6 +66,4 @@ const buttonService = ({ strapi }: { strapi: Core.Strapi }): ButtonService => {
       await closing?.close();
     },
   };
-};
-
-export default buttonService;
+}

@@ -1,18 +1,30 @@
-import type { Core } from '@strapi/strapi';
+import type { ButtonClient } from '../button-client/client';
 import type { ButtonClientEvents } from '../button-client/events';
+import type { PluginConfig } from '../config/schema';
 import { redactUrl } from '../config/redact-url';
-import { getService } from '../utils/get-service';
+import type { HealthSnapshot } from '../contracts/admin';
 import { createRecentCalls } from './recent-calls';
 
+export interface HealthServiceDeps {
+  /** Only whether secrets are set is shown, never their values. */
+  config: Pick<PluginConfig, 'apiKey' | 'webhookSecret' | 'pubRefSecret' | 'baseUrl'>;
+  /** The Button client if it exists yet (reading health never creates it). */
+  client: () => Pick<ButtonClient, 'breakerState' | 'poolStats'> | undefined;
+  /** Where Button must send webhooks, under the app's REST prefix (see utils/paths.ts). */
+  webhookUrl: () => string;
+  now?: () => number;
+}
+
 /** What the admin's Health page shows: configuration status (never values), breaker, pool and recent calls. */
-const healthService = ({ strapi }: { strapi: Core.Strapi }) => {
+export function createHealthService(deps: HealthServiceDeps) {
+  const now = deps.now ?? Date.now;
   const recent = createRecentCalls();
 
   const events: ButtonClientEvents = {
     onAttempt({ durationMs, outcome, upstreamStatus, message }) {
       if (outcome === 'ABORTED') return; // a hedge we cancelled says nothing about Button
       recent.record({
-        at: Date.now(),
+        at: now(),
         durationMs,
         ok: outcome === 'success',
         code: outcome === 'success' ? undefined : outcome,
@@ -24,12 +36,9 @@ const healthService = ({ strapi }: { strapi: Core.Strapi }) => {
 
   return {
     events,
-    snapshot() {
-      const button = getService(strapi, 'button');
-      const config = button.config();
-      const client = button.peek();
-      const server =
-        strapi.config.get('server.url') || `http://${strapi.config.get('server.host')}:${strapi.config.get('server.port')}`;
+    snapshot(): HealthSnapshot {
+      const { config } = deps;
+      const client = deps.client();
       return {
         config: {
           api_key_set: config.apiKey !== undefined,
@@ -39,11 +48,11 @@ const healthService = ({ strapi }: { strapi: Core.Strapi }) => {
         },
         breaker: client?.breakerState() ?? null,
         pool: client?.poolStats() ?? null,
-        upstream: recent.snapshot(Date.now()),
-        webhook_url: `${String(server).replace(/\/+$/, '')}/api/button-personalization/webhooks`,
+        upstream: recent.snapshot(now()),
+        webhook_url: deps.webhookUrl(),
       };
     },
   };
-};
+}
 
-export default healthService;
+export type HealthService = ReturnType<typeof createHealthService>;

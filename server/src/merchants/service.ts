@@ -1,22 +1,14 @@
-import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import { MERCHANT_OFFER_UID, PLUGIN_ID } from '../constants';
+import { PLUGIN_ID } from '../constants';
+import type { Log } from '../utils/log';
+import type { PluginStore } from '../utils/plugin-store';
 import { classifyMerchants, type EntrySummary, type MappingStatus, type MerchantRow } from './classify';
 import type { DraftAuthor, DraftData } from './draft-permission';
+import type { MerchantEntries } from './entries';
 import { createMerchantRegistry } from './registry';
 
 const STORE_KEY = 'seen-merchants';
-const PERSIST_EVERY_MS = 30_000;
-const MERCHANT_ID = /^org-[A-Za-z0-9_-]+$/;
-
-interface EntryRow {
-  documentId: string;
-  merchant_id: string;
-  name: string;
-  locale: string | null;
-  publishedAt: string | null;
-  enabled: boolean | null;
-}
+const PERSIST_EVERY_MS = 30_000; // 30 s: at most this much of "first seen" is lost to a crash
 
 export interface MerchantListQuery {
   search?: string;
@@ -25,22 +17,32 @@ export interface MerchantListQuery {
   pageSize: number;
 }
 
+export interface MerchantsServiceDeps {
+  store: PluginStore;
+  entries: MerchantEntries;
+  log: Pick<Log, 'warn'>;
+  now?: () => number;
+  persistEveryMs?: number;
+}
+
+/** A Button organization id, as the controller checked it (merchants/controller.ts). */
+export type MerchantId = `org-${string}`;
+
 /** The merchant registry (persisted to the plugin store on a timer) and the Merchants page's queries. */
-const merchantsService = ({ strapi }: { strapi: Core.Strapi }) => {
+export function createMerchantsService(deps: MerchantsServiceDeps) {
+  const { store, entries, log } = deps;
+  const now = deps.now ?? Date.now;
   const registry = createMerchantRegistry();
-  const store = () => strapi.store({ type: 'plugin', name: PLUGIN_ID });
   let timer: NodeJS.Timeout | undefined;
 
   const persist = async () => {
     if (!registry.dirty) return;
     registry.markPersisted();
-    await store().set({ key: STORE_KEY, value: registry.toJSON() });
+    await store.set(STORE_KEY, registry.toJSON());
   };
 
   const entrySummaries = async (): Promise<EntrySummary[]> => {
-    const rows = (await strapi.db.query(MERCHANT_OFFER_UID).findMany({
-      select: ['documentId', 'merchant_id', 'name', 'locale', 'publishedAt', 'enabled'],
-    })) as EntryRow[];
+    const rows = await entries.rows();
     const byDocument = new Map<string, EntrySummary>();
     for (const row of rows) {
       const summary = byDocument.get(row.documentId) ?? {
@@ -57,20 +59,14 @@ const merchantsService = ({ strapi }: { strapi: Core.Strapi }) => {
     return [...byDocument.values()];
   };
 
-  const defaultLocale = async (): Promise<string | undefined> => {
-    const i18n = strapi.plugin('i18n');
-    if (!i18n) return undefined;
-    return ((await i18n.service('locales').getDefaultLocale()) as string | null) ?? undefined;
-  };
-
   return {
     async start() {
-      registry.load(await store().get({ key: STORE_KEY }));
+      registry.load(await store.get(STORE_KEY));
       timer = setInterval(() => {
         persist().catch((error: unknown) =>
-          strapi.log.warn(`[${PLUGIN_ID}] could not save the merchant registry: ${String(error)}`)
+          log.warn(`[${PLUGIN_ID}] could not save the merchant registry: ${String(error)}`)
         );
-      }, PERSIST_EVERY_MS);
+      }, deps.persistEveryMs ?? PERSIST_EVERY_MS);
       timer.unref();
     },
     async stop() {
@@ -80,7 +76,7 @@ const merchantsService = ({ strapi }: { strapi: Core.Strapi }) => {
     persist,
     /** Hot path: a Map update, nothing else. */
     recordSeen(merchantIds: readonly string[]) {
-      registry.recordSeen(merchantIds, Date.now());
+      registry.recordSeen(merchantIds, now());
     },
 
     async list(query: MerchantListQuery) {
@@ -105,35 +101,23 @@ const merchantsService = ({ strapi }: { strapi: Core.Strapi }) => {
      * A draft entry for a merchant Button returned, prefilled with its id; the existing one if there is one. Creating
      * needs what the Content Manager needs (its create permission on merchant-offer, for the default locale).
      */
-    async createDraft(merchantId: string, author: DraftAuthor): Promise<{ document_id: string; created: boolean }> {
-      if (!MERCHANT_ID.test(merchantId)) {
-        throw new errors.ValidationError('Invalid merchant id', {
-          errors: [{ path: ['merchant_id'], message: 'must be a Button organization id (org-...)', name: 'ValidationError' }],
-        });
-      }
-      const existing = (await strapi.db.query(MERCHANT_OFFER_UID).findOne({
-        select: ['documentId'],
-        where: { merchant_id: merchantId },
-      })) as { documentId: string } | null;
-      if (existing) return { document_id: existing.documentId, created: false };
+    async createDraft(merchantId: MerchantId, author: DraftAuthor): Promise<{ document_id: string; created: boolean }> {
+      const existing = await entries.findDocumentId(merchantId);
+      if (existing !== undefined) return { document_id: existing, created: false };
 
-      const locale = await defaultLocale();
+      const locale = await entries.defaultLocale();
       const draft: DraftData = { merchant_id: merchantId, name: merchantId, enabled: true, priority: 0 };
       const permitted = await author.permitCreate({ locale, data: draft });
       // Without merchant_id the draft would map nothing: refused like the creation itself.
       if (permitted === null || permitted.merchant_id !== merchantId) {
         throw new errors.ForbiddenError('Creating a merchant offer needs the Content Manager create permission for merchant-offer');
       }
-      const documents = strapi.documents(MERCHANT_OFFER_UID) as unknown as {
-        create(params: unknown): Promise<{ documentId: string }>;
-      };
-      const created = await documents.create({
-        data: { ...permitted, createdBy: author.userId, updatedBy: author.userId },
-        ...(locale === undefined ? {} : { locale }),
-      });
-      return { document_id: created.documentId, created: true };
+      // Only what the Content Manager lets this admin set (its sanitised input), as it would create it.
+      const data = { ...permitted, createdBy: author.userId, updatedBy: author.userId };
+      const documentId = await entries.createDraft(data, locale);
+      return { document_id: documentId, created: true };
     },
   };
-};
+}
 
-export default merchantsService;
+export type MerchantsService = ReturnType<typeof createMerchantsService>;

@@ -3,6 +3,7 @@ import type { BreakerState } from '../button-client/breaker';
 import type { ButtonErrorCode } from '../button-client/errors';
 import type { ButtonClientEvents } from '../button-client/events';
 import type { PoolStats } from '../button-client/transport';
+import { offersRoutes as offersRoutesUnder } from '../utils/paths';
 
 // Dense around Button's ~100 ms average (prom-client's defaults jump from 0.1 s to 0.25 s).
 const LATENCY_BUCKETS = [
@@ -45,13 +46,13 @@ const REFUSED_WHAT = ['retry', 'hedge'] as const;
 const REFUSED_REASON = ['budget', 'rate-limit'] as const;
 const HEDGE_EVENTS = ['sent', 'refused', 'won'] as const;
 const BREAKER_STATES = ['closed', 'open', 'half-open'] as const;
-/** The offers endpoint's two routes (public and the admin live preview). */
-export const OFFERS_ROUTES = ['/api/button-personalization/offers', '/button-personalization/preview'] as const;
 
 export interface MetricsSources {
   serverAddress: () => string;
   poolStats: () => PoolStats | undefined;
   breakerState: () => BreakerState | undefined;
+  /** The offers endpoint's routes (public and the admin live preview), the only `http_route` labels. */
+  offersRoutes?: readonly string[];
 }
 
 /**
@@ -61,6 +62,7 @@ export interface MetricsSources {
  * attempt) and Prometheus conventions otherwise (`_total`, `_seconds`). No user ids or URLs as labels.
  */
 export function createPluginMetrics(sources: MetricsSources) {
+  const offersRoutes = sources.offersRoutes ?? Object.values(offersRoutesUnder('/api'));
   const registry = new Registry();
   const registers = [registry];
 
@@ -162,7 +164,7 @@ export function createPluginMetrics(sources: MetricsSources) {
     events,
     observeOffersRequest(route: string, status: number, seconds: number) {
       serverDuration.observe(
-        { http_request_method: 'POST', http_route: oneOf(route, OFFERS_ROUTES), http_response_status_code: statusLabel(status) },
+        { http_request_method: 'POST', http_route: oneOf(route, offersRoutes), http_response_status_code: statusLabel(status) },
         seconds
       );
     },

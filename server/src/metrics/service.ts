@@ -1,13 +1,24 @@
-import type { Core } from '@strapi/strapi';
-import { getService } from '../utils/get-service';
+import type { ButtonClient } from '../button-client/client';
 import { createPluginMetrics } from './registry';
 
-/** The plugin's metrics, reading the live client's state at scrape time. */
-const metricsService = ({ strapi }: { strapi: Core.Strapi }) =>
-  createPluginMetrics({
-    serverAddress: () => new URL(getService(strapi, 'button').config().baseUrl).hostname,
-    poolStats: () => getService(strapi, 'button').peek()?.poolStats(),
-    breakerState: () => getService(strapi, 'button').peek()?.breakerState()?.state,
-  });
+export interface MetricsServiceDeps {
+  /** Button's host, the `server_address` label. */
+  baseUrl: string;
+  /** The Button client if it exists yet: scrapes never create it. */
+  client: () => Pick<ButtonClient, 'breakerState' | 'poolStats'> | undefined;
+  /** The offers routes as clients call them (see utils/paths.ts): the only `http_route` labels. */
+  offersRoutes: readonly string[];
+}
 
-export default metricsService;
+/** The plugin's metrics, reading the live client's state at scrape time. */
+export function createMetricsService(deps: MetricsServiceDeps) {
+  const serverAddress = new URL(deps.baseUrl).hostname;
+  return createPluginMetrics({
+    serverAddress: () => serverAddress,
+    poolStats: () => deps.client()?.poolStats(),
+    breakerState: () => deps.client()?.breakerState()?.state,
+    offersRoutes: deps.offersRoutes,
+  });
+}
+
+export type MetricsService = ReturnType<typeof createMetricsService>;

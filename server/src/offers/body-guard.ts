@@ -1,14 +1,9 @@
 import type { Core } from '@strapi/strapi';
-import { PLUGIN_ID } from '../constants';
 import { errorEnvelope } from '../utils/error-envelope';
+import { offersRoutes, restPrefix } from '../utils/paths';
 
 type Context = Parameters<Core.MiddlewareHandler>[0];
 type Next = Parameters<Core.MiddlewareHandler>[1];
-
-/** Content-API path of the offers endpoint, under the app's REST prefix (`/api` by default). */
-export const OFFERS_PATH = `/${PLUGIN_ID}/offers`;
-/** Admin path of the live preview: the same controller, so the same bodies. */
-export const PREVIEW_PATH = `/${PLUGIN_ID}/preview`;
 
 /**
  * A valid offers body is under 4 KB (a 255-character user id, ten identifiers of at most 320 characters, a
@@ -32,10 +27,11 @@ const DRAIN_AT_MOST_BYTES = 1024 * 1024; // 1 MiB
  * Only POSTs to the offers route and to the admin live preview (same controller, same bodies) are looked at.
  */
 export function createOffersBodyGuard(strapi: Core.Strapi): Core.MiddlewareHandler {
-  const offersPath = () => `${strapi.config.get<string>('api.rest.prefix', '/api')}${OFFERS_PATH}`.replace(/\/+/g, '/');
+  // The public route under the app's REST prefix, and the admin live preview (same controller, same bodies).
   const guarded = (path: string) => {
     const route = path.endsWith('/') && path.length > 1 ? path.slice(0, -1) : path;
-    return route === offersPath() || route === PREVIEW_PATH;
+    const routes = offersRoutes(restPrefix(strapi));
+    return route === routes.find || route === routes.preview;
   };
 
   return async function buttonOffersBodyGuard(ctx: Context, next: Next) {

@@ -57,6 +57,27 @@ export async function readLocaleCodes(strapi: Core.Strapi): Promise<string[]> {
 
 export const I18N_LOCALE_UID = 'plugin::i18n.locale';
 
+/** What the offers service reads of the CMS: small enough to fake in unit tests. */
+export interface OffersContentSource {
+  readLocaleContent(locale: string | undefined): Promise<LocaleContent>;
+  readLocaleCodes(): Promise<string[]>;
+  /** Calls `listener` after any change to i18n's locales made in this process. */
+  watchLocales(listener: () => void): void;
+}
+
+/** The content source over Strapi's Document Service, query engine and database lifecycles. */
+export function strapiOffersContent(strapi: Core.Strapi): OffersContentSource {
+  return {
+    readLocaleContent: (locale) => readLocaleContent(strapi, locale),
+    readLocaleCodes: () => readLocaleCodes(strapi),
+    watchLocales(listener) {
+      strapi.db.lifecycles.subscribe((event) => {
+        if (event.model.uid === I18N_LOCALE_UID && event.action.startsWith('after')) listener();
+      });
+    },
+  };
+}
+
 function toContent(row: MerchantOfferRow): MerchantContent {
   return {
     document_id: row.documentId,

@@ -1,10 +1,10 @@
-import type { Core } from '@strapi/strapi';
+import type { ButtonClient } from '../button-client/client';
 import type { OffersResponse } from '../contracts/offers';
 import { pubRefIssuer } from '../pub-ref';
-import { getService } from '../utils/get-service';
-import { I18N_LOCALE_UID, readLocaleCodes, readLocaleContent } from './cms-content';
-import { createContentCache } from './content-cache';
-import { createLocaleDirectory } from './locales';
+import type { OffersSettings } from '../settings/runtime-settings';
+import type { OffersContentSource } from './cms-content';
+import { createContentCache, type ContentCache } from './content-cache';
+import { createLocaleDirectory, type LocaleDirectory } from './locales';
 import { mergeOffers } from './merge';
 import type { OffersQuery } from './request-schema';
 
@@ -12,21 +12,50 @@ const CONTENT_TTL_MS = 30_000; // how soon another instance's (or a logo file's)
 const LOCALES_TTL_MS = 30_000; // locales change far less often than content
 const LOCALES_MISS_REFRESH_MS = 1_000; // a locale created on another instance shows within a second; unknown codes cost at most one read a second
 
-const offersService = ({ strapi }: { strapi: Core.Strapi }) => {
-  const contentCache = createContentCache({ load: (locale) => readLocaleContent(strapi, locale), ttlMs: CONTENT_TTL_MS });
-  const locales = createLocaleDirectory({
-    load: () => readLocaleCodes(strapi),
-    ttlMs: LOCALES_TTL_MS,
-    missRefreshMs: LOCALES_MISS_REFRESH_MS,
-  });
+export interface OffersServiceDeps {
+  /** The Button client (created on first use by the button service). */
+  client: () => Pick<ButtonClient, 'fetchOffers'>;
+  /** The effective offers settings (boot config overridden by what an admin saved). */
+  settings: () => OffersSettings;
+  /** Tells the merchant registry which merchants Button returned (a Map update). */
+  recordSeen: (merchantIds: readonly string[]) => void;
+  /** Signs the pubRefs handed out; unset serves unsigned ones. */
+  pubRefSecret: string | undefined;
+  content: OffersContentSource;
+  /** Wall-clock time (epoch ms): `fetched_at`, and the caches' ages. */
+  now?: () => number;
+  /** The caches in front of `content`: built here with the defaults below unless given. */
+  caches?: { content?: ContentCache; locales?: LocaleDirectory };
+}
+
+/**
+ * The offers endpoint's work once the controller has validated the request: live rates from Button, merged with
+ * the editors' content for the request's (resolved) locale.
+ */
+export function createOffersService(deps: OffersServiceDeps) {
+  const now = deps.now ?? Date.now;
+  const contentCache =
+    deps.caches?.content ??
+    createContentCache({
+      load: (locale) => deps.content.readLocaleContent(locale),
+      ttlMs: CONTENT_TTL_MS,
+      now,
+    });
+  const locales =
+    deps.caches?.locales ??
+    createLocaleDirectory({
+      load: () => deps.content.readLocaleCodes(),
+      ttlMs: LOCALES_TTL_MS,
+      missRefreshMs: LOCALES_MISS_REFRESH_MS,
+      now,
+    });
   let watchingLocales = false;
   // At first use rather than at register (the database is ready by then): a locale created, renamed or deleted in
   // this process is seen by the very next request, and the content of a deleted one is not kept.
   const watchLocales = () => {
     if (watchingLocales) return;
     watchingLocales = true;
-    strapi.db.lifecycles.subscribe((event) => {
-      if (event.model.uid !== I18N_LOCALE_UID || !event.action.startsWith('after')) return;
+    deps.content.watchLocales(() => {
       locales.invalidate();
       contentCache.invalidate();
     });
@@ -57,20 +86,19 @@ const offersService = ({ strapi }: { strapi: Core.Strapi }) => {
      * content from memory (see content-cache.ts). `query.locale` must be one resolveLocale returned.
      */
     async personalize(query: OffersQuery, options: { requestId: string; signal?: AbortSignal }): Promise<OffersResponse> {
-      const button = getService(strapi, 'button');
-      const settings = getService(strapi, 'settings').offers();
+      const settings = deps.settings();
       const content = await contentCache.get(query.locale);
 
-      const result = await button.client().fetchOffers(query.button, { signal: options.signal });
-      const fetchedAt = new Date();
-      getService(strapi, 'merchants').recordSeen(result.merchantOffers.map((entry) => entry.merchant_id));
+      const result = await deps.client().fetchOffers(query.button, { signal: options.signal });
+      const fetchedAt = new Date(now());
+      deps.recordSeen(result.merchantOffers.map((entry) => entry.merchant_id));
       const merged = mergeOffers({
         merchantOffers: result.merchantOffers,
         content: content.byMerchant,
         includeUnmapped: settings.includeUnmapped,
         locale: query.locale ?? 'en',
         defaultHeadlineTemplate: settings.defaultHeadlineTemplate,
-        pubRefFor: pubRefIssuer(button.config().pubRefSecret, query.button.user_id),
+        pubRefFor: pubRefIssuer(deps.pubRefSecret, query.button.user_id),
       });
 
       return {
@@ -85,6 +113,6 @@ const offersService = ({ strapi }: { strapi: Core.Strapi }) => {
       };
     },
   };
-};
+}
 
-export default offersService;
+export type OffersService = ReturnType<typeof createOffersService>;

@@ -1,6 +1,9 @@
 import { ACTIONS, requireAdmin } from '../admin-access/permissions';
 
-/** Admin panel routes, under /button-personalization: an admin JWT and the named RBAC action on every one. */
+/**
+ * Admin panel routes, under /button-personalization: an admin JWT and the named RBAC action on every one. Metrics
+ * are scraped from the content API only (`metrics.scrape`, with an API token): the admin panel never reads them.
+ */
 export default {
   type: 'admin' as const,
   routes: [
@@ -13,7 +16,6 @@ export default {
     },
     { method: 'POST' as const, path: '/preview', handler: 'offers.preview', config: { policies: requireAdmin(ACTIONS.preview) } },
     { method: 'GET' as const, path: '/health', handler: 'health.get', config: { policies: requireAdmin(ACTIONS.read) } },
-    { method: 'GET' as const, path: '/metrics', handler: 'metrics.scrape', config: { policies: requireAdmin(ACTIONS.read) } },
     {
       method: 'POST' as const,
       path: '/pub-refs/decode',

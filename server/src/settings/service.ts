@@ -1,7 +1,5 @@
-import type { Core } from '@strapi/strapi';
-import { PLUGIN_ID } from '../constants';
-import { getService } from '../utils/get-service';
-import { parseOrThrow } from '../utils/validation';
+import type { PluginConfig } from '../config/schema';
+import type { PluginStore } from '../utils/plugin-store';
 import {
   describeConfig,
   effectiveOffersSettings,
@@ -12,33 +10,37 @@ import {
 
 const STORE_KEY = 'settings';
 
+export interface SettingsServiceDeps {
+  config: PluginConfig;
+  store: PluginStore;
+}
+
 /**
  * Runtime settings, kept in memory so the offers hot path never reads the store; loaded at bootstrap, replaced on
  * save. (Several Strapi instances each reload on boot: a save reaches the others on their next restart.)
  */
-const settingsService = ({ strapi }: { strapi: Core.Strapi }) => {
+export function createSettingsService({ config, store }: SettingsServiceDeps) {
   let saved: RuntimeSettings = {};
-  const store = () => strapi.store({ type: 'plugin', name: PLUGIN_ID });
-  const config = () => getService(strapi, 'button').config();
+
+  const describe = () => ({ effective: describeConfig(config), runtime: saved, offers: effectiveOffersSettings(config, saved) });
 
   return {
     async load() {
-      const stored = runtimeSettingsSchema.safeParse((await store().get({ key: STORE_KEY })) ?? {});
+      // What the store holds was valid when saved; a value from an older version that no longer is, is dropped.
+      const stored = runtimeSettingsSchema.safeParse((await store.get(STORE_KEY)) ?? {});
       saved = stored.success ? stored.data : {};
     },
     offers(): OffersSettings {
-      return effectiveOffersSettings(config(), saved);
+      return effectiveOffersSettings(config, saved);
     },
-    async update(input: unknown) {
-      const next = parseOrThrow(runtimeSettingsSchema, input, 'Invalid settings');
-      await store().set({ key: STORE_KEY, value: next });
+    /** `next` was validated by the controller (settings/controller.ts). */
+    async update(next: RuntimeSettings) {
+      await store.set(STORE_KEY, next);
       saved = next;
-      return this.describe();
+      return describe();
     },
-    describe() {
-      return { effective: describeConfig(config()), runtime: saved, offers: effectiveOffersSettings(config(), saved) };
-    },
+    describe,
   };
-};
+}
 
-export default settingsService;
+export type SettingsService = ReturnType<typeof createSettingsService>;

@@ -1,10 +1,10 @@
-import { ButtonError } from '../../../server/src/button-client/errors';
+import { createButtonError, UpstreamUnavailableError } from '../../../server/src/button-client/errors';
 import { callWithRetries, type RetryPolicy } from '../../../server/src/button-client/retry';
 import { createFakeClock } from '../../helpers/fake-clock';
 
 const policy: RetryPolicy = { maxAttempts: 3, baseDelayMs: 100, maxDelayMs: 1000, attemptTimeoutMs: 400, deadlineMs: 1500 };
 const unavailable = (retryAfterMs?: number) =>
-  new ButtonError('UPSTREAM_UNAVAILABLE', 'Button answered 503', { retryable: true, upstreamStatus: 503, retryAfterMs });
+  new UpstreamUnavailableError('Button answered 503', { retryable: true, upstreamStatus: 503, retryAfterMs });
 
 /** An operation that fails with the given errors in turn, then succeeds with 'ok'. */
 function failingThen(errors: unknown[]) {
@@ -46,7 +46,7 @@ describe('callWithRetries', () => {
     ['INVALID_RESPONSE', 200],
   ] as const)('never retries %s (%i)', async (code, status) => {
     const clock = createFakeClock();
-    const { operation, calls } = failingThen([new ButtonError(code, 'no', { retryable: false, upstreamStatus: status })]);
+    const { operation, calls } = failingThen([createButtonError(code, 'no', { retryable: false, upstreamStatus: status })]);
     await expect(callWithRetries(operation, policy, { clock, random: () => 0.5 })).rejects.toMatchObject({ code, attempts: 1 });
     expect(calls()).toBe(1);
     expect(clock.sleeps).toEqual([]);

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import destroy from '../../../server/src/destroy';
 
-/** A Strapi with just what the plugin's destroy uses: its HTTP server, log, and the two services it closes. */
+/** A Strapi with just what the plugin's destroy uses: its HTTP server, log, config, and the two services it closes. */
 function fakeStrapi(calls: string[], graceMs = 10_000) {
   const httpServer = http.createServer();
   const services: Record<string, unknown> = {
@@ -16,6 +16,7 @@ function fakeStrapi(calls: string[], graceMs = 10_000) {
   };
   const strapi = {
     server: { httpServer },
+    config: { get: (key: string) => (key === 'plugin::button-personalization' ? { shutdown: { graceMs } } : undefined) },
     log: { info: jest.fn(), warn: jest.fn(), debug: jest.fn() },
     plugin: () => ({ service: (name: string) => services[name] }),
   };
