@@ -8,13 +8,13 @@
  */
 import type { CircuitBreaker } from '../button-client/breaker';
 import type { commissionTotals, CommissionListField } from '../commissions/queries';
-import type healthService from '../health/service';
+import type { HealthService } from '../health/service';
 import type { EventRow, StoredTransactionRow } from '../ledger/record';
-import type merchantsService from '../merchants/service';
+import type { MerchantsService } from '../merchants/service';
 import type { MerchantListQuery as ServerMerchantListQuery } from '../merchants/service';
 import type { DecodedPubRef } from '../pub-ref/codec';
 import type { PubRefBuildInput, PubRefDecodeInput } from '../pub-ref/controller';
-import type settingsService from '../settings/service';
+import type { SettingsService } from '../settings/service';
 import type { RecordOutcome } from '../webhooks/controller';
 
 export type { BreakerState } from '../button-client/breaker';
@@ -38,9 +38,6 @@ export type Json<T> = T extends Date
       ? { [Key in keyof T]: Json<T[Key]> }
       : T;
 
-type MerchantsService = ReturnType<typeof merchantsService>;
-type HealthService = ReturnType<typeof healthService>;
-type SettingsService = ReturnType<typeof settingsService>;
 
 // --- Merchants -------------------------------------------------------------------------------------------------
 

@@ -2,7 +2,6 @@ import type { ButtonClient } from '../button-client/client';
 import type { ButtonClientEvents } from '../button-client/events';
 import type { PluginConfig } from '../config/schema';
 import { redactUrl } from '../config/redact-url';
-import type { HealthSnapshot } from '../contracts/admin';
 import { createRecentCalls } from './recent-calls';
 
 export interface HealthServiceDeps {
@@ -36,7 +35,8 @@ export function createHealthService(deps: HealthServiceDeps) {
 
   return {
     events,
-    snapshot(): HealthSnapshot {
+    /** The admin contract's HealthSnapshot is derived from this (contracts/admin.ts). */
+    snapshot() {
       const { config } = deps;
       const client = deps.client();
       return {
