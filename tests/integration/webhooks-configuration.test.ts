@@ -1,4 +1,3 @@
-import { checkWebhookMiddlewareOrder } from '../../server/src/webhooks/install';
 import { decodePubRef } from '../../server/src/pub-ref';
 import { postWebhook, transaction, WEBHOOK_PATH, WEBHOOK_SECRET, webhookEvent } from '../helpers/ledger';
 import { startPlayground, type Playground } from '../helpers/playground';
@@ -109,10 +108,10 @@ describe('unsigned pubRefs on the offers endpoint', () => {
   });
 
   it("serves the webhook without any change to the app's config/middlewares, and leaves other routes alone", async () => {
-    expect(checkWebhookMiddlewareOrder(app.strapi)).toMatchObject({ ok: true });
-    expect(app.logs.join('\n')).not.toMatch(
-      /strapi::body runs before the webhook middleware|webhook middleware is not installed/
-    );
+    // The boot check (a probe through the whole app once it listens) found the raw bytes intact.
+    await waitFor(() => app.strapi.plugin('button-personalization').service('commissions').rawBodyCheck.verdict !== 'pending');
+    expect(app.strapi.plugin('button-personalization').service('commissions').rawBodyCheck.verdict).toBe('ok');
+    expect(app.logs.join('\n')).not.toMatch(/raw-body check failed|the probe did not reach/);
     const res = await app.http().post(`${WEBHOOK_PATH}-not`).send({});
     expect(res.body?.error?.message).not.toBe('Use POST');
   });
@@ -131,3 +130,11 @@ describe("the built plugin's server entry", () => {
     expect(entry.checkWebhookSignature).toEqual(expect.any(Function));
   });
 });
+
+async function waitFor(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('timed out waiting for the condition');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
