@@ -24,7 +24,7 @@ export function bootstrapCommissions(strapi: Core.Strapi): void {
   const path = `${strapi.config.get<string>('api.rest.prefix', '/api')}${WEBHOOK_PATH}`.replace(/\/+/g, '/');
   strapi.server.httpServer.once('listening', () => {
     void check.run(strapi.server.app.callback(), path).then(({ verdict, status }) => {
-      if (verdict === 'ok') strapi.log.debug(`[${PLUGIN_ID}] raw-body check: webhooks receive the exact bytes sent`);
+      if (verdict === 'ok') strapi.log.info(`[${PLUGIN_ID}] raw-body check passed: the webhook route receives the exact bytes sent`);
       else if (verdict === 'pending')
         strapi.log.warn(
           `[${PLUGIN_ID}] raw-body check: the probe did not reach the webhook route (${status ?? 'no answer'}); ` +
@@ -32,8 +32,9 @@ export function bootstrapCommissions(strapi: Core.Strapi): void {
         );
       else
         strapi.log.error(
-          `[${PLUGIN_ID}] raw-body check failed: the webhook route received the body ${verdict === 'missing' ? 'consumed' : 'altered'}, ` +
-            `so webhooks will be refused (503) because their raw body is not available. Fix: ${WEBHOOK_MIDDLEWARE_FIX}`
+          `[${PLUGIN_ID}] raw-body check failed: the webhook route received the body ` +
+            `${verdict === 'missing' ? 'consumed' : 'altered'}, so webhooks will be refused (503) because their raw body ` +
+            `is not available. Fix: ${WEBHOOK_MIDDLEWARE_FIX}`
         );
     });
   });

@@ -11,6 +11,11 @@ export default {
   routes: [
     { method: 'POST' as const, path: '/offers', handler: 'offers.find', config: { policies: [] } },
     { method: 'GET' as const, path: '/metrics', handler: 'metrics.scrape', config: { policies: [] } },
-    { method: 'POST' as const, path: '/webhooks', handler: 'commissions.webhook', config: { auth: false as const, policies: [] } },
+    {
+      method: 'POST' as const,
+      path: '/webhooks',
+      handler: 'commissions.webhook',
+      config: { auth: false as const, policies: [] },
+    },
   ],
 };

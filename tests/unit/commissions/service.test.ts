@@ -60,9 +60,8 @@ type Status = 'pending' | 'validated' | 'declined';
 
 function bytesOf(status: Status, modifiedDate: string, txId = 'tx-1', eventId?: string): Buffer {
   const pubRef = encodePubRef(OFFER, PUBREF_SECRET, 'reader-1');
-  return Buffer.from(
-    JSON.stringify(webhookEvent(`tx-${status}`, transaction({ id: txId, status, modifiedDate, pubRef, customerId: 'reader-1' }), eventId))
-  );
+  const tx = transaction({ id: txId, status, modifiedDate, pubRef, customerId: 'reader-1' });
+  return Buffer.from(JSON.stringify(webhookEvent(`tx-${status}`, tx, eventId)));
 }
 
 function eventOf(status: Status, modifiedDate: string, txId = 'tx-1', eventId?: string): WebhookEvent {
@@ -150,7 +149,9 @@ describe('createCommissionsService: record', () => {
     const parsed = parseWebhookBody(Buffer.from(JSON.stringify({ id: 'hook-x', event_type: 'order-shipped', data: {} })));
     if (!parsed.success) throw new Error(parsed.message);
     expect(await service.record(parsed.event)).toBe('ignored');
-    expect(db.rows(WEBHOOK_EVENT_UID)).toEqual([expect.objectContaining({ event_id: 'hook-x', outcome: 'ignored', payload: null })]);
+    expect(db.rows(WEBHOOK_EVENT_UID)).toEqual([
+      expect.objectContaining({ event_id: 'hook-x', outcome: 'ignored', payload: null }),
+    ]);
     expect(db.rows(TRANSACTION_UID)).toHaveLength(0);
     expect(changes).toHaveLength(0);
   });

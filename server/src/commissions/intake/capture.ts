@@ -10,7 +10,9 @@ type Next = Parameters<Core.MiddlewareHandler>[1];
 export const WEBHOOK_MAX_BODY_BYTES = 256 * 1024; // 256 KiB
 
 /** What a publisher does when something reads webhook bodies before the plugin (logged at boot and at run time). */
-export const WEBHOOK_MIDDLEWARE_FIX = `add 'plugin::${PLUGIN_ID}.webhooks' to config/middlewares before 'strapi::body' and before any other middleware that reads request bodies`;
+export const WEBHOOK_MIDDLEWARE_FIX =
+  `add 'plugin::${PLUGIN_ID}.webhooks' to config/middlewares before 'strapi::body' and before any other middleware ` +
+  'that reads request bodies';
 
 /** Where the capture leaves what it read, for the route handler (commissions controller `webhook`). */
 export const RAW_BODY = Symbol.for(`${PLUGIN_ID}.webhook-raw-body`);
