@@ -68,6 +68,7 @@ describe('createRawBodyCapture', () => {
           host: '127.0.0.1',
           path: WEBHOOK_PATH,
           method: 'POST',
+          agent: false,
           headers: { 'Content-Type': 'application/json' },
         });
         req.on('response', (res) => {
@@ -81,7 +82,8 @@ describe('createRawBodyCapture', () => {
       });
       expect(JSON.parse(body)).toMatchObject({ kind: 'bytes', hex: Buffer.from('{"a":1}').toString('hex') });
     } finally {
-      server.close();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
     }
   });
 
