@@ -9,10 +9,14 @@ type Next = Parameters<Core.MiddlewareHandler>[1];
 /** Button's transactions are a few KB; line items for a large basket stay far below this. */
 export const WEBHOOK_MAX_BODY_BYTES = 256 * 1024; // 256 KiB
 
-/** What a publisher does when something reads webhook bodies before the plugin (logged at boot and at run time). */
+/**
+ * What a publisher does when something reads webhook bodies before the plugin (logged at boot and at run time).
+ * A body reader that another plugin installs with `strapi.server.use` runs before every configured middleware, so
+ * the second sentence is usually the one that applies.
+ */
 export const WEBHOOK_MIDDLEWARE_FIX =
   `add 'plugin::${PLUGIN_ID}.webhooks' to config/middlewares before 'strapi::body' and before any other middleware ` +
-  'that reads request bodies';
+  `that reads request bodies; a body reader installed by another plugin must skip ${WEBHOOK_PATH} (under the REST prefix)`;
 
 /** Where the capture leaves what it read, for the route handler (commissions controller `webhook`). */
 export const RAW_BODY = Symbol.for(`${PLUGIN_ID}.webhook-raw-body`);
