@@ -1,16 +1,16 @@
 import type { Core } from '@strapi/strapi';
 import { ACTION_DEFINITIONS } from './admin-access/permissions';
 import { getPluginConfig } from './config';
+import { bootstrapCommissions } from './commissions';
 import { hasHiddenUrlParts, redactUrl } from './config/redact-url';
 import type { PluginConfig } from './config/schema';
 import { PLUGIN_ID } from './constants';
-import { guardLedgerTables } from './ledger-guard';
 import { getService } from './utils/get-service';
-import { checkWebhookMiddlewareOrder, WEBHOOK_MIDDLEWARE_FIX } from './webhooks/install';
 
 const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
-  // After Strapi initialised the database: writes to the ledger's tables outside the webhook path are refused.
-  guardLedgerTables(strapi);
+  // After Strapi initialised the database: writes to the ledger's tables outside the webhook path are refused;
+  // and once the server listens, a probe checks that webhooks get their raw bytes.
+  bootstrapCommissions(strapi);
   await strapi.admin.services.permission.actionProvider.registerMany(ACTION_DEFINITIONS);
   await getService(strapi, 'settings').load();
   await getService(strapi, 'merchants').start();
@@ -52,12 +52,6 @@ function reportConfiguration(strapi: Core.Strapi, config: PluginConfig) {
   if (config.pubRefSecret === undefined) {
     strapi.log.warn(
       `[${PLUGIN_ID}] BUTTON_PUBREF_SECRET is not set: offers are served with unsigned pubRefs, which the ledger marks as not verified`
-    );
-  }
-  const order = checkWebhookMiddlewareOrder(strapi);
-  if (!order.ok) {
-    strapi.log.error(
-      `[${PLUGIN_ID}] ${order.reason}: webhooks will be refused (503) because their raw body is not available. Fix: ${WEBHOOK_MIDDLEWARE_FIX}`
     );
   }
 }

@@ -10,7 +10,7 @@ import destroy from './destroy';
 import register from './register';
 import routes from './routes';
 import services from './services';
-import { createWebhookMiddleware } from './webhooks/middleware';
+import { createRawBodyCapture } from './commissions';
 
 export default {
   register,
@@ -22,14 +22,14 @@ export default {
   services,
   contentTypes,
   policies: {},
-  // The webhook endpoint is installed by register(); this name lets an app place it explicitly if it must.
+  // The webhook's raw-body capture is installed by register(); this name lets an app place it explicitly if it must.
   middlewares: {
-    webhooks: (_config: unknown, { strapi }: { strapi: Parameters<typeof createWebhookMiddleware>[0] }) =>
-      createWebhookMiddleware(strapi),
+    webhooks: (_config: unknown, { strapi }: { strapi: Parameters<typeof createRawBodyCapture>[0] }) =>
+      createRawBodyCapture(strapi),
   },
 };
 
 // For publishers' own servers: sign, read and verify pubRefs outside Strapi (see the README).
 export { decodePubRef, encodePubRef, parsePubRef, offerIdForPubRef, PUB_REF_MAX_LENGTH } from './pub-ref';
-export { checkWebhookSignature, signWebhookBody } from './webhooks/signature';
-export type { TransactionStateChange, StateChangeListener } from './ledger/state-change';
+export { checkWebhookSignature, signWebhookBody } from './commissions/intake/signature';
+export type { TransactionStateChange, StateChangeListener } from './commissions/ledger/state-change';

@@ -1,12 +1,11 @@
 import type { Core } from '@strapi/strapi';
+import { registerCommissions } from './commissions';
 import { MERCHANT_OFFER_UID } from './constants';
 import { excludeFromDocumentation } from './documentation';
 import { configureGraphQL } from './graphql';
-import { refuseLedgerDocumentWrites } from './ledger-guard';
 import { createOffersBodyGuard } from './offers/body-guard';
 import { installInFlightTracking } from './shutdown';
 import { getService } from './utils/get-service';
-import { installWebhookMiddleware } from './webhooks/install';
 
 const READ_ACTIONS = new Set(['findMany', 'findFirst', 'findOne', 'count']);
 
@@ -15,15 +14,15 @@ const register = ({ strapi }: { strapi: Core.Strapi }) => {
   // can let them finish before anything they need is closed.
   installInFlightTracking(strapi);
 
-  // Before strapi::body, so Button's webhook signature is checked over the raw bytes (see webhooks/middleware.ts).
-  installWebhookMiddleware(strapi);
+  // Before strapi::body: keeps the webhook's raw bytes for its declared route (see commissions/intake/capture.ts),
+  // and refuses Document Service writes to the ledger (Content Manager, REST, GraphQL, other plugins).
+  registerCommissions(strapi);
   // Also before strapi::body: the offers endpoint answers 415/413 itself for bodies it would never accept
   // (see offers/body-guard.ts), instead of Strapi's parser answering 500 to some of them.
   strapi.server.use(createOffersBodyGuard(strapi));
 
-  // The commission ledger is written by the signed webhook endpoint only: no Document Service write (Content
-  // Manager, REST, GraphQL, other plugins), no generated GraphQL API, no generated OpenAPI schema.
-  refuseLedgerDocumentWrites(strapi);
+  // The commission ledger is written by the signed webhook endpoint only: no generated GraphQL API, no generated
+  // OpenAPI schema.
   configureGraphQL(strapi);
   excludeFromDocumentation(strapi);
 

@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { createHash, createHmac } from 'node:crypto';
 import fc from 'fast-check';
 import { encodePubRef } from '../../server/src/pub-ref';
-import { storableText } from '../../server/src/webhooks/sanitise';
+import { storableText } from '../../server/src/commissions/intake/sanitise';
 import type { DatabaseClient } from '../helpers/databases';
 import { heapUsedAfterGc, MB } from '../helpers/heap';
 import { PUBREF_SECRET, signBody, TRANSACTION_UID, WEBHOOK_EVENT_UID, WEBHOOK_PATH, WEBHOOK_SECRET } from '../helpers/ledger';

@@ -1,4 +1,4 @@
-import { checkWebhookMiddlewareOrder } from '../../server/src/webhooks/install';
+import path from 'node:path';
 import { decodePubRef } from '../../server/src/pub-ref';
 import { postWebhook, transaction, WEBHOOK_PATH, WEBHOOK_SECRET, webhookEvent } from '../helpers/ledger';
 import { startPlayground, type Playground } from '../helpers/playground';
@@ -109,12 +109,93 @@ describe('unsigned pubRefs on the offers endpoint', () => {
   });
 
   it("serves the webhook without any change to the app's config/middlewares, and leaves other routes alone", async () => {
-    expect(checkWebhookMiddlewareOrder(app.strapi)).toMatchObject({ ok: true });
-    expect(app.logs.join('\n')).not.toMatch(
-      /strapi::body runs before the webhook middleware|webhook middleware is not installed/
-    );
+    // The boot check (a probe through the whole app once it listens) found the raw bytes intact.
+    await waitFor(() => app.logs.some((line) => line.includes('raw-body check')));
+    expect(app.strapi.plugin('button-personalization').service('commissions').rawBodyCheck.verdict).toBe('ok');
+    expect(app.logs.join('\n')).not.toMatch(/raw-body check failed|the probe did not reach/);
     const res = await app.http().post(`${WEBHOOK_PATH}-not`).send({});
     expect(res.body?.error?.message).not.toBe('Use POST');
+  });
+});
+
+describe.each([
+  ['consumes', 'consume', 'missing', 'consumed'],
+  ['re-serialises', 'reserialise', 'altered', 'altered'],
+])('the raw-body boot check, when a body reader placed before the plugin %s the body', (_label, mode, verdict, word) => {
+  let app: Playground;
+
+  beforeAll(async () => {
+    app = await startPlayground({
+      BUTTON_WEBHOOK_SECRET: WEBHOOK_SECRET,
+      PLAYGROUND_FIRST_MIDDLEWARE: path.resolve(__dirname, '../helpers/early-body-reader.js'),
+      EARLY_BODY_READER: mode,
+    });
+  });
+
+  afterAll(async () => {
+    await app?.stop();
+  });
+
+  it('notices it once the server listens, and logs the fix', async () => {
+    await app.http().get('/_health'); // supertest makes the server listen: the check runs then
+    const check = app.strapi.plugin('button-personalization').service('commissions').rawBodyCheck;
+    await waitFor(() => app.logs.some((line) => line.includes('raw-body check')));
+    expect(check.verdict).toBe(verdict);
+    expect(app.logs.join('\n')).toMatch(
+      new RegExp(
+        `raw-body check failed: the webhook route received the body ${word}, so webhooks will be refused \\(503\\).*` +
+          "Fix: add 'plugin::button-personalization.webhooks' to config/middlewares before 'strapi::body'"
+      )
+    );
+  });
+
+  it('fails closed: a correctly signed webhook gets 503 (Button retries), nothing is stored', async () => {
+    const res = await postWebhook(app, JSON.stringify(webhookEvent('tx-pending', transaction({ pubRef: null }))));
+    expect(res.status).toBe(503);
+    expect(res.body.error).toMatchObject({ status: 503, name: 'ServiceUnavailableError' });
+    expect(await app.strapi.db.query('plugin::button-personalization.webhook-event' as never).count({})).toBe(0);
+  });
+});
+
+describe('the declared webhook route', () => {
+  let app: Playground;
+
+  beforeAll(async () => {
+    app = await startPlayground({ BUTTON_WEBHOOK_SECRET: WEBHOOK_SECRET });
+  });
+
+  afterAll(async () => {
+    await app?.stop();
+  });
+
+  it("is in Strapi's route table as a public content-API route handled by the commissions controller", () => {
+    const route = app.strapi.server
+      .listRoutes()
+      .find((layer) => layer.path === WEBHOOK_PATH && layer.methods.includes('POST'));
+    expect(route).toBeDefined();
+    expect(route?.methods).toEqual(['POST']);
+    const routes = app.strapi.plugin('button-personalization').routes as unknown as Record<
+      string,
+      { routes: Array<{ method: string; path: string; handler: string; config: { auth: boolean } }> }
+    >;
+    expect(routes['content-api']?.routes).toContainEqual(
+      expect.objectContaining({
+        method: 'POST',
+        path: '/webhooks',
+        handler: 'commissions.webhook',
+        config: expect.objectContaining({ auth: false }),
+      })
+    );
+  });
+
+  it("is logged by Strapi's own access log (strapi::logger), once per delivery", async () => {
+    const body = JSON.stringify(webhookEvent('tx-pending', transaction({ pubRef: null })));
+    await app.http().get('/_health'); // the server listens: the boot check's own probe runs (and is logged) first
+    await waitFor(() => app.logs.some((line) => line.includes('raw-body check')));
+    app.logs.length = 0;
+    await postWebhook(app, body).expect(200);
+    const access = app.logs.filter((line) => line.includes(`POST ${WEBHOOK_PATH} (`));
+    expect(access).toHaveLength(1);
   });
 });
 
@@ -131,3 +212,11 @@ describe("the built plugin's server entry", () => {
     expect(entry.checkWebhookSignature).toEqual(expect.any(Function));
   });
 });
+
+async function waitFor(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('timed out waiting for the condition');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

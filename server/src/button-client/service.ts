@@ -6,12 +6,6 @@ import { combineEvents, type ButtonClientEvents } from './events';
 import type { RateLimiter } from './rate-limiter';
 
 export interface ButtonService {
-  /**
-   * The config the client was built with, for display only.
-   * @deprecated Services receive config (or their slice of it) when they are built, edges read `getPluginConfig`;
-   * kept until the commissions capability (ledger, webhooks, pubRef debugger) stops calling it.
-   */
-  config(): PluginConfig;
   /** The plugin's one client (and so its one connection pool), created on first use. */
   client(): ButtonClient;
   /** The client if it exists yet, without creating it (for metrics and health reads). */
@@ -51,7 +45,6 @@ export function createButtonService(deps: ButtonServiceDeps): ButtonService {
   };
 
   return {
-    config: () => config,
     client() {
       client ??= createClient(config, {
         events: combineEvents(...(deps.events?.() ?? []), logEvents),

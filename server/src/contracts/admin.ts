@@ -7,25 +7,26 @@
  * Type-only: the admin must never import server runtime code (it would pull Node modules into the bundle).
  */
 import type { CircuitBreaker } from '../button-client/breaker';
-import type { commissionTotals, CommissionListField } from '../commissions/queries';
+import type { commissionTotals, CommissionListField } from '../commissions/reads';
 import type { HealthService } from '../health/service';
-import type { EventRow, StoredTransactionRow } from '../ledger/record';
+import type { EventRow, StoredTransactionRow } from '../commissions/ledger/record';
 import type { MerchantsService } from '../merchants/service';
 import type { MerchantListQuery as ServerMerchantListQuery } from '../merchants/service';
 import type { DecodedPubRef } from '../pub-ref/codec';
 import type { PubRefBuildInput, PubRefDecodeInput } from '../pub-ref/controller';
 import type { SettingsService } from '../settings/service';
-import type { RecordOutcome } from '../webhooks/controller';
+import type { RecordOutcome } from '../commissions/ledger/store';
 
 export type { BreakerState } from '../button-client/breaker';
 export type { PoolStats } from '../button-client/transport';
 export type { DecodedPubRef, PubRefSignature } from '../pub-ref/codec';
 export type { ShownRate } from '../pub-ref/format';
-export type { PubRefStatus } from '../ledger/record';
-export type { TransactionStatus as CommissionStatus } from '../webhooks/payload';
+export type { PubRefStatus } from '../commissions/ledger/record';
+export type { TransactionStatus as CommissionStatus } from '../commissions/intake/payload';
 export type { RuntimeSettings as RuntimeSettingsInput } from '../settings/runtime-settings';
 export type { RecentCallsSnapshot as HealthUpstream } from '../health/recent-calls';
-export type { RecordOutcome, WebhookErrorBody, WebhookSuccessBody } from '../webhooks/controller';
+export type { RecordOutcome } from '../commissions/ledger/store';
+export type { WebhookErrorBody, WebhookSuccessBody } from '../commissions/intake/handle';
 export type { ErrorResponse } from './offers';
 export type { ValidationIssue } from '../utils/validation';
 

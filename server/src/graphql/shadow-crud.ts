@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { MERCHANT_OFFER_UID } from '../constants';
-import { LEDGER_UIDS } from '../ledger-guard';
+import { LEDGER_UIDS } from '../commissions/ledger/guard';
 
 /** The part of @strapi/plugin-graphql's `extension` service used here (read from 5.54's shadow-crud-manager). */
 interface ShadowCrud {

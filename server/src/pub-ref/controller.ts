@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { z } from 'zod';
-import { TRANSACTION_UID } from '../constants';
+import { getPluginConfig } from '../config';
 import { getService } from '../utils/get-service';
 import { parseOrThrow } from '../utils/validation';
 import { encodePubRef, decodePubRef } from './codec';
@@ -52,30 +52,16 @@ export type PubRefBuildInput = z.input<typeof buildSchema>;
 
 /** The admin's pubRef debugger: decode a pubRef (and find its ledger rows), or build a test one. */
 const pubRefController = ({ strapi }: { strapi: Core.Strapi }) => {
-  const secret = () => getService(strapi, 'button').config().pubRefSecret;
+  const secret = () => getPluginConfig(strapi).pubRefSecret;
 
   return {
     /** POST /button-personalization/pub-refs/decode */
     async decode(ctx: Context) {
       const { pub_ref: pubRef, user_id: user } = parseOrThrow(decodeSchema, ctx.request.body, 'Invalid pubRef');
-      const decoded = decodePubRef(pubRef, secret(), user);
-      const where = decoded.ok ? { $or: [{ pub_ref: pubRef }, { click_id: decoded.clickId }] } : { pub_ref: pubRef };
-      const transactions = await strapi.db.query(TRANSACTION_UID).findMany({
-        select: [
-          'transaction_id',
-          'status',
-          'amount',
-          'currency',
-          'commerce_organization',
-          'pub_ref_status',
-          'pub_ref_stale',
-          'conflict_count',
-          'modified_date',
-        ],
-        where,
-        orderBy: { modified_date: 'desc' },
-        limit: 50,
-      });
+      const commissions = getService(strapi, 'commissions');
+      const decoded = commissions.decodePubRef(pubRef, user);
+      // The ledger rows carrying this pubRef (or its click id): read through the commissions service.
+      const transactions = await commissions.forPubRef(pubRef, decoded);
       ctx.body = { data: { pub_ref: pubRef, user_id: user ?? null, decoded, transactions } };
     },
 

@@ -2,12 +2,20 @@
  * `content-api` routes live under /api/button-personalization and are granted like any content-API action:
  * a Users & Permissions role (Settings > Users & Permissions > Roles) or an API token with
  * `plugin::button-personalization.offers.find` (offers) or `plugin::button-personalization.metrics.scrape`
- * (Prometheus metrics). Nothing is public by default.
+ * (Prometheus metrics). Nothing else is public by default; the webhook is (`auth: false`): Button calls it, and it
+ * trusts only `X-Button-Signature` over the raw bytes, which commissions/intake/capture.ts keeps before
+ * `strapi::body`. Other methods on its path get 405 (`Allow: POST`).
  */
 export default {
   type: 'content-api' as const,
   routes: [
     { method: 'POST' as const, path: '/offers', handler: 'offers.find', config: { policies: [] } },
     { method: 'GET' as const, path: '/metrics', handler: 'metrics.scrape', config: { policies: [] } },
+    {
+      method: 'POST' as const,
+      path: '/webhooks',
+      handler: 'commissions.webhook',
+      config: { auth: false as const, policies: [] },
+    },
   ],
 };

@@ -3,8 +3,9 @@ import { systemClock } from '../button-client/clock';
 import { createLocalRateLimiter } from '../button-client/rate-limiter';
 import { createButtonService, type ButtonService } from '../button-client/service';
 import { getPluginConfig } from '../config';
+import { PLUGIN_ID } from '../constants';
 import { createHealthService, type HealthService } from '../health/service';
-import commissions from '../ledger/service';
+import { createCommissionsService, type CommissionsService, type LedgerDb } from '../commissions';
 import { strapiMerchantEntries } from '../merchants/entries';
 import { createMerchantsService, type MerchantsService } from '../merchants/service';
 import { createMetricsService, type MetricsService } from '../metrics/service';
@@ -32,6 +33,24 @@ const button: Factory<ButtonService> = ({ strapi }) => {
     log: strapi.log,
     events: () => [getService(strapi, 'metrics').events, getService(strapi, 'health').events],
     rateLimiter: createLocalRateLimiter({ perMinute: config.rateLimit.perMinute, clock: systemClock }),
+  });
+};
+
+const commissions: Factory<CommissionsService> = ({ strapi }) => {
+  const { webhookSecret, pubRefSecret, pubRefMaxAgeDays } = getPluginConfig(strapi);
+  return createCommissionsService({
+    // The ledger's narrow view of the query engine (commissions/db.ts): the only handle on its two tables.
+    db: {
+      query: (uid) => strapi.db.query(uid) as unknown as ReturnType<LedgerDb['query']>,
+      transaction: <T>(work: () => Promise<T>) => strapi.db.transaction(() => work()) as unknown as Promise<T>,
+    },
+    config: { webhookSecret, pubRefSecret, pubRefMaxAgeDays },
+    log: {
+      info: (message) => strapi.log.info(`[${PLUGIN_ID}] ${message}`),
+      warn: (message) => strapi.log.warn(`[${PLUGIN_ID}] ${message}`),
+      error: (message) => strapi.log.error(`[${PLUGIN_ID}] ${message}`),
+    },
+    eventHub: strapi.eventHub,
   });
 };
 

@@ -1,6 +1,6 @@
-import type { ShownRate } from '../pub-ref';
+import type { ShownRate } from '../../pub-ref';
 import type { PubRefStatus } from './record';
-import type { TransactionStatus } from '../webhooks/payload';
+import type { TransactionStatus } from '../intake/payload';
 
 /**
  * What the publisher's hook receives once per real state change of a transaction. Money is in minor units,

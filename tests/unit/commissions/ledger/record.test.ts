@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { encodePubRef } from '../../../server/src/pub-ref';
-import { customerHash, eventRow, redactPayload, transactionRow } from '../../../server/src/ledger/record';
-import { parseWebhookBody, type WebhookEvent } from '../../../server/src/webhooks/payload';
+import { encodePubRef } from '../../../../server/src/pub-ref';
+import { customerHash, eventRow, redactPayload, transactionRow } from '../../../../server/src/commissions/ledger/record';
+import { parseWebhookBody, type WebhookEvent } from '../../../../server/src/commissions/intake/payload';
 
 const secrets = { webhookSecret: 'whsec', pubRefSecret: 'prs', pubRefMaxAgeDays: 30 };
 

@@ -1,4 +1,4 @@
-import { isTransientConflict, isUniqueViolation } from '../../../server/src/ledger/db-errors';
+import { isTransientConflict, isUniqueViolation } from '../../../../server/src/commissions/ledger/db-errors';
 
 describe('database error reading', () => {
   it.each([

@@ -1,15 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import type { Core } from '@strapi/strapi';
-import { PLUGIN_ID, TRANSACTION_UID, WEBHOOK_EVENT_UID } from '../constants';
-import { runAsLedgerWriter } from '../ledger-guard';
-import { decodePubRef, DEFAULT_PUB_REF_MAX_AGE_DAYS, type DecodedPubRef } from '../pub-ref';
-import { getService } from '../utils/get-service';
-import type { RecordOutcome } from '../webhooks/controller';
-import type { WebhookEvent } from '../webhooks/payload';
+import { PLUGIN_ID, TRANSACTION_UID, WEBHOOK_EVENT_UID } from '../../constants';
+import type { DecodedPubRef } from '../../pub-ref';
+import type { CommissionsLog, LedgerDb } from '../db';
+import type { WebhookEvent } from '../intake/payload';
 import { isTransientConflict, isUniqueViolation } from './db-errors';
-import { customerHash, eventRow, transactionRow, type LedgerSecrets, type TransactionRow } from './record';
-import { decideTransition } from './transition';
+import { eventRow, transactionRow, type LedgerSecrets, type TransactionRow } from './record';
+import { runAsLedgerWriter } from './scope';
 import type { StateChangeListener, TransactionStateChange } from './state-change';
+import { decideTransition } from './transition';
+
+/** What recording one verified event did (the webhook answers it to Button as `outcome`). */
+export type RecordOutcome = 'applied' | 'stale' | 'conflict' | 'ignored' | 'duplicate';
 
 export const STATE_CHANGED_EVENT = `${PLUGIN_ID}.transaction.state-changed`;
 const EVENTS_TABLE = 'button_webhook_events';
@@ -23,33 +24,37 @@ export class WebhookSecretMissingError extends Error {
 /** Another writer changed the row between our read and our write: run the whole transaction again. */
 class ConcurrentUpdate extends Error {}
 
+export interface LedgerDeps {
+  db: LedgerDb;
+  /** Throws WebhookSecretMissingError when no webhook secret is configured. */
+  secrets(): LedgerSecrets;
+  log: CommissionsLog;
+  /** Strapi's event hub (`strapi.eventHub.emit`). */
+  emit(event: string, payload: unknown): unknown;
+  now(): Date;
+  /** Document ids for new rows; Strapi-shaped random ids unless a test fixes them. */
+  newDocumentId?: () => string;
+}
+
 /**
  * The commission ledger. Idempotent: the event row's unique index is the gate, so an event id is applied at
  * most once whatever the concurrency, and the transaction row is written in the same database transaction
  * (all or nothing). Ordered: Button's modified_date decides, with a compare-and-set on the last applied event
  * id so two different events racing on one transaction cannot overwrite each other.
  */
-const commissionsService = ({ strapi }: { strapi: Core.Strapi }) => {
+export function createLedger(deps: LedgerDeps) {
   const listeners = new Set<StateChangeListener>();
-
-  const secrets = (): LedgerSecrets => {
-    const config = getService(strapi, 'button').config();
-    if (config.webhookSecret === undefined) throw new WebhookSecretMissingError('BUTTON_WEBHOOK_SECRET is not set');
-    return {
-      webhookSecret: config.webhookSecret,
-      pubRefSecret: config.pubRefSecret,
-      pubRefMaxAgeDays: config.pubRefMaxAgeDays ?? DEFAULT_PUB_REF_MAX_AGE_DAYS,
-    };
-  };
+  const newDocumentId = deps.newDocumentId ?? documentId;
+  const newEntry = (now: Date) => ({ documentId: newDocumentId(), createdAt: now, updatedAt: now, publishedAt: now });
 
   const attempt = async (event: WebhookEvent): Promise<{ outcome: RecordOutcome; change?: TransactionStateChange }> => {
-    const keys = secrets();
-    const now = new Date();
-    const events = strapi.db.query(WEBHOOK_EVENT_UID);
-    const transactions = strapi.db.query(TRANSACTION_UID);
+    const keys = deps.secrets();
+    const now = deps.now();
+    const events = deps.db.query(WEBHOOK_EVENT_UID);
+    const transactions = deps.db.query(TRANSACTION_UID);
 
-    // The only write scope the ledger's database guard accepts (see ledger-guard/).
-    return runAsLedgerWriter(() => strapi.db.transaction(async () => {
+    // The only write scope the ledger's database guard accepts (see guard.ts).
+    return runAsLedgerWriter(() => deps.db.transaction(async () => {
       if (event.kind === 'unknown') {
         await events.create({ data: { ...eventRow(event, keys.webhookSecret), outcome: 'ignored', ...newEntry(now) } });
         return { outcome: 'ignored' as const };
@@ -119,15 +124,13 @@ const commissionsService = ({ strapi }: { strapi: Core.Strapi }) => {
         await listener(change);
       } catch (error) {
         // The state is stored and acknowledged: a failing publisher hook must not make Button redeliver.
-        strapi.log.error(
-          `[${PLUGIN_ID}] a transaction state-change listener failed for ${change.transactionId}: ${(error as Error).message}`
-        );
+        deps.log.error(`a transaction state-change listener failed for ${change.transactionId}: ${(error as Error).message}`);
       }
     }
     // The event hub may feed other plugins (audit logs, webhooks): it gets the hash, never the clear user id.
     const { publisherCustomerId: _clear, ...shared } = change;
-    Promise.resolve(strapi.eventHub.emit(STATE_CHANGED_EVENT, shared)).catch((error: unknown) =>
-      strapi.log.error(`[${PLUGIN_ID}] an event hub subscriber failed for ${change.transactionId}: ${(error as Error)?.message}`)
+    Promise.resolve(deps.emit(STATE_CHANGED_EVENT, shared)).catch((error: unknown) =>
+      deps.log.error(`an event hub subscriber failed for ${change.transactionId}: ${(error as Error)?.message}`)
     );
   };
 
@@ -162,21 +165,10 @@ const commissionsService = ({ strapi }: { strapi: Core.Strapi }) => {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
-
-    /** The keyed hash the ledger stores instead of a user id: to find a user's transactions. */
-    customerHash(publisherCustomerId: string): string {
-      return customerHash(publisherCustomerId, secrets().webhookSecret);
-    },
-
-    /**
-     * Reads a pubRef with this app's pubRef secret, for the user it is claimed for (`valid` only when it was
-     * issued to that very user; without a user id a signed pubRef is `unverified`).
-     */
-    decodePubRef(pubRef: string | null | undefined, userId?: string | null): DecodedPubRef {
-      return decodePubRef(pubRef, getService(strapi, 'button').config().pubRefSecret, userId);
-    },
   };
-};
+}
+
+export type Ledger = ReturnType<typeof createLedger>;
 
 function toChange(
   event: WebhookEvent & { kind: 'transaction' },
@@ -213,11 +205,6 @@ function toChange(
   };
 }
 
-/** What the Document Service would set on a new row; written through the query engine to keep one transaction. */
-function newEntry(now: Date) {
-  return { documentId: documentId(), createdAt: now, updatedAt: now, publishedAt: now };
-}
-
 /** Same shape as Strapi's ids (24 lowercase alphanumerics, starting with a letter). */
 function documentId(): string {
   const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789';
@@ -227,4 +214,3 @@ function documentId(): string {
   return id;
 }
 
-export default commissionsService;

@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import type { IncomingMessage } from 'node:http';
-import { BodyTooLargeError, isStreamConsumed, readRawBody } from '../../../server/src/webhooks/raw-body';
+import { BodyTooLargeError, isStreamConsumed, readRawBody } from '../../../../server/src/commissions/intake/raw-body';
 
 function request(chunks: Buffer[], headers: Record<string, string> = {}): IncomingMessage {
   const stream = new PassThrough();

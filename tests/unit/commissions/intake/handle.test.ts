@@ -1,5 +1,5 @@
-import { handleWebhook, type WebhookDeps } from '../../../server/src/webhooks/controller';
-import { signWebhookBody } from '../../../server/src/webhooks/signature';
+import { handleWebhook, type WebhookDeps } from '../../../../server/src/commissions/intake/handle';
+import { signWebhookBody } from '../../../../server/src/commissions/intake/signature';
 
 const SECRET = 'whsec-unit';
 const body = Buffer.from(

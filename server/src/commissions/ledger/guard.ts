@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import { PLUGIN_ID, TRANSACTION_UID, WEBHOOK_EVENT_UID } from '../constants';
+import { PLUGIN_ID, TRANSACTION_UID, WEBHOOK_EVENT_UID } from '../../constants';
 import { isLedgerWriter } from './scope';
 
 /** The money tables: written by the signed webhook endpoint and nothing else. */

@@ -1,6 +1,8 @@
-import type { Core } from '@strapi/strapi';
 import { TRANSACTION_UID, WEBHOOK_EVENT_UID } from '../constants';
-import type { StoredTransactionRow } from '../ledger/record';
+import type { StoredTransactionRow } from './ledger/record';
+import type { LedgerDb } from './db';
+
+/** The ledger's reads for the admin (Commissions page, pubRef debugger), over the service's narrow db. */
 
 export interface CommissionFilters {
   status?: 'pending' | 'validated' | 'declined';
@@ -62,8 +64,8 @@ interface AmountRow {
  * Totals by status and by brand, per currency (amounts in minor units never mix currencies). Summed in memory
  * over the matching rows' four small columns, which keeps the code identical on SQLite, PostgreSQL and MySQL.
  */
-export async function commissionTotals(strapi: Core.Strapi, filters: CommissionFilters) {
-  const rows = (await strapi.db.query(TRANSACTION_UID).findMany({
+export async function commissionTotals(db: LedgerDb, filters: CommissionFilters) {
+  const rows = (await db.query(TRANSACTION_UID).findMany({
     select: ['status', 'commerce_organization', 'currency', 'amount'],
     where: whereOf(filters),
   })) as AmountRow[];
@@ -86,8 +88,8 @@ export async function commissionTotals(strapi: Core.Strapi, filters: CommissionF
   };
 }
 
-export async function listCommissions(strapi: Core.Strapi, filters: CommissionFilters, page: number, pageSize: number) {
-  const { results, pagination } = await strapi.db.query(TRANSACTION_UID).findPage({
+export async function listCommissions(db: LedgerDb, filters: CommissionFilters, page: number, pageSize: number) {
+  const { results, pagination } = await db.query(TRANSACTION_UID).findPage({
     select: LIST_FIELDS,
     where: whereOf(filters),
     orderBy: [{ modified_date: 'desc' }, { id: 'desc' }],
@@ -98,10 +100,10 @@ export async function listCommissions(strapi: Core.Strapi, filters: CommissionFi
 }
 
 /** One transaction with its full (redacted) payload and every webhook event that touched it, oldest first. */
-export async function commissionDetail(strapi: Core.Strapi, transactionId: string) {
-  const transaction = await strapi.db.query(TRANSACTION_UID).findOne({ where: { transaction_id: transactionId } });
+export async function commissionDetail(db: LedgerDb, transactionId: string) {
+  const transaction = await db.query(TRANSACTION_UID).findOne({ where: { transaction_id: transactionId } });
   if (!transaction) return null;
-  const events = await strapi.db.query(WEBHOOK_EVENT_UID).findMany({
+  const events = await db.query(WEBHOOK_EVENT_UID).findMany({
     where: { transaction_id: transactionId },
     orderBy: [{ id: 'asc' }],
   });
@@ -111,9 +113,27 @@ export async function commissionDetail(strapi: Core.Strapi, transactionId: strin
   const shared =
     clickId === null
       ? 0
-      : await strapi.db.query(TRANSACTION_UID).count({ where: { click_id: clickId, transaction_id: { $ne: transactionId } } });
+      : await db.query(TRANSACTION_UID).count({ where: { click_id: clickId, transaction_id: { $ne: transactionId } } });
   return {
     transaction: { ...visible, click_id_transactions: Number(shared) },
     events: (events as Array<Record<string, unknown>>).map(({ id: _eventId, documentId: _doc, ...event }) => event),
   };
+}
+
+const PUB_REF_FIELDS = [
+  'transaction_id',
+  'status',
+  'amount',
+  'currency',
+  'commerce_organization',
+  'pub_ref_status',
+  'pub_ref_stale',
+  'conflict_count',
+  'modified_date',
+];
+
+/** The pubRef debugger: transactions carrying this pubRef, or (when it decodes) its click id; newest 50. */
+export async function transactionsForPubRef(db: LedgerDb, pubRef: string, clickId: string | null) {
+  const where = clickId === null ? { pub_ref: pubRef } : { $or: [{ pub_ref: pubRef }, { click_id: clickId }] };
+  return db.query(TRANSACTION_UID).findMany({ select: PUB_REF_FIELDS, where, orderBy: { modified_date: 'desc' }, limit: 50 });
 }

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { checkWebhookSignature, signWebhookBody } from '../../../server/src/webhooks/signature';
+import { checkWebhookSignature, signWebhookBody } from '../../../../server/src/commissions/intake/signature';
 
 describe('webhook signature', () => {
   it("matches Button's check vector", () => {

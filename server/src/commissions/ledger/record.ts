@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
-import { decodePubRef, pubRefFreshness, type DecodedPubRef, type ShownRate } from '../pub-ref';
-import type { WebhookEvent, WebhookTransaction } from '../webhooks/payload';
+import { decodePubRef, pubRefFreshness, type DecodedPubRef, type ShownRate } from '../../pub-ref';
+import type { WebhookEvent, WebhookTransaction } from '../intake/payload';
 
 /**
  * Turns a verified webhook into ledger rows, pure. Personal data: Button sends back the publisher's user id

@@ -1,5 +1,5 @@
-import { decideTransition, isFinal } from '../../../server/src/ledger/transition';
-import type { TransactionStatus } from '../../../server/src/webhooks/payload';
+import { decideTransition, isFinal } from '../../../../server/src/commissions/ledger/transition';
+import type { TransactionStatus } from '../../../../server/src/commissions/intake/payload';
 
 const at = (iso: string) => new Date(iso).getTime();
 const T1 = at('2026-03-01T10:00:00Z');

@@ -1,4 +1,4 @@
-import { parseWebhookBody } from '../../../server/src/webhooks/payload';
+import { parseWebhookBody } from '../../../../server/src/commissions/intake/payload';
 
 const tx = {
   id: 'tx-1',

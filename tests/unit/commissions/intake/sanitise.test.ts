@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { DEPTH_MARKER, MAX_STORED_DEPTH, sanitiseJson, storableText } from '../../../server/src/webhooks/sanitise';
+import { DEPTH_MARKER, MAX_STORED_DEPTH, sanitiseJson, storableText } from '../../../../server/src/commissions/intake/sanitise';
 
 /** Builds `levels` nested containers as text: JSON.stringify itself overflows on thousands of levels. */
 function deepText(levels: number): string {

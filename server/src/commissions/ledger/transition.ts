@@ -1,4 +1,4 @@
-import type { TransactionStatus } from '../webhooks/payload';
+import type { TransactionStatus } from '../intake/payload';
 
 /**
  * Ordering rules for the ledger, pure. Button orders webhooks per transaction, but retries, replays and

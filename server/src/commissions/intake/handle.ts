@@ -1,7 +1,10 @@
-import type { ErrorResponse } from '../contracts/offers';
-import { errorEnvelope } from '../utils/error-envelope';
+import type { ErrorResponse } from '../../contracts/offers';
+import { errorEnvelope } from '../../utils/error-envelope';
 import { checkWebhookSignature } from './signature';
 import { parseWebhookBody, type WebhookEvent } from './payload';
+import type { RecordOutcome } from '../ledger/store';
+import { WEBHOOK_MIDDLEWARE_FIX, type CapturedBody } from './capture';
+import type { RawBodyVerdict } from './check';
 
 /**
  * The webhook endpoint's decisions, from raw bytes to an HTTP answer: no Strapi import, dependencies passed in.
@@ -9,11 +12,10 @@ import { parseWebhookBody, type WebhookEvent } from './payload';
  * body that will never be usable (Button stops retrying those), 5xx when storage failed (Button retries).
  */
 
-export type RecordOutcome = 'applied' | 'stale' | 'conflict' | 'ignored' | 'duplicate';
-
 export interface WebhookAnswer {
   status: number;
   body: WebhookSuccessBody | WebhookErrorBody;
+  headers?: Record<string, string>;
 }
 
 export interface WebhookSuccessBody {
@@ -69,6 +71,49 @@ export async function handleWebhook(
     status: 200,
     body: { data: { event_id: event.id, event_type: event.eventType, transaction_id: transactionId, outcome } },
   };
+}
+
+export interface CapturedWebhookDeps extends WebhookDeps {
+  /** The boot check's verdict (check.ts): a failed check refuses every webhook. */
+  rawBodyVerdict(): RawBodyVerdict;
+  /** Once per process is enough to say what to fix. */
+  warnedUnavailable: { value: boolean };
+}
+
+/**
+ * What the route handler answers for what the capture (capture.ts) left: the exact bytes, or why there are
+ * none. Fails closed: without the bytes Button signed, nothing can be verified, so 503 (Button retries).
+ */
+export async function handleCapturedWebhook(
+  captured: CapturedBody | undefined,
+  signatureHeader: string | string[] | undefined,
+  deps: CapturedWebhookDeps
+): Promise<WebhookAnswer> {
+  const verdict = deps.rawBodyVerdict();
+  if (captured === undefined || captured.kind === 'consumed' || verdict === 'missing' || verdict === 'altered') {
+    if (!deps.warnedUnavailable.value) {
+      const why =
+        verdict === 'altered'
+          ? 'the boot check found the raw request body altered before it reached the plugin'
+          : verdict === 'missing' && captured?.kind === 'bytes'
+            ? 'the boot check found the raw request body missing at the webhook route'
+            : captured === undefined
+            ? "the plugin's raw-body capture did not run for this request"
+            : 'the raw request body was already consumed';
+      deps.log.error(`webhook refused: ${why}. Fix: ${WEBHOOK_MIDDLEWARE_FIX}`);
+    }
+    deps.warnedUnavailable.value = true;
+    return errorAnswer(503, 'ServiceUnavailableError', 'Webhook signature cannot be verified on this server');
+  }
+  if (captured.kind === 'too-large') {
+    const answer = errorAnswer(413, 'PayloadTooLargeError', `The request body is larger than ${captured.limit} bytes`, {
+      limit: captured.limit,
+    });
+    // The rest of the body was never read: the connection cannot carry another request.
+    return { ...answer, headers: { Connection: 'close' } };
+  }
+  if (captured.kind === 'unreadable') return errorAnswer(400, 'BadRequestError', 'The request body could not be read');
+  return handleWebhook(captured.bytes, signatureHeader, deps);
 }
 
 export function errorAnswer(status: number, name: string, message: string, details: Record<string, unknown> = {}): WebhookAnswer {

@@ -1,0 +1,129 @@
+import { decodePubRef, type DecodedPubRef } from '../pub-ref';
+import type { CommissionsLog, LedgerDb } from './db';
+import type { CapturedBody } from './intake/capture';
+import { createRawBodyCheck, type RawBodyCheck } from './intake/check';
+import { handleCapturedWebhook, type WebhookAnswer } from './intake/handle';
+import type { WebhookEvent } from './intake/payload';
+import { customerHash, type LedgerSecrets } from './ledger/record';
+import type { StateChangeListener } from './ledger/state-change';
+import { createLedger, WebhookSecretMissingError, type RecordOutcome } from './ledger/store';
+import {
+  commissionDetail,
+  commissionTotals,
+  listCommissions,
+  transactionsForPubRef,
+  type CommissionFilters,
+} from './reads';
+
+/** The part of the plugin's validated config the commissions capability uses (see config/index.ts). */
+export interface CommissionsConfig {
+  webhookSecret: string | undefined;
+  pubRefSecret: string | undefined;
+  pubRefMaxAgeDays: number;
+}
+
+export interface CommissionsDeps {
+  /** The Query Engine, narrowed to the ledger's two tables (db.ts). */
+  db: LedgerDb;
+  config: CommissionsConfig;
+  /** Messages arrive without the plugin prefix. */
+  log: CommissionsLog;
+  /** Strapi's event hub: state changes are emitted there (without the clear user id). */
+  eventHub: { emit(event: string, payload: unknown): unknown };
+  now?: () => Date;
+  rawBodyCheck?: RawBodyCheck;
+  newDocumentId?: () => string;
+}
+
+/**
+ * The commissions capability: the one service in front of the ledger's tables (`transaction`,
+ * `webhook-event`). Webhook intake writes through it, the admin and the pubRef debugger read through it.
+ */
+export function createCommissionsService(deps: CommissionsDeps) {
+  const { config, db, log } = deps;
+  const secrets = (): LedgerSecrets => {
+    if (config.webhookSecret === undefined) throw new WebhookSecretMissingError('BUTTON_WEBHOOK_SECRET is not set');
+    return {
+      webhookSecret: config.webhookSecret,
+      pubRefSecret: config.pubRefSecret,
+      pubRefMaxAgeDays: config.pubRefMaxAgeDays,
+    };
+  };
+  const ledger = createLedger({
+    db,
+    secrets,
+    log,
+    emit: (event, payload) => deps.eventHub.emit(event, payload),
+    now: deps.now ?? (() => new Date()),
+    newDocumentId: deps.newDocumentId,
+  });
+  const rawBodyCheck = deps.rawBodyCheck ?? createRawBodyCheck();
+  const warnedUnavailable = { value: false };
+
+  return {
+    /** The boot check of the raw-body guarantee (intake/check.ts), run from bootstrap, consulted per webhook. */
+    rawBodyCheck,
+
+    /** The webhook route: what to answer Button for what the raw-body capture left (intake/handle.ts). */
+    receive(captured: CapturedBody | undefined, signatureHeader: string | string[] | undefined): Promise<WebhookAnswer> {
+      return handleCapturedWebhook(captured, signatureHeader, {
+        webhookSecret: config.webhookSecret,
+        record: (event) => ledger.record(event),
+        log,
+        rawBodyVerdict: () => rawBodyCheck.verdict,
+        warnedUnavailable,
+      });
+    },
+
+    /**
+     * Stores one verified webhook event. Resolves once it is durably committed (or known as a duplicate);
+     * rejects when storage failed, with nothing half-written.
+     */
+    record(event: WebhookEvent): Promise<RecordOutcome> {
+      return ledger.record(event);
+    },
+
+    /**
+     * Registers publisher code run once per real state change of a transaction (first seen, or a new status
+     * from a newer event), after the change is committed. Returns a function that unregisters it.
+     */
+    onStateChange(listener: StateChangeListener): () => void {
+      return ledger.onStateChange(listener);
+    },
+
+    /** The keyed hash the ledger stores instead of a user id: to find a user's transactions. */
+    customerHash(publisherCustomerId: string): string {
+      return customerHash(publisherCustomerId, secrets().webhookSecret);
+    },
+
+    /**
+     * Reads a pubRef with this app's pubRef secret, for the user it is claimed for (`valid` only when it was
+     * issued to that very user; without a user id a signed pubRef is `unverified`).
+     */
+    decodePubRef(pubRef: string | null | undefined, userId?: string | null): DecodedPubRef {
+      return decodePubRef(pubRef, config.pubRefSecret, userId);
+    },
+
+    /** Admin Commissions page: one page of the ledger, newest change first. */
+    list(filters: CommissionFilters, page: number, pageSize: number) {
+      return listCommissions(db, filters, page, pageSize);
+    },
+
+    /** Totals by status and brand, per currency, over the same filters as `list`. */
+    totals(filters: CommissionFilters) {
+      return commissionTotals(db, filters);
+    },
+
+    /** One transaction with its events, or null. */
+    detail(transactionId: string) {
+      return commissionDetail(db, transactionId);
+    },
+
+    /** The transactions carrying a pubRef, or its click id when it decodes (the pubRef debugger). */
+    forPubRef(pubRef: string, decoded: DecodedPubRef) {
+      return transactionsForPubRef(db, pubRef, decoded.ok ? decoded.clickId : null);
+    },
+  };
+}
+
+export type CommissionsService = ReturnType<typeof createCommissionsService>;

@@ -1,2 +1,0 @@
-export { guardLedgerTables, LEDGER_UIDS, LedgerWriteRefusedError, refuseLedgerDocumentWrites } from './guard';
-export { isLedgerWriter, runAsLedgerWriter } from './scope';
