@@ -1,5 +1,6 @@
 import http from 'node:http';
 import { gzipSync } from 'node:zlib';
+import type request from 'supertest';
 import { adminToken, createAdminUser } from '../helpers/admin-users';
 import { createLocale, createMerchantOffer } from '../helpers/fixtures';
 import { heapUsedAfterGc, MB } from '../helpers/heap';
@@ -36,7 +37,7 @@ async function postChunked(
   path: string,
   authorization: string,
   text: string
-): Promise<{ status: number; headers: Record<string, string>; body: any }> {
+): Promise<{ status: number; headers: Record<string, string>; body: request.Response['body'] }> {
   const server = app.strapi.server.httpServer;
   if (server.address() === null) await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as { port: number };

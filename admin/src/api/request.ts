@@ -52,26 +52,31 @@ export interface QueryState<T> {
  */
 export function useApiQuery<T>(key: string, load: (client: FetchClient) => Promise<T>, options: { pollMs?: number } = {}): QueryState<T> {
   const client = useFetchClient();
+  // The latest `load` without making it a dependency (callers pass inline functions); updated before the fetch
+  // effect below runs, since effects run in order.
   const loadRef = useRef(load);
-  loadRef.current = load;
-  const [state, setState] = useState<{ data: T | undefined; error: ApiError | null; isLoading: boolean }>({
-    data: undefined,
-    error: null,
-    isLoading: true,
+  useEffect(() => {
+    loadRef.current = load;
   });
   const [tick, setTick] = useState(0);
+  // Loading is derived: the answer held belongs to an earlier key or tick until this one's arrives.
+  const request = `${tick}:${key}`;
+  const [state, setState] = useState<{ data: T | undefined; error: ApiError | null; answered: string | null }>({
+    data: undefined,
+    error: null,
+    answered: null,
+  });
 
   useEffect(() => {
     let live = true;
-    setState((previous) => ({ ...previous, isLoading: true }));
     loadRef.current(client).then(
-      (data) => live && setState({ data, error: null, isLoading: false }),
-      (error) => live && setState((previous) => ({ data: previous.data, error: toApiError(error), isLoading: false }))
+      (data) => live && setState({ data, error: null, answered: request }),
+      (error) => live && setState((previous) => ({ data: previous.data, error: toApiError(error), answered: request }))
     );
     return () => {
       live = false;
     };
-  }, [client, key, tick]);
+  }, [client, request]);
 
   useEffect(() => {
     if (!options.pollMs) return undefined;
@@ -80,7 +85,7 @@ export function useApiQuery<T>(key: string, load: (client: FetchClient) => Promi
   }, [options.pollMs]);
 
   const refetch = useCallback(() => setTick((n) => n + 1), []);
-  return { ...state, refetch };
+  return { data: state.data, error: state.error, isLoading: state.answered !== request, refetch };
 }
 
 export interface MutationState<I, O> {
@@ -95,7 +100,9 @@ export interface MutationState<I, O> {
 export function useApiMutation<I, O>(run: (client: FetchClient, input: I) => Promise<O>): MutationState<I, O> {
   const client = useFetchClient();
   const runRef = useRef(run);
-  runRef.current = run;
+  useEffect(() => {
+    runRef.current = run;
+  });
   const mounted = useRef(true);
   useEffect(
     () => () => {

@@ -95,10 +95,10 @@ describe('createCommissionsService: record', () => {
   it('writes only inside the ledger write scope (the scope the database guard accepts)', async () => {
     const { db, service } = setup();
     const scopes: boolean[] = [];
-    const create = db.query(TRANSACTION_UID).create;
+    type CreateParams = Parameters<ReturnType<FakeDb['query']>['create']>[0];
     db.query = ((query) => (uid: Parameters<FakeDb['query']>[0]) => {
       const q = query(uid);
-      return { ...q, create: (params: Parameters<typeof create>[0]) => (scopes.push(isLedgerWriter()), q.create(params)) };
+      return { ...q, create: (params: CreateParams) => (scopes.push(isLedgerWriter()), q.create(params)) };
     })(db.query.bind(db));
     await service.record(eventOf('pending', '2026-03-01T10:00:00Z'));
     expect(scopes).toEqual([true, true]);

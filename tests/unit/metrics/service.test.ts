@@ -16,10 +16,10 @@ describe('metrics service', () => {
   });
 
   it("reads the pool and breaker of the client only if it exists (a scrape never creates it)", async () => {
-    let client: ReturnType<typeof createFakeButtonClient> | undefined;
-    const metrics = createMetricsService({ baseUrl: 'https://pubapi.usebutton.com', client: () => client, offersRoutes: [] });
+    const built: { client?: ReturnType<typeof createFakeButtonClient> } = {};
+    const metrics = createMetricsService({ baseUrl: 'https://pubapi.usebutton.com', client: () => built.client, offersRoutes: [] });
     expect(await metrics.registry.metrics()).not.toContain('button_pool_connections{');
-    client = createFakeButtonClient();
+    built.client = createFakeButtonClient();
     const text = await metrics.registry.metrics();
     expect(text).toContain('button_pool_connections{state="connected"} 1');
     expect(text).toContain('button_breaker_state 0');

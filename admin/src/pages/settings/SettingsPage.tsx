@@ -1,4 +1,4 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { Badge, Button, Field, Flex, Grid, TextInput, Toggle, Typography } from '@strapi/design-system';
 import { Check } from '@strapi/icons';
 import { Page, useNotification } from '@strapi/strapi/admin';
@@ -25,29 +25,10 @@ function flatten(value: Record<string, unknown>, prefix = ''): Array<[string, un
 export function SettingsPage() {
   const t = useT();
   const settings = useSettings();
-  const save = useSaveSettings();
-  const { toggleNotification } = useNotification();
-  const [includeUnmapped, setIncludeUnmapped] = useState(false);
-  const [template, setTemplate] = useState('');
-
-  useEffect(() => {
-    if (!settings.data) return;
-    setIncludeUnmapped(settings.data.offers.includeUnmapped);
-    setTemplate(settings.data.offers.defaultHeadlineTemplate);
-  }, [settings.data]);
 
   if (settings.isLoading && !settings.data) return <Page.Loading />;
   if (!settings.data) return <Page.Error />;
-  const errors = save.error?.fieldErrors ?? {};
-
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    const saved = await save.mutate({ includeUnmapped, defaultHeadlineTemplate: template });
-    if (saved) {
-      toggleNotification({ type: 'success', message: t('settings.saved', 'Settings saved: the offers endpoint uses them now.') });
-      settings.refetch();
-    }
-  };
+  const { offers } = settings.data;
 
   const display = (value: unknown) => {
     if (isSecret(value)) {
@@ -66,50 +47,12 @@ export function SettingsPage() {
       <Flex direction="column" alignItems="stretch" gap={6}>
         {settings.error ? <ApiErrorAlert error={settings.error} /> : null}
         <Section title={t('settings.runtime.title', 'Runtime settings')}>
-          <form onSubmit={submit} aria-label={t('settings.runtime.title', 'Runtime settings')}>
-            <Flex direction="column" alignItems="stretch" gap={4}>
-              <Grid.Root gap={4}>
-                <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
-                  <Field.Root
-                    name="includeUnmapped"
-                    error={errors.includeUnmapped}
-                    hint={t('settings.includeUnmapped.hint', "Serve offers of merchants without a published entry (with Button's display params only).")}
-                  >
-                    <Field.Label>{t('settings.includeUnmapped.label', 'Include unmapped merchants')}</Field.Label>
-                    <Toggle
-                      checked={includeUnmapped}
-                      onLabel={t('settings.on', 'On')}
-                      offLabel={t('settings.off', 'Off')}
-                      onChange={(event: React.ChangeEvent<HTMLInputElement>) => setIncludeUnmapped(event.target.checked)}
-                    />
-                    <Field.Hint />
-                    <Field.Error />
-                  </Field.Root>
-                </Grid.Item>
-                <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
-                  <Field.Root
-                    name="defaultHeadlineTemplate"
-                    error={errors.defaultHeadlineTemplate}
-                    hint={t('settings.template.hint', 'Used when an entry has no headline template; {rate} and {name} are filled in.', {
-                      rate: '{rate}',
-                      name: '{name}',
-                    })}
-                  >
-                    <Field.Label>{t('settings.template.label', 'Default headline template')}</Field.Label>
-                    <TextInput value={template} onChange={(event: React.ChangeEvent<HTMLInputElement>) => setTemplate(event.target.value)} />
-                    <Field.Hint />
-                    <Field.Error />
-                  </Field.Root>
-                </Grid.Item>
-              </Grid.Root>
-              {save.error && Object.keys(errors).length === 0 ? <ApiErrorAlert error={save.error} /> : null}
-              <Flex justifyContent="flex-end">
-                <Button type="submit" startIcon={<Check />} loading={save.isLoading}>
-                  {t('settings.save', 'Save')}
-                </Button>
-              </Flex>
-            </Flex>
-          </form>
+          {/* Keyed by the saved values: the form starts again from them after a save or a reload. */}
+          <RuntimeSettingsForm
+            key={`${offers.includeUnmapped}|${offers.defaultHeadlineTemplate}`}
+            initial={offers}
+            onSaved={settings.refetch}
+          />
         </Section>
         <Section title={t('settings.effective.title', 'Effective configuration')}>
           <Typography variant="pi" textColor="neutral600">
@@ -119,5 +62,76 @@ export function SettingsPage() {
         </Section>
       </Flex>
     </PluginPage>
+  );
+}
+
+interface RuntimeSettingsFormProps {
+  initial: { includeUnmapped: boolean; defaultHeadlineTemplate: string };
+  onSaved: () => void;
+}
+
+/** The runtime settings form: its state starts from the saved values (see the `key` where it is rendered). */
+function RuntimeSettingsForm({ initial, onSaved }: RuntimeSettingsFormProps) {
+  const t = useT();
+  const save = useSaveSettings();
+  const { toggleNotification } = useNotification();
+  const [includeUnmapped, setIncludeUnmapped] = useState(initial.includeUnmapped);
+  const [template, setTemplate] = useState(initial.defaultHeadlineTemplate);
+  const errors = save.error?.fieldErrors ?? {};
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    const saved = await save.mutate({ includeUnmapped, defaultHeadlineTemplate: template });
+    if (saved) {
+      toggleNotification({ type: 'success', message: t('settings.saved', 'Settings saved: the offers endpoint uses them now.') });
+      onSaved();
+    }
+  };
+
+  return (
+    <form onSubmit={submit} aria-label={t('settings.runtime.title', 'Runtime settings')}>
+      <Flex direction="column" alignItems="stretch" gap={4}>
+        <Grid.Root gap={4}>
+          <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
+            <Field.Root
+              name="includeUnmapped"
+              error={errors.includeUnmapped}
+              hint={t('settings.includeUnmapped.hint', "Serve offers of merchants without a published entry (with Button's display params only).")}
+            >
+              <Field.Label>{t('settings.includeUnmapped.label', 'Include unmapped merchants')}</Field.Label>
+              <Toggle
+                checked={includeUnmapped}
+                onLabel={t('settings.on', 'On')}
+                offLabel={t('settings.off', 'Off')}
+                onChange={(event: React.ChangeEvent<HTMLInputElement>) => setIncludeUnmapped(event.target.checked)}
+              />
+              <Field.Hint />
+              <Field.Error />
+            </Field.Root>
+          </Grid.Item>
+          <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
+            <Field.Root
+              name="defaultHeadlineTemplate"
+              error={errors.defaultHeadlineTemplate}
+              hint={t('settings.template.hint', 'Used when an entry has no headline template; {rate} and {name} are filled in.', {
+                rate: '{rate}',
+                name: '{name}',
+              })}
+            >
+              <Field.Label>{t('settings.template.label', 'Default headline template')}</Field.Label>
+              <TextInput value={template} onChange={(event: React.ChangeEvent<HTMLInputElement>) => setTemplate(event.target.value)} />
+              <Field.Hint />
+              <Field.Error />
+            </Field.Root>
+          </Grid.Item>
+        </Grid.Root>
+        {save.error && Object.keys(errors).length === 0 ? <ApiErrorAlert error={save.error} /> : null}
+        <Flex justifyContent="flex-end">
+          <Button type="submit" startIcon={<Check />} loading={save.isLoading}>
+            {t('settings.save', 'Save')}
+          </Button>
+        </Flex>
+      </Flex>
+    </form>
   );
 }

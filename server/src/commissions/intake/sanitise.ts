@@ -18,6 +18,7 @@ export const MAX_STORED_DEPTH = 16;
 export const DEPTH_MARKER = `[nesting deeper than ${MAX_STORED_DEPTH} levels removed]`;
 
 // NUL, a high surrogate not followed by a low one, a low surrogate not preceded by a high one.
+// eslint-disable-next-line no-control-regex -- NUL is exactly what must be found: PostgreSQL refuses it in text and jsonb
 const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /** The text with every character a database refuses replaced by U+FFFD (same length in UTF-16 units). */

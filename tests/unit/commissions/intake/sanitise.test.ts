@@ -70,7 +70,8 @@ describe('sanitiseJson', () => {
 
   it('turns numbers JSON.parse read as infinite into null', () => {
     expect(sanitiseJson(JSON.parse('{"n": 1e999, "m": 12345678901234567890123}'))).toEqual({
-      value: { n: null, m: 12345678901234567890123 },
+      // The literal as JSON.parse reads it (a double): too large to be exact, finite, so kept.
+      value: { n: null, m: Number('12345678901234567890123') },
       changed: true,
     });
   });
