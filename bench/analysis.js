@@ -53,7 +53,8 @@ function analyzeOutage(records, { startMs, backMs, halfOpenAfterMs, breakerTimel
   const attemptsKnown = duringRecords.every((record) => record.attempts >= 0);
   const upstreamCallsDuring = duringRecords.reduce((total, record) => total + Math.max(0, record.attempts), 0);
   const afterOpen = openedAtMs === undefined ? [] : between(duringRecords, openedAtMs);
-  const upstreamCallsAfterOpen = openedAtMs === undefined ? undefined : afterOpen.reduce((total, record) => total + Math.max(0, record.attempts), 0);
+  const upstreamCallsAfterOpen =
+    openedAtMs === undefined ? undefined : afterOpen.reduce((total, record) => total + Math.max(0, record.attempts), 0);
   const halfOpenIntervals = openedAtMs === undefined ? undefined : Math.ceil((backMs - openedAtMs) / halfOpenAfterMs);
 
   // Recovery: responses are placed at the time they ENDED (due time + latency), relative to the upstream's return.
@@ -143,7 +144,11 @@ function isSaturated(records) {
   const ok = records.filter(succeeded).length / records.length;
   if (ok < 0.99) return true;
   const last = records.reduce((max, record) => Math.max(max, record.offsetMs), 0);
-  const median = (/** @type {RequestRecord[]} */ part) => percentile(part.map((record) => record.latencyMs).sort((a, b) => a - b), 50);
+  const median = (/** @type {RequestRecord[]} */ part) =>
+    percentile(
+      part.map((record) => record.latencyMs).sort((a, b) => a - b),
+      50
+    );
   const first = median(between(records, 0, last / 4));
   const end = median(between(records, (3 * last) / 4));
   return end > 2 * first + 20;

@@ -55,7 +55,9 @@ function niceAxis(max) {
  * @returns {{ svg: string, height: number }}
  */
 function renderPanel(panel, y) {
-  const values = [...panel.bars.flatMap((bar) => SERIES.map((series) => bar[series.key])), panel.marker?.value ?? 0].filter(Number.isFinite);
+  const values = [...panel.bars.flatMap((bar) => SERIES.map((series) => bar[series.key])), panel.marker?.value ?? 0].filter(
+    Number.isFinite
+  );
   const { top, ticks } = niceAxis(Math.max(0, ...values));
   const x = (/** @type {number} */ value) => LABEL_WIDTH + (Math.max(0, value) / top) * PLOT_WIDTH;
   const groupHeight = SERIES.length * (BAR_HEIGHT + BAR_GAP) + GROUP_GAP;
@@ -76,14 +78,20 @@ function renderPanel(panel, y) {
   }
   panel.bars.forEach((bar, index) => {
     const gy = plotTop + index * groupHeight;
-    parts.push(`<text x="${LABEL_WIDTH - 10}" y="${gy + (SERIES.length * (BAR_HEIGHT + BAR_GAP)) / 2 + 4}" class="label" text-anchor="end">${escapeXml(bar.label)}</text>`);
+    parts.push(
+      `<text x="${LABEL_WIDTH - 10}" y="${gy + (SERIES.length * (BAR_HEIGHT + BAR_GAP)) / 2 + 4}" class="label" text-anchor="end">${escapeXml(bar.label)}</text>`
+    );
     SERIES.forEach((series, s) => {
       const value = bar[series.key];
       const by = gy + s * (BAR_HEIGHT + BAR_GAP);
       const width = Number.isFinite(value) ? x(value) - LABEL_WIDTH : 0;
       const text = Number.isFinite(value) ? `${series.key} ${round(value, value < 10 ? 2 : 1)} ms` : `${series.key} n/a`;
-      parts.push(`<rect x="${LABEL_WIDTH}" y="${by}" width="${round(Math.max(width, 0.5), 2)}" height="${BAR_HEIGHT}" fill="${series.color}"><title>${escapeXml(`${bar.label}: ${text}`)}</title></rect>`);
-      parts.push(`<text x="${round(LABEL_WIDTH + Math.max(width, 0) + 4, 2)}" y="${by + BAR_HEIGHT - 2}" class="value">${escapeXml(text)}</text>`);
+      parts.push(
+        `<rect x="${LABEL_WIDTH}" y="${by}" width="${round(Math.max(width, 0.5), 2)}" height="${BAR_HEIGHT}" fill="${series.color}"><title>${escapeXml(`${bar.label}: ${text}`)}</title></rect>`
+      );
+      parts.push(
+        `<text x="${round(LABEL_WIDTH + Math.max(width, 0) + 4, 2)}" y="${by + BAR_HEIGHT - 2}" class="value">${escapeXml(text)}</text>`
+      );
     });
   });
   return { svg: parts.join('\n'), height: PANEL_HEADER + plotHeight + AXIS_HEIGHT };
@@ -96,14 +104,19 @@ function renderPanel(panel, y) {
 function renderLatencyChart(results) {
   // Latency rows are labelled by their short name ("(b) plugin"), so a SATURATED mark still fits the label column.
   const toBar = (/** @type {Record<string, any>} */ row) => ({
-    label: row.amplification === undefined ? `${String(row.label).split(':')[0]}${row.saturated ? ' (SATURATED)' : ''}` : String(row.label),
+    label:
+      row.amplification === undefined
+        ? `${String(row.label).split(':')[0]}${row.saturated ? ' (SATURATED)' : ''}`
+        : String(row.label),
     p50: row.p50,
     p90: row.p90,
     p99: row.p99,
   });
   /** @type {Panel[]} */
   const panels = (results.meta.profiles ?? []).map((/** @type {string} */ profile) => {
-    const rows = results.latency.filter((row) => row.profile === profile).sort((a, b) => String(a.id).localeCompare(String(b.id)));
+    const rows = results.latency
+      .filter((row) => row.profile === profile)
+      .sort((a, b) => String(a.id).localeCompare(String(b.id)));
     const p50 = (/** @type {string} */ id) => rows.find((row) => row.id === id)?.p50;
     const floor = (p50('a') ?? NaN) + (p50('c') ?? NaN);
     return {
@@ -112,7 +125,8 @@ function renderLatencyChart(results) {
       marker: Number.isFinite(floor) ? { value: floor, label: `floor: p50(a) + p50(c) = ${round(floor, 1)} ms` } : undefined,
     };
   });
-  if (results.faults.length > 0) panels.push({ title: 'Faults (simulator ~100 ms), client latency', bars: results.faults.map(toBar) });
+  if (results.faults.length > 0)
+    panels.push({ title: 'Faults (simulator ~100 ms), client latency', bars: results.faults.map(toBar) });
 
   const header = 64;
   let y = header;
@@ -123,7 +137,8 @@ function renderLatencyChart(results) {
     y += rendered.height + 10;
   }
   const legend = SERIES.map(
-    (series, i) => `<rect x="${LABEL_WIDTH + i * 90}" y="40" width="12" height="12" fill="${series.color}"/><text x="${LABEL_WIDTH + i * 90 + 18}" y="50" class="label">${series.key}</text>`
+    (series, i) =>
+      `<rect x="${LABEL_WIDTH + i * 90}" y="40" width="12" height="12" fill="${series.color}"/><text x="${LABEL_WIDTH + i * 90 + 18}" y="50" class="label">${series.key}</text>`
   ).join('');
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${y}" viewBox="0 0 ${WIDTH} ${y}" font-family="Helvetica, Arial, sans-serif">`,

@@ -112,21 +112,35 @@ async function runLoad(options) {
   /** @type {NodeJS.Timeout | undefined} */
   let hardStop;
   const stopped = new Promise((resolve) => {
-    hardStop = setTimeout(() => {
-      stopAll.abort();
-      resolve(undefined);
-    }, durationMs + timeoutMs + 2_000);
+    hardStop = setTimeout(
+      () => {
+        stopAll.abort();
+        resolve(undefined);
+      },
+      durationMs + timeoutMs + 2_000
+    );
   });
   await Promise.race([allDone, stopped]);
   clearTimeout(hardStop);
   // After an abort every pending request settles at once; give them a moment, then fill what is left.
   if (done < total) await Promise.race([allDone, new Promise((resolve) => setTimeout(resolve, 1_000))]);
   for (let i = 0; i < total; i += 1) {
-    records[i] ??= { offsetMs: i * intervalMs, latencyMs: performance.now() - (start + i * intervalMs), status: 0, attempts: -1, code: 'NOT_SENT' };
+    records[i] ??= {
+      offsetMs: i * intervalMs,
+      latencyMs: performance.now() - (start + i * intervalMs),
+      status: 0,
+      attempts: -1,
+      code: 'NOT_SENT',
+    };
   }
   await pool.destroy().catch(() => undefined);
   const elapsedMs = lastEnd - start;
-  return { records, elapsedMs, throughput: (records.filter((r) => r.status !== 0).length * 1000) / Math.max(1, elapsedMs), startedAt };
+  return {
+    records,
+    elapsedMs,
+    throughput: (records.filter((r) => r.status !== 0).length * 1000) / Math.max(1, elapsedMs),
+    startedAt,
+  };
 }
 
 /**
@@ -140,7 +154,9 @@ function readAttempts(text) {
   try {
     const body = JSON.parse(text);
     if (typeof body?.meta?.attempts === 'number') {
-      return typeof body.meta.upstream_ms === 'number' ? { attempts: body.meta.attempts, upstreamMs: body.meta.upstream_ms } : { attempts: body.meta.attempts };
+      return typeof body.meta.upstream_ms === 'number'
+        ? { attempts: body.meta.attempts, upstreamMs: body.meta.upstream_ms }
+        : { attempts: body.meta.attempts };
     }
     const details = body?.error?.details;
     if (typeof details?.attempts === 'number') return { attempts: details.attempts, code: details.code };

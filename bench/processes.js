@@ -39,7 +39,10 @@ function startChild({ name, entry, env, logFile, execArgv = [] }) {
   exited.then(() => running.delete(child));
 
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => fail(new Error(`${name} was not ready after ${READY_TIMEOUT_MS / 1000} s (log: ${logFile})`)), READY_TIMEOUT_MS);
+    const timer = setTimeout(
+      () => fail(new Error(`${name} was not ready after ${READY_TIMEOUT_MS / 1000} s (log: ${logFile})`)),
+      READY_TIMEOUT_MS
+    );
     /** @param {Error} error */
     const fail = (error) => {
       clearTimeout(timer);
@@ -47,7 +50,8 @@ function startChild({ name, entry, env, logFile, execArgv = [] }) {
       reject(error);
     };
     /** @param {number | null} code @param {NodeJS.Signals | null} signal */
-    const exitedEarly = (code, signal) => fail(new Error(`${name} exited before it was ready (${signal ?? code}); log: ${logFile}`));
+    const exitedEarly = (code, signal) =>
+      fail(new Error(`${name} exited before it was ready (${signal ?? code}); log: ${logFile}`));
     child.once('exit', exitedEarly);
     child.on('message', (/** @type {any} */ message) => {
       if (message?.type !== 'ready') return;

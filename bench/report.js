@@ -15,7 +15,8 @@ const { round } = require('./stats');
 
 const num = (/** @type {unknown} */ value, digits = 1) =>
   typeof value === 'number' && Number.isFinite(value) ? String(round(value, digits)) : 'n/a';
-const pct = (/** @type {unknown} */ value) => (typeof value === 'number' && Number.isFinite(value) ? `${round(value * 100, 2)}%` : 'n/a');
+const pct = (/** @type {unknown} */ value) =>
+  typeof value === 'number' && Number.isFinite(value) ? `${round(value * 100, 2)}%` : 'n/a';
 const metLabel = (/** @type {boolean | null} */ met) => (met === null ? 'not measured' : met ? 'met' : 'MISSED');
 
 /**
@@ -23,7 +24,8 @@ const metLabel = (/** @type {boolean | null} */ met) => (met === null ? 'not mea
  * @param {Array<Array<string | number>>} rows
  */
 function table(header, rows) {
-  const line = (/** @type {Array<string | number>} */ cells) => `| ${cells.map((cell) => String(cell).replace(/\|/g, '\\|')).join(' | ')} |`;
+  const line = (/** @type {Array<string | number>} */ cells) =>
+    `| ${cells.map((cell) => String(cell).replace(/\|/g, '\\|')).join(' | ')} |`;
   return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
 }
 
@@ -54,7 +56,21 @@ function toMarkdown(results, targets = computeTargets(results)) {
     out.push('');
     out.push(
       table(
-        ['row', 'requests', 'ok', 'p50', 'p90', 'p99', 'max', 'req/s', 'upstream conns', 'upstream/req', 'RSS before', 'RSS after', 'load'],
+        [
+          'row',
+          'requests',
+          'ok',
+          'p50',
+          'p90',
+          'p99',
+          'max',
+          'req/s',
+          'upstream conns',
+          'upstream/req',
+          'RSS before',
+          'RSS after',
+          'load',
+        ],
         results.latency
           .filter((row) => row.profile === profile)
           .sort((a, b) => String(a.id).localeCompare(String(b.id)))
@@ -121,7 +137,9 @@ function toMarkdown(results, targets = computeTargets(results)) {
   if (results.soak) {
     const soak = /** @type {Record<string, any>} */ (results.soak);
     out.push('');
-    out.push(`## Soak: ${soak.requests} requests at ${soak.rate} req/s, offers endpoint, ${meta.profileLabels.zero}${soak.saturated ? ' (SATURATED)' : ''}`);
+    out.push(
+      `## Soak: ${soak.requests} requests at ${soak.rate} req/s, offers endpoint, ${meta.profileLabels.zero}${soak.saturated ? ' (SATURATED)' : ''}`
+    );
     out.push('');
     out.push(
       `${pct(soak.successRate)} success, p50 ${num(soak.p50, 2)} ms, p99 ${num(soak.p99, 2)} ms, max ${num(soak.max, 2)} ms, ${num(soak.throughput)} req/s; ` +
@@ -133,7 +151,12 @@ function toMarkdown(results, targets = computeTargets(results)) {
   out.push('');
   out.push('## Targets');
   out.push('');
-  out.push(table(['target', 'measured', 'result'], targets.map((t) => [t.target, t.measured, metLabel(t.met)])));
+  out.push(
+    table(
+      ['target', 'measured', 'result'],
+      targets.map((t) => [t.target, t.measured, metLabel(t.met)])
+    )
+  );
   out.push('');
   out.push('![latency chart](latency.svg)');
   out.push('');

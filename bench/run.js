@@ -24,7 +24,8 @@ const { writeReport } = require('./report');
 
 const SIM_API_KEY = 'bench_button_api_key';
 const started = Date.now();
-const log = (/** @type {string} */ message) => console.log(`[bench ${String(Math.round((Date.now() - started) / 1000)).padStart(4)} s] ${message}`);
+const log = (/** @type {string} */ message) =>
+  console.log(`[bench ${String(Math.round((Date.now() - started) / 1000)).padStart(4)} s] ${message}`);
 const mb = (/** @type {number | undefined} */ kb) => (kb === undefined ? undefined : round(kb / 1024, 1));
 const sleep = (/** @type {number} */ ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -35,10 +36,18 @@ async function main() {
   const outDir = path.join(__dirname, 'results', smoke ? 'smoke' : (process.env.BENCH_OUT ?? '').replace(/[^\w.-]/g, ''));
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'button-bench-'));
   const ca = fs.readFileSync(TEST_CA_PATH, 'utf8');
-  const loadAverageStart = os.loadavg().map((v) => round(v, 2)).join(' / ');
+  const loadAverageStart = os
+    .loadavg()
+    .map((v) => round(v, 2))
+    .join(' / ');
   log(`${smoke ? 'SMOKE run' : 'full run'}; logs of the child processes in ${scratch}`);
 
-  const sim = await startChild({ name: 'simulator', entry: 'simulator', env: { BENCH_SIM_API_KEY: SIM_API_KEY, BENCH_SIM_PROFILE: 'zero' }, logFile: path.join(scratch, 'simulator.log') });
+  const sim = await startChild({
+    name: 'simulator',
+    entry: 'simulator',
+    env: { BENCH_SIM_API_KEY: SIM_API_KEY, BENCH_SIM_PROFILE: 'zero' },
+    logFile: path.join(scratch, 'simulator.log'),
+  });
   const control = simulatorControl(sim.info.url, ca);
   log(`simulator up at ${sim.info.url} (pid ${sim.pid})`);
 
@@ -71,7 +80,10 @@ async function main() {
     )
   );
   const playgrounds = Object.fromEntries(names.map((name, i) => [name, booted[i]]));
-  for (const child of booted) log(`${child.name} up at ${child.info.url} (pid ${child.pid}, RSS ${mb(child.rssKb())} MB, metrics ${child.info.metricsScrape ? 'scrapable' : 'not available'})`);
+  for (const child of booted)
+    log(
+      `${child.name} up at ${child.info.url} (pid ${child.pid}, RSS ${mb(child.rssKb())} MB, metrics ${child.info.metricsScrape ? 'scrapable' : 'not available'})`
+    );
 
   const body = (/** @type {number} */ index) => JSON.stringify({ user_id: `bench-user-${index % 100}` });
   /** @param {import('./scenarios').TargetName | 'soak'} target @param {string} pathname */
@@ -79,13 +91,26 @@ async function main() {
     if (target === 'simulator') {
       return {
         process: sim,
-        options: { origin: sim.info.url, path: '/v1/offers', ca, headers: { authorization: `Basic ${Buffer.from(`${SIM_API_KEY}:`).toString('base64')}`, 'content-type': 'application/json' } },
+        options: {
+          origin: sim.info.url,
+          path: '/v1/offers',
+          ca,
+          headers: {
+            authorization: `Basic ${Buffer.from(`${SIM_API_KEY}:`).toString('base64')}`,
+            'content-type': 'application/json',
+          },
+        },
       };
     }
     const playground = playgrounds[target];
     return {
       process: playground,
-      options: { origin: playground.info.url, path: pathname, headers: { authorization: `Bearer ${playground.info.token}`, 'content-type': 'application/json' }, readAttempts: pathname === OFFERS_PATH },
+      options: {
+        origin: playground.info.url,
+        path: pathname,
+        headers: { authorization: `Bearer ${playground.info.token}`, 'content-type': 'application/json' },
+        readAttempts: pathname === OFFERS_PATH,
+      },
     };
   };
 
@@ -133,7 +158,9 @@ async function main() {
       await warmUp(target);
       const { row: result } = await measure(target, durationMs, plan.rate);
       latency.push({ id: row.id, profile, label: row.label, target: row.target, rate: plan.rate, durationMs, ...result });
-      log(`  p50 ${result.p50} ms, p99 ${result.p99} ms, ok ${result.ok}/${result.requests}, upstream conns ${result.upstreamConnections}, upstream/req ${result.upstreamPerRequest}${result.saturated ? ', SATURATED' : ''}, load ${result.loadAverage1m}`);
+      log(
+        `  p50 ${result.p50} ms, p99 ${result.p99} ms, ok ${result.ok}/${result.requests}, upstream conns ${result.upstreamConnections}, upstream/req ${result.upstreamPerRequest}${result.saturated ? ', SATURATED' : ''}, load ${result.loadAverage1m}`
+      );
     }
   }
   await playgrounds.naive.stop(); // done with it: one less process on the two cores
@@ -168,7 +195,10 @@ async function main() {
         polls.push(
           (async () => {
             while (Date.now() < stopAt) {
-              breakerTimeline.push({ offsetMs: Date.now() - t0, state: await scrapeBreakerState(target.process.info.url, target.process.info.token) });
+              breakerTimeline.push({
+                offsetMs: Date.now() - t0,
+                state: await scrapeBreakerState(target.process.info.url, target.process.info.token),
+              });
               await sleep(250);
             }
           })()
@@ -233,11 +263,16 @@ async function main() {
     rate: plan.soak.rate,
     ...soakRun.row,
     poolSize: plan.poolSize,
-    rssGrowthMb: soakRun.row.rssAfterMb !== undefined && soakRun.row.rssBeforeMb !== undefined ? round(soakRun.row.rssAfterMb - soakRun.row.rssBeforeMb, 1) : undefined,
+    rssGrowthMb:
+      soakRun.row.rssAfterMb !== undefined && soakRun.row.rssBeforeMb !== undefined
+        ? round(soakRun.row.rssAfterMb - soakRun.row.rssBeforeMb, 1)
+        : undefined,
     rssSamples,
     rssGrowthPer100kMb: rssGrowthPer100k(rssSamples, plan.soak.rate),
   };
-  log(`  success ${round(soak.successRate * 100, 2)}%, p99 ${soak.p99} ms, RSS ${soak.rssBeforeMb} -> ${soak.rssAfterMb} MB, upstream conns ${soak.upstreamConnections}`);
+  log(
+    `  success ${round(soak.successRate * 100, 2)}%, p99 ${soak.p99} ms, RSS ${soak.rssBeforeMb} -> ${soak.rssAfterMb} MB, upstream conns ${soak.upstreamConnections}`
+  );
 
   const results = {
     meta: {
@@ -248,7 +283,10 @@ async function main() {
       cpus: os.cpus().length,
       cpuModel: os.cpus()[0]?.model ?? 'unknown',
       loadAverageStart,
-      loadAverageEnd: os.loadavg().map((v) => round(v, 2)).join(' / '),
+      loadAverageEnd: os
+        .loadavg()
+        .map((v) => round(v, 2))
+        .join(' / '),
       durationS: round((Date.now() - started) / 1000, 0),
       rate: plan.rate,
       warmupMs: plan.warmupMs,
@@ -267,14 +305,19 @@ async function main() {
   const { targets, files } = writeReport(results, outDir);
   await control.close();
   log(`wrote ${files.map((file) => path.relative(process.cwd(), file)).join(', ')}`);
-  for (const target of targets) log(`target ${target.met === null ? 'not measured' : target.met ? 'met   ' : 'MISSED'} | ${target.target}: ${target.measured}`);
+  for (const target of targets)
+    log(
+      `target ${target.met === null ? 'not measured' : target.met ? 'met   ' : 'MISSED'} | ${target.target}: ${target.measured}`
+    );
   return scratch;
 }
 
 function gitCommit() {
   try {
     const sha = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'server', 'playground', 'simulator', 'bench/*.js'], { encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'server', 'playground', 'simulator', 'bench/*.js'], {
+      encoding: 'utf8',
+    }).trim();
     return dirty ? `${sha}+changes` : sha;
   } catch {
     return 'unknown';

@@ -41,10 +41,34 @@ function benchmarkPlan({ smoke }) {
   const s = (/** @type {number} */ full, /** @type {number} */ small) => (smoke ? small : full);
   /** @type {LatencyRow[]} */
   const latencyRows = [
-    { id: 'a', label: '(a) direct: generator -> simulator', target: 'simulator', path: '/v1/offers', durationMs: { zero: s(10_000, 1_000), button: s(10_000, 1_000) } },
-    { id: 'c', label: '(c) Strapi floor: trivial content-API route', target: 'pooled', path: PING_PATH, durationMs: { zero: s(10_000, 1_000), button: s(10_000, 1_000) } },
-    { id: 'b', label: '(b) plugin: offers endpoint, pooled', target: 'pooled', path: OFFERS_PATH, durationMs: { zero: s(20_000, 1_000), button: s(20_000, 1_000) } },
-    { id: 'd', label: '(d) naive: offers endpoint, new TCP+TLS per call', target: 'naive', path: OFFERS_PATH, durationMs: { zero: s(10_000, 1_000), button: s(15_000, 1_000) } },
+    {
+      id: 'a',
+      label: '(a) direct: generator -> simulator',
+      target: 'simulator',
+      path: '/v1/offers',
+      durationMs: { zero: s(10_000, 1_000), button: s(10_000, 1_000) },
+    },
+    {
+      id: 'c',
+      label: '(c) Strapi floor: trivial content-API route',
+      target: 'pooled',
+      path: PING_PATH,
+      durationMs: { zero: s(10_000, 1_000), button: s(10_000, 1_000) },
+    },
+    {
+      id: 'b',
+      label: '(b) plugin: offers endpoint, pooled',
+      target: 'pooled',
+      path: OFFERS_PATH,
+      durationMs: { zero: s(20_000, 1_000), button: s(20_000, 1_000) },
+    },
+    {
+      id: 'd',
+      label: '(d) naive: offers endpoint, new TCP+TLS per call',
+      target: 'naive',
+      path: OFFERS_PATH,
+      durationMs: { zero: s(10_000, 1_000), button: s(15_000, 1_000) },
+    },
   ];
   /** @type {FaultScenario[]} */
   const faults = [
@@ -106,4 +130,13 @@ function benchmarkPlan({ smoke }) {
   };
 }
 
-module.exports = { benchmarkPlan, PLAYGROUNDS, PROFILE_LABELS, OFFERS_PATH, PING_PATH, POOL_SIZE, HALF_OPEN_AFTER_MS, HALF_OPEN_PROBES };
+module.exports = {
+  benchmarkPlan,
+  PLAYGROUNDS,
+  PROFILE_LABELS,
+  OFFERS_PATH,
+  PING_PATH,
+  POOL_SIZE,
+  HALF_OPEN_AFTER_MS,
+  HALF_OPEN_PROBES,
+};

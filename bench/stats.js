@@ -46,7 +46,9 @@ function summarize(records) {
     if (record.status === 0) errors += 1;
   }
   const sum = latencies.reduce((total, value) => total + value, 0);
-  const upstream = records.flatMap((record) => (record.upstreamMs === undefined ? [] : [record.upstreamMs])).sort((a, b) => a - b);
+  const upstream = records
+    .flatMap((record) => (record.upstreamMs === undefined ? [] : [record.upstreamMs]))
+    .sort((a, b) => a - b);
   return {
     ...(upstream.length > 0 ? { pluginUpstreamP50: round(percentile(upstream, 50)) } : {}),
     requests: records.length,

@@ -20,7 +20,8 @@ const { round } = require('./stats');
  * @typedef {{ id: string, target: string, measured: string, met: boolean | null }} TargetRow
  */
 
-const ms = (/** @type {number | undefined} */ value) => (value === undefined || !Number.isFinite(value) ? 'n/a' : `${round(value, 2)} ms`);
+const ms = (/** @type {number | undefined} */ value) =>
+  value === undefined || !Number.isFinite(value) ? 'n/a' : `${round(value, 2)} ms`;
 const pct = (/** @type {number} */ value) => `${round(value * 100, 2)}%`;
 
 /**
@@ -30,7 +31,8 @@ const pct = (/** @type {number} */ value) => `${round(value * 100, 2)}%`;
 function computeTargets(results) {
   /** @type {TargetRow[]} */
   const rows = [];
-  const row = (/** @type {string} */ id, /** @type {string} */ profile) => results.latency.find((r) => r.id === id && r.profile === profile);
+  const row = (/** @type {string} */ id, /** @type {string} */ profile) =>
+    results.latency.find((r) => r.id === id && r.profile === profile);
   const profiles = [...new Set(results.latency.map((r) => r.profile))];
 
   for (const profile of profiles) {
@@ -90,7 +92,9 @@ function computeTargets(results) {
     rows.push({
       id: 'outage-fast-failures',
       target: 'outage, breaker open: fast failures p99 < 5 ms',
-      measured: opened ? `${outage.fastFailures} fast failures, p99 ${ms(outage.fastFailureP99)}` : `no fast failure seen (breaker never opened); failures p99 ${ms(outage.during.p99)}`,
+      measured: opened
+        ? `${outage.fastFailures} fast failures, p99 ${ms(outage.fastFailureP99)}`
+        : `no fast failure seen (breaker never opened); failures p99 ${ms(outage.during.p99)}`,
       met: opened ? (outage.fastFailureP99 ?? Infinity) < 5 : false,
     });
     const perInterval = results.meta.halfOpenProbes ?? 1;
@@ -102,7 +106,8 @@ function computeTargets(results) {
         outage.upstreamCallsAfterOpen === undefined
           ? `breaker never opened: ${outage.upstreamCallsDuring ?? 'n/a'} upstream calls during the outage for ${outage.during.requests} client requests`
           : `${outage.upstreamCallsAfterOpen} upstream calls for ${outage.requestsAfterOpen} client requests after it opened (${outage.halfOpenIntervals} half-open intervals: <= ${allowed} probes)`,
-      met: outage.upstreamCallsAfterOpen === undefined || allowed === undefined ? false : outage.upstreamCallsAfterOpen <= allowed,
+      met:
+        outage.upstreamCallsAfterOpen === undefined || allowed === undefined ? false : outage.upstreamCallsAfterOpen <= allowed,
     });
     rows.push({
       id: 'outage-recovery',
@@ -134,7 +139,14 @@ function computeTargets(results) {
         ? `${round(soak.rssGrowthMb, 1)} MB over ${soak.requests} requests`
         : `${round(soak.rssGrowthMb, 1)} MB over ${soak.requests} requests; EXTRAPOLATED to 100,000 from the RSS slope: ${slope ?? 'n/a'} MB${soak.saturated === true ? ' (soak SATURATED: no verdict)' : ''}`,
       // An overloaded soak measures its backlog, not a leak: no verdict then.
-      met: soak.saturated === true ? null : full ? soak.rssGrowthMb < 30 : soak.requests >= 10_000 && slope !== undefined ? slope < 30 : null,
+      met:
+        soak.saturated === true
+          ? null
+          : full
+            ? soak.rssGrowthMb < 30
+            : soak.requests >= 10_000 && slope !== undefined
+              ? slope < 30
+              : null,
     });
   }
   return rows;

@@ -14,12 +14,48 @@ const { createHash } = require('node:crypto');
 
 /** @type {CatalogueMerchant[]} */
 const MERCHANTS = [
-  { merchant_id: 'org-3a1f0c9e2b7d4e51', name: 'Northwind Shoes', category: 'Footwear', cta_label: 'Shop shoes', description: 'Running, trail and everyday shoes.' },
-  { merchant_id: 'org-5b62d8e4a0c1f733', name: 'Blue Harbor Travel', category: 'Travel', cta_label: 'Book a trip', description: 'Hotels and flights worldwide.' },
-  { merchant_id: 'org-7c04e1a9d3b8f265', name: 'Maple Grocers', category: 'Groceries', cta_label: 'Order groceries', description: 'Fresh groceries delivered.' },
-  { merchant_id: 'org-1e9d7b3c5a2f0846', name: 'Copperline Electronics', category: 'Electronics', cta_label: 'Browse deals', description: 'Phones, laptops and accessories.' },
-  { merchant_id: 'org-9f2a6c0e8d4b1357', name: 'Saffron Kitchen', category: 'Food delivery', cta_label: 'Order now', description: 'Meals from local restaurants.' },
-  { merchant_id: 'org-2d8b4f6a1c9e3570', name: 'Lumen Beauty', category: 'Beauty', cta_label: 'Discover', description: 'Skincare and cosmetics.' },
+  {
+    merchant_id: 'org-3a1f0c9e2b7d4e51',
+    name: 'Northwind Shoes',
+    category: 'Footwear',
+    cta_label: 'Shop shoes',
+    description: 'Running, trail and everyday shoes.',
+  },
+  {
+    merchant_id: 'org-5b62d8e4a0c1f733',
+    name: 'Blue Harbor Travel',
+    category: 'Travel',
+    cta_label: 'Book a trip',
+    description: 'Hotels and flights worldwide.',
+  },
+  {
+    merchant_id: 'org-7c04e1a9d3b8f265',
+    name: 'Maple Grocers',
+    category: 'Groceries',
+    cta_label: 'Order groceries',
+    description: 'Fresh groceries delivered.',
+  },
+  {
+    merchant_id: 'org-1e9d7b3c5a2f0846',
+    name: 'Copperline Electronics',
+    category: 'Electronics',
+    cta_label: 'Browse deals',
+    description: 'Phones, laptops and accessories.',
+  },
+  {
+    merchant_id: 'org-9f2a6c0e8d4b1357',
+    name: 'Saffron Kitchen',
+    category: 'Food delivery',
+    cta_label: 'Order now',
+    description: 'Meals from local restaurants.',
+  },
+  {
+    merchant_id: 'org-2d8b4f6a1c9e3570',
+    name: 'Lumen Beauty',
+    category: 'Beauty',
+    cta_label: 'Discover',
+    description: 'Skincare and cosmetics.',
+  },
 ];
 
 /**
@@ -78,7 +114,7 @@ function offersOfMerchant(merchant, seed) {
   if (hasFixedOffer) {
     offers.push({
       id: `offer-${suffix}-fix`,
-      rate_fixed: ((seed >>> 20) % 5 + 1).toFixed(2),
+      rate_fixed: (((seed >>> 20) % 5) + 1).toFixed(2),
       currency: 'USD',
       display_params: { offer_type: 'Default', offer_tag: 'bonus' },
     });

@@ -24,7 +24,10 @@ async function main() {
     ? latencyProfile(process.env.SIMULATOR_PROFILE)
     : { meanMs: Number(process.env.SIMULATOR_LATENCY_MS ?? 0), jitterMs: Number(process.env.SIMULATOR_JITTER_MS ?? 0) };
   sim.faults.set({ latency });
-  const url = await sim.start({ port: Number(process.env.SIMULATOR_PORT ?? 9400), host: process.env.SIMULATOR_HOST ?? '127.0.0.1' });
+  const url = await sim.start({
+    port: Number(process.env.SIMULATOR_PORT ?? 9400),
+    host: process.env.SIMULATOR_HOST ?? '127.0.0.1',
+  });
   console.log(`Button simulator listening on ${url} (POST ${url}/v1/offers; stats at ${url}/__simulator/stats)`);
   const shutdown = () => sim.stop().then(() => process.exit(0));
   process.once('SIGINT', shutdown);

@@ -17,7 +17,8 @@ const LATENCY_PROFILES = Object.freeze({
  */
 function latencyProfile(name) {
   const profile = LATENCY_PROFILES[name];
-  if (profile === undefined) throw new TypeError(`unknown latency profile "${name}" (known: ${Object.keys(LATENCY_PROFILES).join(', ')})`);
+  if (profile === undefined)
+    throw new TypeError(`unknown latency profile "${name}" (known: ${Object.keys(LATENCY_PROFILES).join(', ')})`);
   return { ...profile };
 }
 

@@ -64,7 +64,10 @@ function createButtonSimulator(options = {}) {
   };
 
   const server = options.tls
-    ? https.createServer({ key: fs.readFileSync(path.join(CERT_DIR, 'localhost-key.pem')), cert: fs.readFileSync(TEST_CA_PATH) }, handler)
+    ? https.createServer(
+        { key: fs.readFileSync(path.join(CERT_DIR, 'localhost-key.pem')), cert: fs.readFileSync(TEST_CA_PATH) },
+        handler
+      )
     : http.createServer(handler);
   server.keepAliveTimeout = options.keepAliveTimeoutMs ?? 5000;
   server.on('connection', (socket) => {
@@ -94,7 +97,7 @@ function createButtonSimulator(options = {}) {
     if (recent.length > RECENT_REQUESTS_KEPT) recent = recent.slice(-RECENT_REQUESTS_KEPT);
 
     const fault = faults.next();
-    const wait = faults.latencyMs() + (fault?.kind === 'delay' ? fault.delayMs ?? 0 : 0);
+    const wait = faults.latencyMs() + (fault?.kind === 'delay' ? (fault.delayMs ?? 0) : 0);
     if (fault) counters.faultsFired[fault.kind] = (counters.faultsFired[fault.kind] ?? 0) + 1;
     const respond = () => {
       if (fault?.kind === 'hang') {
@@ -110,10 +113,16 @@ function createButtonSimulator(options = {}) {
       if (fault?.kind === 'status') {
         /** @type {Record<string, string>} */
         const headers = fault.retryAfter !== undefined ? { 'Retry-After': fault.retryAfter } : {};
-        return answer(res, /** @type {number} */ (fault.status), errorEnvelope(fault.message ?? http.STATUS_CODES[fault.status ?? 500] ?? 'Error'), headers);
+        return answer(
+          res,
+          /** @type {number} */ (fault.status),
+          errorEnvelope(fault.message ?? http.STATUS_CODES[fault.status ?? 500] ?? 'Error'),
+          headers
+        );
       }
       if (fault?.kind === 'malformed') return answerRaw(res, 200, '{"meta": {"status": "ok"}, "object": {"merchant_offers": [');
-      if (fault?.kind === 'schema') return answer(res, 200, { meta: { status: 'ok' }, object: { merchant_offers: 'not-a-list' } });
+      if (fault?.kind === 'schema')
+        return answer(res, 200, { meta: { status: 'ok' }, object: { merchant_offers: 'not-a-list' } });
       if (fault?.kind === 'error-envelope') return answer(res, 200, errorEnvelope(fault.message ?? 'Something went wrong'));
 
       const invalid = validateOffersRequest(body);
@@ -121,7 +130,10 @@ function createButtonSimulator(options = {}) {
       const merchantOffers = offersFor(body.user_id, { merchantId: body.merchant_id, merchants });
       counters.offersServed += 1;
       // `generated_at` is not in Button's documented schema: it stands for the fields Button may add at any time.
-      answer(res, 200, { meta: { status: 'ok' }, object: { merchant_offers: merchantOffers, generated_at: new Date().toISOString() } });
+      answer(res, 200, {
+        meta: { status: 'ok' },
+        object: { merchant_offers: merchantOffers, generated_at: new Date().toISOString() },
+      });
     };
     if (wait > 0) setTimeout(respond, wait);
     else respond();
@@ -146,9 +158,12 @@ function createButtonSimulator(options = {}) {
         } catch {
           ms = NaN;
         }
-        if (!(Number.isFinite(ms) && ms > 0 && ms <= MAX_OUTAGE_MS)) return answer(res, 400, { error: `ms must be between 1 and ${MAX_OUTAGE_MS}` });
+        if (!(Number.isFinite(ms) && ms > 0 && ms <= MAX_OUTAGE_MS))
+          return answer(res, 400, { error: `ms must be between 1 and ${MAX_OUTAGE_MS}` });
         // Go away only once this answer is out, or the caller could not tell the outage started.
-        res.once('finish', () => outage(ms).catch((error) => console.error('[simulator] could not listen again after the outage:', error)));
+        res.once('finish', () =>
+          outage(ms).catch((error) => console.error('[simulator] could not listen again after the outage:', error))
+        );
         answer(res, 202, { outageMs: ms }, { Connection: 'close' });
       });
     }
@@ -182,7 +197,8 @@ function createButtonSimulator(options = {}) {
     const input = JSON.parse(raw.toString('utf8') || '{}');
     const secret = input.secret ?? options.webhookSecret;
     if (typeof input.url !== 'string' || !/^https?:\/\//.test(input.url)) throw new TypeError('url must be an http(s) URL');
-    if (typeof secret !== 'string' || secret === '') throw new TypeError('secret is required (or start the simulator with webhookSecret)');
+    if (typeof secret !== 'string' || secret === '')
+      throw new TypeError('secret is required (or start the simulator with webhookSecret)');
     const sender = createWebhookSender({ url: input.url, secret, retryDelaysMs: input.retry_delays_ms });
     const result = await sender.lifecycle({
       pubRef: input.pub_ref ?? null,
@@ -325,8 +341,10 @@ function validateOffersRequest(body) {
   if (typeof userId !== 'string' || userId.length < 1 || userId.length > 255 || !PRINTABLE_ASCII.test(userId)) {
     return 'Invalid user_id: must be 1 to 255 printable ASCII characters';
   }
-  if (!Array.isArray(deviceIds) || deviceIds.some((id) => typeof id !== 'string' || id.trim() === '')) return 'Invalid device_ids';
-  if (!Array.isArray(emails) || emails.some((hash) => typeof hash !== 'string' || !SHA256_HEX.test(hash))) return 'Invalid email_sha256s';
+  if (!Array.isArray(deviceIds) || deviceIds.some((id) => typeof id !== 'string' || id.trim() === ''))
+    return 'Invalid device_ids';
+  if (!Array.isArray(emails) || emails.some((hash) => typeof hash !== 'string' || !SHA256_HEX.test(hash)))
+    return 'Invalid email_sha256s';
   if (deviceIds.length + emails.length > 10) return 'Too many identifiers: at most 10 device_ids and email_sha256s combined';
   if (merchantId !== undefined && (typeof merchantId !== 'string' || merchantId === '')) return 'Invalid merchant_id';
   return undefined;

@@ -17,7 +17,9 @@ async function main() {
   const runs = [suites.results, browser.results];
   const sum = (key) => runs.reduce((total, run) => total + run[key], 0);
   const failed = sum('numFailedTests') + sum('numRuntimeErrorTestSuites');
-  process.stdout.write(`\ntests: ${sum('numPassedTests')} passed, ${failed} failed, ${sum('numPendingTests') + sum('numTodoTests')} skipped\n`);
+  process.stdout.write(
+    `\ntests: ${sum('numPassedTests')} passed, ${failed} failed, ${sum('numPendingTests') + sum('numTodoTests')} skipped\n`
+  );
   process.exitCode = runs.every((run) => run.success) && failed === 0 ? 0 : 1;
 }
 

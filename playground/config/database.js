@@ -31,5 +31,7 @@ module.exports = ({ env }) => {
     },
   };
   if (!connections[client]) throw new Error(`DATABASE_CLIENT must be sqlite, postgres or mysql (got "${client}")`);
-  return { connection: { client, ...connections[client], acquireConnectionTimeout: env.int('DATABASE_CONNECTION_TIMEOUT', 60000) } };
+  return {
+    connection: { client, ...connections[client], acquireConnectionTimeout: env.int('DATABASE_CONNECTION_TIMEOUT', 60000) },
+  };
 };

@@ -23,7 +23,9 @@ async function main() {
   if (built.status !== 0) throw new Error('the plugin build failed');
 
   const sim = createButtonSimulator({ apiKey: DEMO_API_KEY, tls: true, webhookSecret: DEMO_WEBHOOK_SECRET });
-  sim.faults.set({ latency: { meanMs: Number(process.env.SIMULATOR_LATENCY_MS ?? 100), jitterMs: Number(process.env.SIMULATOR_JITTER_MS ?? 20) } });
+  sim.faults.set({
+    latency: { meanMs: Number(process.env.SIMULATOR_LATENCY_MS ?? 100), jitterMs: Number(process.env.SIMULATOR_JITTER_MS ?? 20) },
+  });
   const simUrl = await sim.start({ port: Number(process.env.SIMULATOR_PORT ?? 9400) });
 
   Object.assign(process.env, {

@@ -5,9 +5,24 @@ import { createWebhookSender } from '../../simulator';
 import { adminToken, createAdminUser, createAdminUserWithPermissions } from '../helpers/admin-users';
 import { PUBREF_SECRET, WEBHOOK_PATH, WEBHOOK_SECRET } from '../helpers/ledger';
 import { startPlayground, type Playground } from '../helpers/playground';
-import { MERCHANTS, SIM_API_KEY, TEST_CA_PATH, startSimulator, userWithEveryMerchant, type Simulator } from '../helpers/simulator';
+import {
+  MERCHANTS,
+  SIM_API_KEY,
+  TEST_CA_PATH,
+  startSimulator,
+  userWithEveryMerchant,
+  type Simulator,
+} from '../helpers/simulator';
 import { ensurePlaygroundAdminBuilt } from './helpers/admin-build';
-import { dismissStrapiBanner, launchChromium, logIn, newContext, publishScreenshots, screenshot, type BrowserSession } from './helpers/browser';
+import {
+  dismissStrapiBanner,
+  launchChromium,
+  logIn,
+  newContext,
+  publishScreenshots,
+  screenshot,
+  type BrowserSession,
+} from './helpers/browser';
 
 /**
  * The admin panel in a real browser: Debian's Chromium driven by playwright-core against the built playground
@@ -136,7 +151,9 @@ afterAll(async () => {
   await context?.close();
   await browser?.close();
   if (app) {
-    await new Promise<void>((resolve) => (app.strapi.server.httpServer.listening ? app.strapi.server.httpServer.close(() => resolve()) : resolve()));
+    await new Promise<void>((resolve) =>
+      app.strapi.server.httpServer.listening ? app.strapi.server.httpServer.close(() => resolve()) : resolve()
+    );
     await app.stop();
   }
   await sim?.stop();
@@ -156,7 +173,10 @@ it('runs a live preview: merged offers, headlines and pubRefs, with upstream tim
   expect(await page.getByTestId('preview-upstream-ms').textContent()).toMatch(/\d+ ms/);
   // Every catalogue merchant but the unmapped one is served, with a headline from its entry.
   expect(await page.getByTestId('preview-merchants').textContent()).toContain(String(MERCHANTS.length - 1));
-  await page.getByText(/back at/).first().waitFor();
+  await page
+    .getByText(/back at/)
+    .first()
+    .waitFor();
   expect(await result.textContent()).toContain(UNMAPPED); // listed as left out
   await shot(page, 'preview');
 });
@@ -305,11 +325,17 @@ it('creates an entry from an unmapped merchant and sees it mapped once published
   await publish.waitFor();
   expect(await page.locator('input[name="merchant_id"]').inputValue()).toBe(merchantId);
   await publish.click();
-  await page.getByText(/Published/).first().waitFor();
+  await page
+    .getByText(/Published/)
+    .first()
+    .waitFor();
 
   await page.goto(`${baseUrl}${PLUGIN}/merchants`);
   await row.getByTestId('merchant-status').filter({ hasText: 'Mapped' }).waitFor();
-  await page.getByTestId('merchants-count-unmapped').filter({ hasText: String(unmapped - 1) }).waitFor();
+  await page
+    .getByTestId('merchants-count-unmapped')
+    .filter({ hasText: String(unmapped - 1) })
+    .waitFor();
   await shot(page, 'merchants-after-publish');
 });
 
@@ -331,7 +357,11 @@ it('shows the effective configuration with secrets masked and saves a runtime se
     await shot(page, 'settings');
   } finally {
     // Back to the boot configuration, so no other test sees this one's setting.
-    await app.http().put('/button-personalization/settings').set('Authorization', `Bearer ${await adminApiToken()}`).send({});
+    await app
+      .http()
+      .put('/button-personalization/settings')
+      .set('Authorization', `Bearer ${await adminApiToken()}`)
+      .send({});
   }
 });
 
@@ -391,7 +421,16 @@ it('hides the plugin from an editor without its permissions', async () => {
 
 it('publishes the screenshots for the README', () => {
   expect(SCREENS).toEqual(
-    expect.arrayContaining(['merchants', 'preview', 'pub-refs', 'commissions', 'commission-detail', 'health', 'health-down', 'settings'])
+    expect.arrayContaining([
+      'merchants',
+      'preview',
+      'pub-refs',
+      'commissions',
+      'commission-detail',
+      'health',
+      'health-down',
+      'settings',
+    ])
   );
   publishScreenshots(SCREENS);
 });

@@ -41,7 +41,6 @@ const LEGACY_B1 = (() => {
 })();
 type Status = (typeof STATUSES)[number];
 
- 
 console.log(`fuzz-webhooks: seed ${SEED}, ${REQUESTS} requests per database (FUZZ_SEED / FUZZ_REQUESTS to change)`);
 
 // ---- Recipes: what fast-check generates; turned into exact requests below. ----
@@ -506,7 +505,7 @@ describe.each<DatabaseClient>(['sqlite', 'postgres', 'mysql'])('webhook fuzz on 
       (acc, answer) => (answer.outcome ? { ...acc, [answer.outcome]: (acc[answer.outcome] ?? 0) + 1 } : acc),
       {}
     );
-     
+
     console.log(
       `fuzz-webhooks ${client}: ${requests.length} requests in ${seconds.toFixed(1)} s, statuses ${JSON.stringify(counts)}, ` +
         `outcomes ${JSON.stringify(outcomes)}, heap ${(heapBefore / MB).toFixed(1)} -> ${(heapAfter / MB).toFixed(1)} MB ` +

@@ -80,12 +80,16 @@ describe.each([
 
   it('keeps merchant offers queryable (published entries) and without mutations', async () => {
     const { queries, mutations } = await rootFields(token());
-    expect(queries).toEqual(expect.arrayContaining(['buttonPersonalizationMerchantOffers', 'buttonPersonalizationMerchantOffer']));
+    expect(queries).toEqual(
+      expect.arrayContaining(['buttonPersonalizationMerchantOffers', 'buttonPersonalizationMerchantOffer'])
+    );
     expect(mutations.filter((name) => /merchantoffer/i.test(name))).toEqual([]);
     const res = await graphql(token(), '{ buttonPersonalizationMerchantOffers { merchant_id name } }');
     expect(res.status).toBe(200);
     expect(res.body.errors).toBeUndefined();
-    expect(res.body.data.buttonPersonalizationMerchantOffers).toEqual([{ merchant_id: 'org-graphqlpublished', name: 'Published Shop' }]);
+    expect(res.body.data.buttonPersonalizationMerchantOffers).toEqual([
+      { merchant_id: 'org-graphqlpublished', name: 'Published Shop' },
+    ]);
   });
 
   it('refuses reading the ledger', async () => {
@@ -110,7 +114,11 @@ describe.each([
     );
     expect(offer.status).toBe(400);
     expect(await countAll(app.strapi)).toEqual(before);
-    expect(await app.strapi.db.query('plugin::button-personalization.merchant-offer' as never).count({ where: { merchant_id: 'org-forged' } })).toBe(0);
+    expect(
+      await app.strapi.db
+        .query('plugin::button-personalization.merchant-offer' as never)
+        .count({ where: { merchant_id: 'org-forged' } })
+    ).toBe(0);
   });
 });
 
@@ -184,7 +192,11 @@ describe('Document Service and query engine', () => {
     // Document Service guard would refuse next).
     const token = await adminToken(app, await createAdminUser(app.strapi, 'ledger-super-2@example.com', 'strapi-super-admin'));
     const entry = `/content-manager/collection-types/${TRANSACTION}/${row!.documentId}`;
-    const put = await app.http().put(entry).set('Authorization', `Bearer ${token}`).send({ status: 'validated', amount: 99_999_900 });
+    const put = await app
+      .http()
+      .put(entry)
+      .set('Authorization', `Bearer ${token}`)
+      .send({ status: 'validated', amount: 99_999_900 });
     expect(put.status).toBe(403);
     const del = await app.http().delete(entry).set('Authorization', `Bearer ${token}`);
     expect(del.status).toBe(403);

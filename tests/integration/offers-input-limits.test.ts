@@ -154,13 +154,20 @@ describe('a 400 stays small', () => {
   it("60,000 unknown keys, chunked past the 64 KiB guard into Strapi's 1 MB parser (admin live preview): a few KB", async () => {
     const admin = await createAdminUser(app.strapi, 'limits-admin@example.com', 'strapi-super-admin');
     const jwt = await adminToken(app, admin);
-    expectSmall(await postChunked('/button-personalization/preview', `Bearer ${jwt}`, JSON.stringify(unknownKeys(60_000))), 60_000 - 20);
+    expectSmall(
+      await postChunked('/button-personalization/preview', `Bearer ${jwt}`, JSON.stringify(unknownKeys(60_000))),
+      60_000 - 20
+    );
   });
 
   it('60,000 unknown keys with a declared length: refused at the door (413) by both routes', async () => {
     const admin = await createAdminUser(app.strapi, 'limits-admin-2@example.com', 'strapi-super-admin');
     const jwt = await adminToken(app, admin);
-    const preview = await app.http().post('/button-personalization/preview').set('Authorization', `Bearer ${jwt}`).send(unknownKeys(60_000));
+    const preview = await app
+      .http()
+      .post('/button-personalization/preview')
+      .set('Authorization', `Bearer ${jwt}`)
+      .send(unknownKeys(60_000));
     for (const res of [preview, await post(unknownKeys(60_000))]) {
       expect(res.status).toBe(413);
       expect(Buffer.byteLength(JSON.stringify(res.body))).toBeLessThan(1024);

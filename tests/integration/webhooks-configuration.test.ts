@@ -169,9 +169,7 @@ describe('the declared webhook route', () => {
   });
 
   it("is in Strapi's route table as a public content-API route handled by the commissions controller", () => {
-    const route = app.strapi.server
-      .listRoutes()
-      .find((layer) => layer.path === WEBHOOK_PATH && layer.methods.includes('POST'));
+    const route = app.strapi.server.listRoutes().find((layer) => layer.path === WEBHOOK_PATH && layer.methods.includes('POST'));
     expect(route).toBeDefined();
     expect(route?.methods).toEqual(['POST']);
     const routes = app.strapi.plugin('button-personalization').routes as unknown as Record<

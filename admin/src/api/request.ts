@@ -50,7 +50,11 @@ export interface QueryState<T> {
  * Loads `load(client)` whenever `key` changes (a serialised query), keeping the previous data while reloading so
  * tables do not flash. The fetch client is stable for the component's life and aborts on unmount.
  */
-export function useApiQuery<T>(key: string, load: (client: FetchClient) => Promise<T>, options: { pollMs?: number } = {}): QueryState<T> {
+export function useApiQuery<T>(
+  key: string,
+  load: (client: FetchClient) => Promise<T>,
+  options: { pollMs?: number } = {}
+): QueryState<T> {
   const client = useFetchClient();
   // The latest `load` without making it a dependency (callers pass inline functions); updated before the fetch
   // effect below runs, since effects run in order.

@@ -27,7 +27,13 @@ export function KeyValueList({ items }: { items: Array<{ label: string; value: R
           <Typography tag="dt" variant="omega" fontWeight="semiBold" textColor="neutral700">
             {item.label}
           </Typography>
-          <Typography tag="dd" variant="omega" textColor="neutral800" style={{ margin: 0, wordBreak: 'break-all' }} data-testid={item.testId}>
+          <Typography
+            tag="dd"
+            variant="omega"
+            textColor="neutral800"
+            style={{ margin: 0, wordBreak: 'break-all' }}
+            data-testid={item.testId}
+          >
             {item.value}
           </Typography>
         </Flex>

@@ -21,13 +21,62 @@ const App = () => (
   <Page.Protect permissions={ANY_PLUGIN_PERMISSION}>
     <Routes>
       <Route index element={<FirstAllowedTab />} />
-      <Route path="merchants" element={<ProtectTab tab="merchants"><MerchantsPage /></ProtectTab>} />
-      <Route path="preview" element={<ProtectTab tab="preview"><PreviewPage /></ProtectTab>} />
-      <Route path="pub-refs" element={<ProtectTab tab="pub-refs"><PubRefsPage /></ProtectTab>} />
-      <Route path="commissions" element={<ProtectTab tab="commissions"><CommissionsPage /></ProtectTab>} />
-      <Route path="commissions/:transactionId" element={<ProtectTab tab="commissions"><CommissionDetailPage /></ProtectTab>} />
-      <Route path="health" element={<ProtectTab tab="health"><HealthPage /></ProtectTab>} />
-      <Route path="settings" element={<ProtectTab tab="settings"><SettingsPage /></ProtectTab>} />
+      <Route
+        path="merchants"
+        element={
+          <ProtectTab tab="merchants">
+            <MerchantsPage />
+          </ProtectTab>
+        }
+      />
+      <Route
+        path="preview"
+        element={
+          <ProtectTab tab="preview">
+            <PreviewPage />
+          </ProtectTab>
+        }
+      />
+      <Route
+        path="pub-refs"
+        element={
+          <ProtectTab tab="pub-refs">
+            <PubRefsPage />
+          </ProtectTab>
+        }
+      />
+      <Route
+        path="commissions"
+        element={
+          <ProtectTab tab="commissions">
+            <CommissionsPage />
+          </ProtectTab>
+        }
+      />
+      <Route
+        path="commissions/:transactionId"
+        element={
+          <ProtectTab tab="commissions">
+            <CommissionDetailPage />
+          </ProtectTab>
+        }
+      />
+      <Route
+        path="health"
+        element={
+          <ProtectTab tab="health">
+            <HealthPage />
+          </ProtectTab>
+        }
+      />
+      <Route
+        path="settings"
+        element={
+          <ProtectTab tab="settings">
+            <SettingsPage />
+          </ProtectTab>
+        }
+      />
       <Route path="*" element={<Page.Error />} />
     </Routes>
   </Page.Protect>

@@ -224,8 +224,7 @@ export class AttemptTimeoutError extends Error {
 
 export const isButtonError = (error: unknown): error is ButtonError => error instanceof ButtonError;
 export const isCircuitOpenError = (error: unknown): error is CircuitOpenError => error instanceof CircuitOpenError;
-export const isLocalRateLimitedError = (error: unknown): error is LocalRateLimitedError =>
-  error instanceof LocalRateLimitedError;
+export const isLocalRateLimitedError = (error: unknown): error is LocalRateLimitedError => error instanceof LocalRateLimitedError;
 export const isAbortedError = (error: unknown): error is AbortedError => error instanceof AbortedError;
 
 /** Connection-level error codes (Node and undici) that mean "no answer came": safe to try again. */

@@ -24,7 +24,8 @@ export function bootstrapCommissions(strapi: Core.Strapi): void {
   const path = `${strapi.config.get<string>('api.rest.prefix', '/api')}${WEBHOOK_PATH}`.replace(/\/+/g, '/');
   strapi.server.httpServer.once('listening', () => {
     void check.run(strapi.server.app.callback(), path).then(({ verdict, status }) => {
-      if (verdict === 'ok') strapi.log.info(`[${PLUGIN_ID}] raw-body check passed: the webhook route receives the exact bytes sent`);
+      if (verdict === 'ok')
+        strapi.log.info(`[${PLUGIN_ID}] raw-body check passed: the webhook route receives the exact bytes sent`);
       else if (verdict === 'pending')
         strapi.log.warn(
           `[${PLUGIN_ID}] raw-body check: the probe did not reach the webhook route (${status ?? 'no answer'}); ` +

@@ -7,13 +7,7 @@ import type { WebhookEvent } from './intake/payload';
 import { customerHash, type LedgerSecrets } from './ledger/record';
 import type { StateChangeListener } from './ledger/state-change';
 import { createLedger, WebhookSecretMissingError, type RecordOutcome } from './ledger/store';
-import {
-  commissionDetail,
-  commissionTotals,
-  listCommissions,
-  transactionsForPubRef,
-  type CommissionFilters,
-} from './reads';
+import { commissionDetail, commissionTotals, listCommissions, transactionsForPubRef, type CommissionFilters } from './reads';
 
 /** The part of the plugin's validated config the commissions capability uses (see config/index.ts). */
 export interface CommissionsConfig {

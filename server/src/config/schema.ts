@@ -112,7 +112,11 @@ export const pluginConfigSchema = z.strictObject({
        * On SIGTERM (or strapi.destroy()), requests in flight get this long to finish before the Button pool closes
        * and Strapi cuts what is left. Keep it below the orchestrator's kill timeout (Kubernetes: 30 s by default).
        */
-      graceMs: z.int().min(0).max(10 * 60 * 1000).default(10_000), // 10 s: far above an offers call's 1.5 s deadline
+      graceMs: z
+        .int()
+        .min(0)
+        .max(10 * 60 * 1000)
+        .default(10_000), // 10 s: far above an offers call's 1.5 s deadline
     })
     .prefault({}),
   offers: z

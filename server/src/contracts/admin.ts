@@ -39,7 +39,6 @@ export type Json<T> = T extends Date
       ? { [Key in keyof T]: Json<T[Key]> }
       : T;
 
-
 // --- Merchants -------------------------------------------------------------------------------------------------
 
 export type MappingStatus = 'mapped' | 'unmapped' | 'orphaned';

@@ -63,9 +63,7 @@ export function createMerchantsService(deps: MerchantsServiceDeps) {
     async start() {
       registry.load(await store.get(STORE_KEY));
       timer = setInterval(() => {
-        persist().catch((error: unknown) =>
-          log.warn(`[${PLUGIN_ID}] could not save the merchant registry: ${String(error)}`)
-        );
+        persist().catch((error: unknown) => log.warn(`[${PLUGIN_ID}] could not save the merchant registry: ${String(error)}`));
       }, deps.persistEveryMs ?? PERSIST_EVERY_MS);
       timer.unref();
     },
@@ -110,7 +108,9 @@ export function createMerchantsService(deps: MerchantsServiceDeps) {
       const permitted = await author.permitCreate({ locale, data: draft });
       // Without merchant_id the draft would map nothing: refused like the creation itself.
       if (permitted === null || permitted.merchant_id !== merchantId) {
-        throw new errors.ForbiddenError('Creating a merchant offer needs the Content Manager create permission for merchant-offer');
+        throw new errors.ForbiddenError(
+          'Creating a merchant offer needs the Content Manager create permission for merchant-offer'
+        );
       }
       // Only what the Content Manager lets this admin set (its sanitised input), as it would create it.
       const data = { ...permitted, createdBy: author.userId, updatedBy: author.userId };

@@ -40,10 +40,13 @@ export function createContentCache(options: {
       entries.delete(key); // re-inserted last: Map order is then load order, oldest first
       while (entries.size >= maxEntries) entries.delete(entries.keys().next().value as string);
       entries.set(key, { loadedAt: now(), content });
-      void content.then(() => {
-        // Content changed while this load ran: it may predate the change, do not keep it.
-        if (generation !== startedIn && entries.get(key)?.content === content) entries.delete(key);
-      }, () => undefined);
+      void content.then(
+        () => {
+          // Content changed while this load ran: it may predate the change, do not keep it.
+          if (generation !== startedIn && entries.get(key)?.content === content) entries.delete(key);
+        },
+        () => undefined
+      );
       return content;
     },
     get size() {

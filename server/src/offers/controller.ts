@@ -68,10 +68,13 @@ async function answerOffers(strapi: Core.Strapi, ctx: Context) {
   };
   ctx.res.once('close', onClose);
   try {
-    ctx.body = await offers.personalize({ ...parsed.query, locale }, {
-      requestId,
-      signal: abort.signal,
-    });
+    ctx.body = await offers.personalize(
+      { ...parsed.query, locale },
+      {
+        requestId,
+        signal: abort.signal,
+      }
+    );
   } catch (error) {
     if (!isButtonError(error)) throw error;
     const answer = toHttpError(error);

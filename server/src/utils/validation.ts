@@ -27,8 +27,7 @@ export interface InputLimits {
 export const DEFAULT_INPUT_LIMITS: InputLimits = { maxDepth: 32, maxArrayLength: 1_000, maxKeys: 1_000, maxNodes: 20_000 };
 
 export type BoundedParseResult<T> =
-  | { success: true; data: T }
-  | { success: false; issues: ValidationIssue[]; /** Issues found but not listed. */ more: number };
+  { success: true; data: T } | { success: false; issues: ValidationIssue[]; /** Issues found but not listed. */ more: number };
 
 /**
  * Parses at the edge without letting the input decide how much work (and how large an answer) a refusal costs:

@@ -59,7 +59,9 @@ export async function ensurePlaygroundAdminBuilt(log: (line: string) => void = (
     child.stdout.on('data', (chunk) => (output += chunk));
     child.stderr.on('data', (chunk) => (output += chunk));
     child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`admin build failed (${code}):\n${output.slice(-4000)}`))));
+    child.on('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`admin build failed (${code}):\n${output.slice(-4000)}`))
+    );
   });
   fs.writeFileSync(HASH_FILE, `${hash}\n`);
   return true;

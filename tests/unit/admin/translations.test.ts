@@ -7,7 +7,8 @@ import path from 'node:path';
  * the English keys, and no English key is left unused.
  */
 const ADMIN_SRC = path.resolve(__dirname, '../../../admin/src');
-const read = (file: string) => JSON.parse(fs.readFileSync(path.join(ADMIN_SRC, 'translations', file), 'utf8')) as Record<string, string>;
+const read = (file: string) =>
+  JSON.parse(fs.readFileSync(path.join(ADMIN_SRC, 'translations', file), 'utf8')) as Record<string, string>;
 const en = read('en.json');
 
 function sourceFiles(dir: string): string[] {

@@ -12,12 +12,40 @@ const meta = {
   warmupMs: 3000,
 };
 const row = (id: string, profile: string, p50: number) => ({
-  id, profile, label: `(${id}) row <${id}>`, p50, p90: p50 * 1.2, p99: p50 * 1.5, max: p50 * 2, requests: 100, successRate: 1, throughput: 100,
+  id,
+  profile,
+  label: `(${id}) row <${id}>`,
+  p50,
+  p90: p50 * 1.2,
+  p99: p50 * 1.5,
+  max: p50 * 2,
+  requests: 100,
+  successRate: 1,
+  throughput: 100,
 });
 const results = {
   meta,
-  latency: [row('a', 'zero', 2), row('b', 'zero', 4), row('c', 'zero', 1), row('a', 'button', 100), row('b', 'button', 104), row('c', 'button', 5)],
-  faults: [{ id: 'errors-503', label: '10% upstream 503s', p50: 105, p90: 120, p99: 240, max: 300, requests: 100, successRate: 1, amplification: 1.1 }],
+  latency: [
+    row('a', 'zero', 2),
+    row('b', 'zero', 4),
+    row('c', 'zero', 1),
+    row('a', 'button', 100),
+    row('b', 'button', 104),
+    row('c', 'button', 5),
+  ],
+  faults: [
+    {
+      id: 'errors-503',
+      label: '10% upstream 503s',
+      p50: 105,
+      p90: 120,
+      p99: 240,
+      max: 300,
+      requests: 100,
+      successRate: 1,
+      amplification: 1.1,
+    },
+  ],
 };
 
 /** Tags left open or closed out of order (a well-formedness check small enough to read). */
@@ -64,7 +92,9 @@ describe('markdown report', () => {
     const markdown = toMarkdown(results as never);
     expect(markdown).toContain('## simulator ~0 ms');
     expect(markdown).toContain('## simulator ~100 ms');
-    expect(markdown).toContain('| row | requests | ok | p50 | p90 | p99 | max | req/s | upstream conns | upstream/req | RSS before | RSS after |');
+    expect(markdown).toContain(
+      '| row | requests | ok | p50 | p90 | p99 | max | req/s | upstream conns | upstream/req | RSS before | RSS after |'
+    );
     expect(markdown).toContain('## Faults');
     expect(markdown).toContain('## Targets');
     expect(markdown).toMatch(/\| plugin overhead p50, zero: .* \| met \|/);

@@ -6,10 +6,25 @@ import { parseBreakerState } from '../../../bench/control';
 import { readAttempts } from '../../../bench/load';
 
 type Rec = { offsetMs: number; latencyMs: number; status: number; attempts: number; code?: string };
-const rec = (offsetMs: number, latencyMs: number, status = 200, attempts = 1, code?: string): Rec => ({ offsetMs, latencyMs, status, attempts, code });
+const rec = (offsetMs: number, latencyMs: number, status = 200, attempts = 1, code?: string): Rec => ({
+  offsetMs,
+  latencyMs,
+  status,
+  attempts,
+  code,
+});
 
 const latencyRow = (id: string, profile: string, p50: number, p99: number, extra: Record<string, unknown> = {}) => ({
-  id, profile, label: id, p50, p90: p50, p99, max: p99, requests: 1000, successRate: 1, ...extra,
+  id,
+  profile,
+  label: id,
+  p50,
+  p90: p50,
+  p99,
+  max: p99,
+  requests: 1000,
+  successRate: 1,
+  ...extra,
 });
 
 describe('stats', () => {
@@ -24,7 +39,15 @@ describe('stats', () => {
 
   it('counts successes, HTTP failures and connection errors apart', () => {
     const summary = summarize([rec(0, 5), rec(10, 7, 503, 3), rec(20, 9, 0, -1, 'ECONNRESET')]);
-    expect(summary).toMatchObject({ requests: 3, ok: 1, failed: 2, errors: 1, statusCounts: { 200: 1, 503: 1, error: 1 }, p50: 7, max: 9 });
+    expect(summary).toMatchObject({
+      requests: 3,
+      ok: 1,
+      failed: 2,
+      errors: 1,
+      statusCounts: { 200: 1, 503: 1, error: 1 },
+      p50: 7,
+      max: 9,
+    });
   });
 });
 
@@ -65,11 +88,20 @@ describe('computeTargets', () => {
   });
 
   it('says "not measured" rather than met when a run is too small to judge', () => {
-    const small = computeTargets({ ...results, soak: { requests: 100, rssGrowthMb: 1, rssGrowthPer100kMb: 5, upstreamConnections: 1, poolSize: 16 } });
+    const small = computeTargets({
+      ...results,
+      soak: { requests: 100, rssGrowthMb: 1, rssGrowthPer100kMb: 5, upstreamConnections: 1, poolSize: 16 },
+    });
     expect(small.find((row) => row.id === 'rss-growth')?.met).toBeNull();
     expect(small.find((row) => row.id === 'pool-connections')?.met).toBeNull();
-    const medium = computeTargets({ ...results, soak: { requests: 30_000, rssGrowthMb: 9, rssGrowthPer100kMb: 31, upstreamConnections: 3, poolSize: 16 } });
-    expect(medium.find((row) => row.id === 'rss-growth')).toMatchObject({ met: false, measured: expect.stringContaining('EXTRAPOLATED') });
+    const medium = computeTargets({
+      ...results,
+      soak: { requests: 30_000, rssGrowthMb: 9, rssGrowthPer100kMb: 31, upstreamConnections: 3, poolSize: 16 },
+    });
+    expect(medium.find((row) => row.id === 'rss-growth')).toMatchObject({
+      met: false,
+      measured: expect.stringContaining('EXTRAPOLATED'),
+    });
   });
 });
 
@@ -128,15 +160,23 @@ describe('small parsers', () => {
   });
 
   it('reads the breaker gauge from a Prometheus exposition, or says n/a', () => {
-    expect(parseBreakerState('# HELP button_breaker_state x\n# TYPE button_breaker_state gauge\nbutton_breaker_state 1\n')).toBe(1);
+    expect(parseBreakerState('# HELP button_breaker_state x\n# TYPE button_breaker_state gauge\nbutton_breaker_state 1\n')).toBe(
+      1
+    );
     expect(parseBreakerState('button_breaker_state{upstream="button"} 2\n')).toBe(2);
     expect(parseBreakerState('other_metric 1\n')).toBe('n/a');
   });
 
   it('reads the attempts the plugin reports on success and on failure', () => {
     expect(readAttempts(JSON.stringify({ data: [], meta: { attempts: 2 } }))).toEqual({ attempts: 2 });
-    expect(readAttempts(JSON.stringify({ data: [], meta: { attempts: 1, upstream_ms: 101.5 } }))).toEqual({ attempts: 1, upstreamMs: 101.5 });
-    expect(readAttempts(JSON.stringify({ data: null, error: { details: { attempts: 0, code: 'CIRCUIT_OPEN' } } }))).toEqual({ attempts: 0, code: 'CIRCUIT_OPEN' });
+    expect(readAttempts(JSON.stringify({ data: [], meta: { attempts: 1, upstream_ms: 101.5 } }))).toEqual({
+      attempts: 1,
+      upstreamMs: 101.5,
+    });
+    expect(readAttempts(JSON.stringify({ data: null, error: { details: { attempts: 0, code: 'CIRCUIT_OPEN' } } }))).toEqual({
+      attempts: 0,
+      code: 'CIRCUIT_OPEN',
+    });
     expect(readAttempts('not json')).toEqual({ attempts: -1 });
   });
 });

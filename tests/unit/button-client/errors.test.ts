@@ -41,7 +41,11 @@ describe('Button errors: one class per code, fixed name and code, never mutated'
   });
 
   it('withOutcome returns a new error of the same class and leaves the original as it was', () => {
-    const original = new UpstreamUnavailableError('Button answered 503', { retryable: true, upstreamStatus: 503, retryAfterMs: 700 });
+    const original = new UpstreamUnavailableError('Button answered 503', {
+      retryable: true,
+      upstreamStatus: 503,
+      retryAfterMs: 700,
+    });
     const counted = original.withOutcome({ attempts: 3 });
     const refused = counted.withOutcome({ retryRefused: true });
     expect(original).toMatchObject({ attempts: 0, retryRefused: false });

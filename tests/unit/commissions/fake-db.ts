@@ -20,8 +20,10 @@ export interface FakeDb extends LedgerDb {
 }
 
 export function createFakeDb(): FakeDb {
-  let data: Record<string, Row[]> = { [TABLES['plugin::button-personalization.transaction'].table]: [],
-    [TABLES['plugin::button-personalization.webhook-event'].table]: [] };
+  let data: Record<string, Row[]> = {
+    [TABLES['plugin::button-personalization.transaction'].table]: [],
+    [TABLES['plugin::button-personalization.webhook-event'].table]: [],
+  };
   const failures = new Map<string, unknown>();
   const calls: FakeDb['calls'] = [];
   let nextId = 1;
@@ -51,11 +53,17 @@ export function createFakeDb(): FakeDb {
       },
       async findMany(params) {
         record('findMany', params);
-        return sorted(rows().filter((row) => matches(row, params.where)), params.orderBy).map((row) => pick(row, params.select));
+        return sorted(
+          rows().filter((row) => matches(row, params.where)),
+          params.orderBy
+        ).map((row) => pick(row, params.select));
       },
       async findPage(params) {
         record('findPage', params);
-        const all = sorted(rows().filter((row) => matches(row, params.where)), params.orderBy);
+        const all = sorted(
+          rows().filter((row) => matches(row, params.where)),
+          params.orderBy
+        );
         const page = Number(params.page ?? 1);
         const pageSize = Number(params.pageSize ?? 10);
         return {

@@ -94,8 +94,18 @@ describe('merchants service', () => {
   it('refuses a draft the Content Manager would refuse, or one that could not carry the merchant id', async () => {
     const fake = createFakeEntries();
     const merchants = createMerchantsService({ store: createFakeStore(), entries: fake.entries, log: silentLog });
-    await expect(merchants.createDraft('org-x', author(() => null))).rejects.toBeInstanceOf(errors.ForbiddenError);
-    await expect(merchants.createDraft('org-x', author(() => ({ name: 'x' })))).rejects.toBeInstanceOf(errors.ForbiddenError);
+    await expect(
+      merchants.createDraft(
+        'org-x',
+        author(() => null)
+      )
+    ).rejects.toBeInstanceOf(errors.ForbiddenError);
+    await expect(
+      merchants.createDraft(
+        'org-x',
+        author(() => ({ name: 'x' }))
+      )
+    ).rejects.toBeInstanceOf(errors.ForbiddenError);
     expect(fake.created).toEqual([]);
   });
 });

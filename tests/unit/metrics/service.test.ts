@@ -15,9 +15,13 @@ describe('metrics service', () => {
     expect(text).toContain('http_route="other"');
   });
 
-  it("reads the pool and breaker of the client only if it exists (a scrape never creates it)", async () => {
+  it('reads the pool and breaker of the client only if it exists (a scrape never creates it)', async () => {
     const built: { client?: ReturnType<typeof createFakeButtonClient> } = {};
-    const metrics = createMetricsService({ baseUrl: 'https://pubapi.usebutton.com', client: () => built.client, offersRoutes: [] });
+    const metrics = createMetricsService({
+      baseUrl: 'https://pubapi.usebutton.com',
+      client: () => built.client,
+      offersRoutes: [],
+    });
     expect(await metrics.registry.metrics()).not.toContain('button_pool_connections{');
     built.client = createFakeButtonClient();
     const text = await metrics.registry.metrics();

@@ -50,20 +50,33 @@ export function CommissionDetailPage() {
           <Section title={t('commissions.detail.title', 'Transaction')}>
             <KeyValueList
               items={[
-                { label: t('commissions.column.transaction', 'Transaction'), value: tx.transaction_id, testId: 'detail-transaction-id' },
+                {
+                  label: t('commissions.column.transaction', 'Transaction'),
+                  value: tx.transaction_id,
+                  testId: 'detail-transaction-id',
+                },
                 {
                   label: t('commissions.column.status', 'Status'),
                   value: (
                     <Flex gap={2} tag="span">
                       <CommissionStatusBadge status={tx.status} />
-                      {Number(tx.conflict_count) > 0 ? <ConflictBadge count={Number(tx.conflict_count)} testId="detail-conflicts" /> : null}
+                      {Number(tx.conflict_count) > 0 ? (
+                        <ConflictBadge count={Number(tx.conflict_count)} testId="detail-conflicts" />
+                      ) : null}
                     </Flex>
                   ),
                 },
                 { label: t('commissions.column.brand', 'Brand'), value: tx.commerce_organization ?? '-' },
                 { label: t('commissions.column.amount', 'Commission'), value: formatMinor(tx.amount, tx.currency, locale) },
-                { label: t('commissions.detail.orderTotal', 'Order total'), value: formatMinor(tx.order_total, tx.order_currency, locale) },
-                { label: t('commissions.column.pubRef', 'pubRef'), value: pubRefStatusLabel(t, tx.pub_ref_status), testId: 'detail-pub-ref-status' },
+                {
+                  label: t('commissions.detail.orderTotal', 'Order total'),
+                  value: formatMinor(tx.order_total, tx.order_currency, locale),
+                },
+                {
+                  label: t('commissions.column.pubRef', 'pubRef'),
+                  value: pubRefStatusLabel(t, tx.pub_ref_status),
+                  testId: 'detail-pub-ref-status',
+                },
                 {
                   label: t('pubRefs.field.issuedAt', 'Issued'),
                   value: tx.pub_ref_issued_at
@@ -78,9 +91,13 @@ export function CommissionDetailPage() {
                       <span>{tx.click_id ?? '-'}</span>
                       {tx.click_id_transactions > 0 ? (
                         <Badge variant="warning" data-testid="detail-click-id-reuse">
-                          {t('commissions.detail.clickIdReuse', 'Also on {count, plural, one {# other transaction} other {# other transactions}}', {
-                            count: tx.click_id_transactions,
-                          })}
+                          {t(
+                            'commissions.detail.clickIdReuse',
+                            'Also on {count, plural, one {# other transaction} other {# other transactions}}',
+                            {
+                              count: tx.click_id_transactions,
+                            }
+                          )}
                         </Badge>
                       ) : null}
                     </Flex>
@@ -96,8 +113,12 @@ export function CommissionDetailPage() {
                 {
                   label: t('commissions.detail.payload', 'Stored payload'),
                   value: tx.payload_sanitised
-                    ? t('commissions.detail.payloadSanitised', 'Sanitised for storage (SHA-256 of the bytes received: {sha})', { sha: String(tx.payload_sha256 ?? '-') })
-                    : t('commissions.detail.payloadAsReceived', 'As received (SHA-256: {sha})', { sha: String(tx.payload_sha256 ?? '-') }),
+                    ? t('commissions.detail.payloadSanitised', 'Sanitised for storage (SHA-256 of the bytes received: {sha})', {
+                        sha: String(tx.payload_sha256 ?? '-'),
+                      })
+                    : t('commissions.detail.payloadAsReceived', 'As received (SHA-256: {sha})', {
+                        sha: String(tx.payload_sha256 ?? '-'),
+                      }),
                 },
               ]}
             />

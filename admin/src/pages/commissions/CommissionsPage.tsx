@@ -41,7 +41,8 @@ export function CommissionsPage() {
   const navigate = useNavigate();
   const [filters, setFilters] = useState<CommissionListQuery>({ page: 1, pageSize: 20 });
   const commissions = useCommissions(filters);
-  const set = (change: Partial<CommissionListQuery>) => setFilters((previous) => ({ ...previous, ...change, page: change.page ?? 1 }));
+  const set = (change: Partial<CommissionListQuery>) =>
+    setFilters((previous) => ({ ...previous, ...change, page: change.page ?? 1 }));
   const fieldErrors = commissions.error?.fieldErrors ?? {};
 
   if (commissions.isLoading && !commissions.data && !commissions.error) return <Page.Loading />;
@@ -67,7 +68,9 @@ export function CommissionsPage() {
               <SingleSelect
                 placeholder={t('commissions.filter.allStatuses', 'All statuses')}
                 value={filters.status}
-                onChange={(value: string | number) => set({ status: (String(value) || undefined) as CommissionStatus | undefined })}
+                onChange={(value: string | number) =>
+                  set({ status: (String(value) || undefined) as CommissionStatus | undefined })
+                }
                 onClear={() => set({ status: undefined })}
               >
                 {STATUSES.map((status) => (
@@ -93,14 +96,22 @@ export function CommissionsPage() {
           <Grid.Item col={3} s={6} xs={12} direction="column" alignItems="stretch">
             <Field.Root name="from" error={fieldErrors.from}>
               <Field.Label>{t('commissions.filter.from', 'Created from')}</Field.Label>
-              <TextInput type="date" value={filters.from ?? ''} onChange={(event: React.ChangeEvent<HTMLInputElement>) => set({ from: event.target.value || undefined })} />
+              <TextInput
+                type="date"
+                value={filters.from ?? ''}
+                onChange={(event: React.ChangeEvent<HTMLInputElement>) => set({ from: event.target.value || undefined })}
+              />
               <Field.Error />
             </Field.Root>
           </Grid.Item>
           <Grid.Item col={3} s={6} xs={12} direction="column" alignItems="stretch">
             <Field.Root name="to" error={fieldErrors.to}>
               <Field.Label>{t('commissions.filter.to', 'Created until')}</Field.Label>
-              <TextInput type="date" value={filters.to ?? ''} onChange={(event: React.ChangeEvent<HTMLInputElement>) => set({ to: event.target.value || undefined })} />
+              <TextInput
+                type="date"
+                value={filters.to ?? ''}
+                onChange={(event: React.ChangeEvent<HTMLInputElement>) => set({ to: event.target.value || undefined })}
+              />
               <Field.Error />
             </Field.Root>
           </Grid.Item>
@@ -111,7 +122,10 @@ export function CommissionsPage() {
               checked={Boolean(filters.conflicts)}
               onCheckedChange={(checked: boolean | 'indeterminate') => set({ conflicts: checked === true ? true : undefined })}
             >
-              {t('commissions.filter.conflicts', 'Only transactions with conflicting events (a later event that would change a final status)')}
+              {t(
+                'commissions.filter.conflicts',
+                'Only transactions with conflicting events (a later event that would change a final status)'
+              )}
             </Checkbox>
           </Grid.Item>
         </Grid.Root>
@@ -127,7 +141,12 @@ export function CommissionsPage() {
               />
             </Grid.Item>
             <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
-              <TotalsTable title={t('commissions.totals.byBrand', 'Totals by brand')} groups={totals.by_brand} keyLabel={(key) => key} testId="totals-by-brand" />
+              <TotalsTable
+                title={t('commissions.totals.byBrand', 'Totals by brand')}
+                groups={totals.by_brand}
+                keyLabel={(key) => key}
+                testId="totals-by-brand"
+              />
             </Grid.Item>
           </Grid.Root>
         ) : null}
@@ -144,7 +163,9 @@ export function CommissionsPage() {
             <CommissionTable rows={rows} onOpen={(id) => navigate(`${pluginPath('commissions')}/${encodeURIComponent(id)}`)} />
           </Box>
         )}
-        {commissions.data ? <PagerControls pagination={commissions.data.meta.pagination} onPage={(page) => set({ page })} /> : null}
+        {commissions.data ? (
+          <PagerControls pagination={commissions.data.meta.pagination} onPage={(page) => set({ page })} />
+        ) : null}
       </Flex>
     </PluginPage>
   );

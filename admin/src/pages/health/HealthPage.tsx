@@ -1,4 +1,18 @@
-import { Alert, Badge, Button, EmptyStateLayout, Flex, Grid, Table, Tbody, Td, Th, Thead, Tr, Typography } from '@strapi/design-system';
+import {
+  Alert,
+  Badge,
+  Button,
+  EmptyStateLayout,
+  Flex,
+  Grid,
+  Table,
+  Tbody,
+  Td,
+  Th,
+  Thead,
+  Tr,
+  Typography,
+} from '@strapi/design-system';
 import { ArrowClockwise, Duplicate } from '@strapi/icons';
 import { Page, useClipboard, useNotification } from '@strapi/strapi/admin';
 import { useIntl } from 'react-intl';
@@ -54,7 +68,12 @@ function DownBanner({ data }: { data: HealthSnapshot }) {
   const t = useT();
   if (data.breaker?.state === 'open') {
     return (
-      <Alert variant="danger" title={t('health.down.title', 'Button is down')} closeLabel={t('actions.close', 'Close')} data-testid="upstream-down">
+      <Alert
+        variant="danger"
+        title={t('health.down.title', 'Button is down')}
+        closeLabel={t('actions.close', 'Close')}
+        data-testid="upstream-down"
+      >
         {t(
           'health.down.breaker',
           'The circuit breaker is open after {failures} failed calls of {requests}: offers requests answer 503 at once until a probe succeeds (next probe in {seconds} s).',
@@ -77,7 +96,9 @@ function DownBanner({ data }: { data: HealthSnapshot }) {
   if (data.upstream.calls > 0 && data.upstream.error_rate >= 0.5) {
     return (
       <Alert variant="warning" title={t('health.degraded.title', 'Button is failing')} closeLabel={t('actions.close', 'Close')}>
-        {t('health.degraded.body', '{rate}% of recent calls to Button failed.', { rate: Math.round(data.upstream.error_rate * 100) })}
+        {t('health.degraded.body', '{rate}% of recent calls to Button failed.', {
+          rate: Math.round(data.upstream.error_rate * 100),
+        })}
       </Alert>
     );
   }
@@ -90,7 +111,9 @@ function HealthBody({ data }: { data: HealthSnapshot }) {
   const { copy } = useClipboard();
   const { toggleNotification } = useNotification();
   const setBadge = (set: boolean) => (
-    <Badge variant={set ? 'success' : 'danger'}>{set ? t('health.config.set', 'Set') : t('health.config.notSet', 'Not set')}</Badge>
+    <Badge variant={set ? 'success' : 'danger'}>
+      {set ? t('health.config.set', 'Set') : t('health.config.notSet', 'Not set')}
+    </Badge>
   );
   const upstream = data.upstream;
 
@@ -125,11 +148,15 @@ function HealthBody({ data }: { data: HealthSnapshot }) {
           <StatCard
             label={t('health.errorRate', 'Error rate')}
             value={`${Math.round(upstream.error_rate * 1000) / 10}%`}
-            hint={t('health.window', '{calls, plural, one {# call} other {# calls}}, {errors, plural, one {# error} other {# errors}} in {seconds} s', {
-              calls: upstream.calls,
-              errors: upstream.errors,
-              seconds: upstream.window_seconds,
-            })}
+            hint={t(
+              'health.window',
+              '{calls, plural, one {# call} other {# calls}}, {errors, plural, one {# error} other {# errors}} in {seconds} s',
+              {
+                calls: upstream.calls,
+                errors: upstream.errors,
+                seconds: upstream.window_seconds,
+              }
+            )}
           />
         </Grid.Item>
         <Grid.Item col={3} s={6} xs={12}>

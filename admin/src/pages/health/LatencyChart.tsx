@@ -80,7 +80,9 @@ export function LatencyChart({ series }: { series: Series }) {
               [point.p95_ms, colors.warning500],
               [point.p50_ms, colors.primary600],
             ].map(([value, color], which) =>
-              value === null ? null : <circle key={`${point.at}-${which}`} cx={x(index)} cy={y(value as number)} r={3} fill={color as string} />
+              value === null ? null : (
+                <circle key={`${point.at}-${which}`} cx={x(index)} cy={y(value as number)} r={3} fill={color as string} />
+              )
             )
           )}
           {series.length > 0 ? (

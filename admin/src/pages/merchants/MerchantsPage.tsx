@@ -223,7 +223,10 @@ export function MerchantsPage() {
                           title={
                             canCreate
                               ? undefined
-                              : t('merchants.action.createForbidden', "Needs the Content Manager's Create permission on Merchant offer")
+                              : t(
+                                  'merchants.action.createForbidden',
+                                  "Needs the Content Manager's Create permission on Merchant offer"
+                                )
                           }
                           onClick={() => openEntry(row)}
                         >

@@ -55,7 +55,8 @@ export function PreviewPage() {
   const preview = usePreview();
   const [values, setValues] = useState<FormValues>({ user_id: '', device_ids: '', emails: '', merchant_id: '', locale: '' });
   const fieldErrors = preview.error?.fieldErrors ?? {};
-  const errorOf = (name: string) => Object.entries(fieldErrors).find(([path]) => path === name || path.startsWith(`${name}.`))?.[1];
+  const errorOf = (name: string) =>
+    Object.entries(fieldErrors).find(([path]) => path === name || path.startsWith(`${name}.`))?.[1];
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -77,7 +78,12 @@ export function PreviewPage() {
             <Flex direction="column" alignItems="stretch" gap={4}>
               <Grid.Root gap={4}>
                 <Grid.Item col={4} s={12} direction="column" alignItems="stretch">
-                  <Field.Root name="user_id" required error={errorOf('user_id')} hint={t('preview.userId.hint', 'The id you give the Button SDK.')}>
+                  <Field.Root
+                    name="user_id"
+                    required
+                    error={errorOf('user_id')}
+                    hint={t('preview.userId.hint', 'The id you give the Button SDK.')}
+                  >
                     <Field.Label>{t('preview.userId.label', 'User id')}</Field.Label>
                     <TextInput {...input('user_id')} placeholder="user-1" />
                     <Field.Hint />
@@ -85,7 +91,11 @@ export function PreviewPage() {
                   </Field.Root>
                 </Grid.Item>
                 <Grid.Item col={4} s={12} direction="column" alignItems="stretch">
-                  <Field.Root name="merchant_id" error={errorOf('merchant_id')} hint={t('preview.merchantId.hint', 'Optional: one brand only.')}>
+                  <Field.Root
+                    name="merchant_id"
+                    error={errorOf('merchant_id')}
+                    hint={t('preview.merchantId.hint', 'Optional: one brand only.')}
+                  >
                     <Field.Label>{t('preview.merchantId.label', 'Merchant id')}</Field.Label>
                     <TextInput {...input('merchant_id')} placeholder="org-..." />
                     <Field.Hint />
@@ -93,7 +103,11 @@ export function PreviewPage() {
                   </Field.Root>
                 </Grid.Item>
                 <Grid.Item col={4} s={12} direction="column" alignItems="stretch">
-                  <Field.Root name="locale" error={errorOf('locale')} hint={t('preview.locale.hint', 'Optional: the default locale otherwise.')}>
+                  <Field.Root
+                    name="locale"
+                    error={errorOf('locale')}
+                    hint={t('preview.locale.hint', 'Optional: the default locale otherwise.')}
+                  >
                     <Field.Label>{t('preview.locale.label', 'Locale')}</Field.Label>
                     <TextInput {...input('locale')} placeholder="en" />
                     <Field.Hint />
@@ -101,7 +115,11 @@ export function PreviewPage() {
                   </Field.Root>
                 </Grid.Item>
                 <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
-                  <Field.Root name="device_ids" error={errorOf('device_ids')} hint={t('preview.list.hint', 'Optional; one per line or comma-separated.')}>
+                  <Field.Root
+                    name="device_ids"
+                    error={errorOf('device_ids')}
+                    hint={t('preview.list.hint', 'Optional; one per line or comma-separated.')}
+                  >
                     <Field.Label>{t('preview.deviceIds.label', 'Device ids (IDFA / GAID)')}</Field.Label>
                     <Textarea {...input('device_ids')} />
                     <Field.Hint />
@@ -132,7 +150,9 @@ export function PreviewPage() {
         {otherErrors ? <ApiErrorAlert error={preview.error!} /> : null}
         {preview.data ? <PreviewResult result={preview.data} /> : null}
         {!preview.data && !preview.error && !preview.isLoading ? (
-          <EmptyStateLayout content={t('preview.empty', 'Enter a user id and run a preview: Button is called for real, nothing is cached.')} />
+          <EmptyStateLayout
+            content={t('preview.empty', 'Enter a user id and run a preview: Button is called for real, nothing is cached.')}
+          />
         ) : null}
       </Flex>
     </PluginPage>
@@ -147,13 +167,21 @@ function PreviewResult({ result }: { result: NonNullable<ReturnType<typeof usePr
     <Flex direction="column" alignItems="stretch" gap={4} data-testid="preview-result">
       <Grid.Root gap={4}>
         <Grid.Item col={3} s={6} xs={12}>
-          <StatCard label={t('preview.meta.merchants', 'Merchants served')} value={result.data.length} testId="preview-merchants" />
+          <StatCard
+            label={t('preview.meta.merchants', 'Merchants served')}
+            value={result.data.length}
+            testId="preview-merchants"
+          />
         </Grid.Item>
         <Grid.Item col={3} s={6} xs={12}>
           <StatCard label={t('preview.meta.offers', 'Offers')} value={offerCount} />
         </Grid.Item>
         <Grid.Item col={3} s={6} xs={12}>
-          <StatCard label={t('preview.meta.upstream', 'Button time')} value={formatMs(result.meta.upstream_ms)} testId="preview-upstream-ms" />
+          <StatCard
+            label={t('preview.meta.upstream', 'Button time')}
+            value={formatMs(result.meta.upstream_ms)}
+            testId="preview-upstream-ms"
+          />
         </Grid.Item>
         <Grid.Item col={3} s={6} xs={12}>
           <StatCard label={t('preview.meta.attempts', 'Attempts')} value={result.meta.attempts} testId="preview-attempts" />
@@ -162,14 +190,20 @@ function PreviewResult({ result }: { result: NonNullable<ReturnType<typeof usePr
       <Typography variant="pi" textColor="neutral600">
         {t('preview.meta.request', 'Request {id}, fetched at {at}.', { id: result.meta.request_id, at: result.meta.fetched_at })}{' '}
         {result.meta.unmapped_merchant_ids.length
-          ? t('preview.meta.unmapped', 'Left out (no published entry): {ids}.', { ids: result.meta.unmapped_merchant_ids.join(', ') })
+          ? t('preview.meta.unmapped', 'Left out (no published entry): {ids}.', {
+              ids: result.meta.unmapped_merchant_ids.join(', '),
+            })
           : ''}
       </Typography>
       {result.data.length === 0 ? (
         <EmptyStateLayout content={t('preview.noOffers', 'Button has no offer for this user that maps to a published entry.')} />
       ) : (
         result.data.map((entry) => (
-          <MerchantOffers key={entry.merchant_id} entry={entry} onDecode={(pubRef) => navigate(`${pluginPath('pub-refs')}?pub_ref=${encodeURIComponent(pubRef)}`)} />
+          <MerchantOffers
+            key={entry.merchant_id}
+            entry={entry}
+            onDecode={(pubRef) => navigate(`${pluginPath('pub-refs')}?pub_ref=${encodeURIComponent(pubRef)}`)}
+          />
         ))
       )}
     </Flex>
@@ -222,7 +256,11 @@ function MerchantOffers({ entry, onDecode }: { entry: MerchantOffersView; onDeco
                 </Td>
                 <Td>
                   <Typography>
-                    {offer.rate_percent !== null ? `${offer.rate_percent}%` : offer.rate_fixed !== null ? `${offer.rate_fixed} ${offer.currency ?? ''}` : '-'}
+                    {offer.rate_percent !== null
+                      ? `${offer.rate_percent}%`
+                      : offer.rate_fixed !== null
+                        ? `${offer.rate_fixed} ${offer.currency ?? ''}`
+                        : '-'}
                   </Typography>
                 </Td>
                 <Td>

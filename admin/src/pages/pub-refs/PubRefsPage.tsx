@@ -1,15 +1,5 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import {
-  Button,
-  EmptyStateLayout,
-  Field,
-  Flex,
-  Grid,
-  Radio,
-  Textarea,
-  TextInput,
-  Typography,
-} from '@strapi/design-system';
+import { Button, EmptyStateLayout, Field, Flex, Grid, Radio, Textarea, TextInput, Typography } from '@strapi/design-system';
 import { Magic, Search } from '@strapi/icons';
 import { useNavigate, useSearchParams } from 'react-router-dom';
 import type { PubRefBuildRequest } from '../../../../server/src/contracts/admin';
@@ -51,24 +41,42 @@ export function PubRefsPage() {
   };
 
   return (
-    <PluginPage tab="pub-refs" subtitle={t('pubRefs.subtitle', 'Decode a pubRef, check its tag, find its commissions; build test pubRefs.')}>
+    <PluginPage
+      tab="pub-refs"
+      subtitle={t('pubRefs.subtitle', 'Decode a pubRef, check its tag, find its commissions; build test pubRefs.')}
+    >
       <Flex direction="column" alignItems="stretch" gap={6}>
         <Section title={t('pubRefs.decode.title', 'Decode a pubRef')}>
           <form onSubmit={submit} aria-label={t('pubRefs.decode.title', 'Decode a pubRef')}>
             <Flex direction="column" alignItems="stretch" gap={4}>
-              <Field.Root name="pub_ref" error={decode.error?.fieldErrors.pub_ref} hint={t('pubRefs.decode.hint', 'As the frontend passed it to the Button SDK, or as a webhook brought it back.')}>
+              <Field.Root
+                name="pub_ref"
+                error={decode.error?.fieldErrors.pub_ref}
+                hint={t('pubRefs.decode.hint', 'As the frontend passed it to the Button SDK, or as a webhook brought it back.')}
+              >
                 <Field.Label>{t('pubRefs.decode.label', 'pubRef')}</Field.Label>
-                <Textarea value={pubRef} onChange={(event: React.ChangeEvent<HTMLTextAreaElement>) => setPubRef(event.target.value)} placeholder="b2~...~...~...~p6.4~offer-..." />
+                <Textarea
+                  value={pubRef}
+                  onChange={(event: React.ChangeEvent<HTMLTextAreaElement>) => setPubRef(event.target.value)}
+                  placeholder="b2~...~...~...~p6.4~offer-..."
+                />
                 <Field.Hint />
                 <Field.Error />
               </Field.Root>
               <Field.Root
                 name="user_id"
                 error={decode.error?.fieldErrors.user_id}
-                hint={t('pubRefs.decode.userHint', 'The user id the offers were fetched for (publisher_customer_id in webhooks). Without it the tag cannot be verified.')}
+                hint={t(
+                  'pubRefs.decode.userHint',
+                  'The user id the offers were fetched for (publisher_customer_id in webhooks). Without it the tag cannot be verified.'
+                )}
               >
                 <Field.Label>{t('pubRefs.decode.user', 'User id (optional)')}</Field.Label>
-                <TextInput value={userId} onChange={(event: React.ChangeEvent<HTMLInputElement>) => setUserId(event.target.value)} placeholder="user-1" />
+                <TextInput
+                  value={userId}
+                  onChange={(event: React.ChangeEvent<HTMLInputElement>) => setUserId(event.target.value)}
+                  placeholder="user-1"
+                />
                 <Field.Hint />
                 <Field.Error />
               </Field.Root>
@@ -80,7 +88,9 @@ export function PubRefsPage() {
             </Flex>
           </form>
         </Section>
-        {decode.error && !decode.error.fieldErrors.pub_ref && !decode.error.fieldErrors.user_id ? <ApiErrorAlert error={decode.error} /> : null}
+        {decode.error && !decode.error.fieldErrors.pub_ref && !decode.error.fieldErrors.user_id ? (
+          <ApiErrorAlert error={decode.error} />
+        ) : null}
         {decode.data ? (
           <Section title={t('pubRefs.decoded.title', 'Decoded')}>
             <DecodedPubRefView decoded={decode.data.decoded} userId={decode.data.user_id} />
@@ -93,15 +103,19 @@ export function PubRefsPage() {
                 onOpen={(id) => navigate(`${pluginPath('commissions')}/${encodeURIComponent(id)}`)}
               />
             ) : (
-              <EmptyStateLayout content={t('pubRefs.transactions.empty', 'No transaction in the ledger carries this pubRef yet.')} />
+              <EmptyStateLayout
+                content={t('pubRefs.transactions.empty', 'No transaction in the ledger carries this pubRef yet.')}
+              />
             )}
           </Section>
         ) : null}
-        <BuildSection onDecode={(value, user) => {
-          setPubRef(value);
-          setUserId(user);
-          setParams({ pub_ref: value, user_id: user }, { replace: true });
-        }} />
+        <BuildSection
+          onDecode={(value, user) => {
+            setPubRef(value);
+            setUserId(user);
+            setParams({ pub_ref: value, user_id: user }, { replace: true });
+          }}
+        />
       </Flex>
     </PluginPage>
   );
@@ -142,7 +156,11 @@ function BuildSection({ onDecode }: { onDecode: (pubRef: string, userId: string)
                 hint={t('pubRefs.build.userHint', 'The pubRef is bound to this user: it is valid only on their transactions.')}
               >
                 <Field.Label>{t('pubRefs.build.user', 'User id')}</Field.Label>
-                <TextInput value={user} onChange={(event: React.ChangeEvent<HTMLInputElement>) => setUser(event.target.value)} placeholder="user-1" />
+                <TextInput
+                  value={user}
+                  onChange={(event: React.ChangeEvent<HTMLInputElement>) => setUser(event.target.value)}
+                  placeholder="user-1"
+                />
                 <Field.Hint />
                 <Field.Error />
               </Field.Root>
@@ -150,14 +168,22 @@ function BuildSection({ onDecode }: { onDecode: (pubRef: string, userId: string)
             <Grid.Item col={4} s={12} direction="column" alignItems="stretch">
               <Field.Root name="offer_id" required error={errors.offer_id}>
                 <Field.Label>{t('pubRefs.build.offerId', 'Offer id')}</Field.Label>
-                <TextInput value={offerId} onChange={(event: React.ChangeEvent<HTMLInputElement>) => setOfferId(event.target.value)} placeholder="offer-..." />
+                <TextInput
+                  value={offerId}
+                  onChange={(event: React.ChangeEvent<HTMLInputElement>) => setOfferId(event.target.value)}
+                  placeholder="offer-..."
+                />
                 <Field.Error />
               </Field.Root>
             </Grid.Item>
             <Grid.Item col={3} s={12} direction="column" alignItems="stretch">
               <Field.Root name="rate_kind">
                 <Field.Label>{t('pubRefs.build.kind', 'Rate kind')}</Field.Label>
-                <Radio.Group value={kind} onValueChange={(value: string) => setKind(value as BuildKind)} aria-label={t('pubRefs.build.kind', 'Rate kind')}>
+                <Radio.Group
+                  value={kind}
+                  onValueChange={(value: string) => setKind(value as BuildKind)}
+                  aria-label={t('pubRefs.build.kind', 'Rate kind')}
+                >
                   <Radio.Item value="percent">{t('pubRefs.build.percent', 'Percent')}</Radio.Item>
                   <Radio.Item value="fixed">{t('pubRefs.build.fixed', 'Fixed amount')}</Radio.Item>
                   <Radio.Item value="none">{t('pubRefs.build.none', 'No rate')}</Radio.Item>
@@ -167,20 +193,35 @@ function BuildSection({ onDecode }: { onDecode: (pubRef: string, userId: string)
             <Grid.Item col={3} s={12} direction="column" alignItems="stretch">
               <Field.Root name="rate" error={errors.rate_percent ?? errors.rate_fixed}>
                 <Field.Label>{t('pubRefs.build.rate', 'Rate')}</Field.Label>
-                <TextInput value={rate} disabled={kind === 'none'} onChange={(event: React.ChangeEvent<HTMLInputElement>) => setRate(event.target.value)} placeholder={kind === 'percent' ? '6.4' : '1.50'} />
+                <TextInput
+                  value={rate}
+                  disabled={kind === 'none'}
+                  onChange={(event: React.ChangeEvent<HTMLInputElement>) => setRate(event.target.value)}
+                  placeholder={kind === 'percent' ? '6.4' : '1.50'}
+                />
                 <Field.Error />
               </Field.Root>
             </Grid.Item>
             <Grid.Item col={2} s={12} direction="column" alignItems="stretch">
               <Field.Root name="currency" error={errors.currency}>
                 <Field.Label>{t('pubRefs.build.currency', 'Currency')}</Field.Label>
-                <TextInput value={currency} disabled={kind !== 'fixed'} onChange={(event: React.ChangeEvent<HTMLInputElement>) => setCurrency(event.target.value)} />
+                <TextInput
+                  value={currency}
+                  disabled={kind !== 'fixed'}
+                  onChange={(event: React.ChangeEvent<HTMLInputElement>) => setCurrency(event.target.value)}
+                />
                 <Field.Error />
               </Field.Root>
             </Grid.Item>
           </Grid.Root>
           <Flex justifyContent="flex-end">
-            <Button type="submit" variant="secondary" startIcon={<Magic />} loading={build.isLoading} disabled={!offerId.trim() || !user.trim()}>
+            <Button
+              type="submit"
+              variant="secondary"
+              startIcon={<Magic />}
+              loading={build.isLoading}
+              disabled={!offerId.trim() || !user.trim()}
+            >
               {t('pubRefs.build.submit', 'Build')}
             </Button>
           </Flex>
@@ -194,7 +235,10 @@ function BuildSection({ onDecode }: { onDecode: (pubRef: string, userId: string)
               { label: t('pubRefs.build.result', 'pubRef'), value: <code>{build.data.pub_ref}</code>, testId: 'built-pub-ref' },
               {
                 label: t('pubRefs.build.length', 'Length'),
-                value: t('pubRefs.build.lengthValue', '{length} of {max} characters', { length: build.data.length, max: build.data.max_length }),
+                value: t('pubRefs.build.lengthValue', '{length} of {max} characters', {
+                  length: build.data.length,
+                  max: build.data.max_length,
+                }),
               },
             ]}
           />

@@ -10,13 +10,17 @@ import { useT } from '../../utils/useT';
 
 /** `{set: boolean}` is how the server reports a secret: never its value. */
 const isSecret = (value: unknown): value is { set: boolean } =>
-  typeof value === 'object' && value !== null && Object.keys(value).length === 1 && typeof (value as { set?: unknown }).set === 'boolean';
+  typeof value === 'object' &&
+  value !== null &&
+  Object.keys(value).length === 1 &&
+  typeof (value as { set?: unknown }).set === 'boolean';
 
 /** Flattens the effective configuration into dotted keys for display. */
 function flatten(value: Record<string, unknown>, prefix = ''): Array<[string, unknown]> {
   return Object.entries(value).flatMap(([key, inner]) => {
     const path = prefix ? `${prefix}.${key}` : key;
-    if (inner && typeof inner === 'object' && !Array.isArray(inner) && !isSecret(inner)) return flatten(inner as Record<string, unknown>, path);
+    if (inner && typeof inner === 'object' && !Array.isArray(inner) && !isSecret(inner))
+      return flatten(inner as Record<string, unknown>, path);
     return [[path, inner] as [string, unknown]];
   });
 }
@@ -43,7 +47,10 @@ export function SettingsPage() {
   };
 
   return (
-    <PluginPage tab="settings" subtitle={t('settings.subtitle', 'What the plugin runs with, and what an admin may change without a restart.')}>
+    <PluginPage
+      tab="settings"
+      subtitle={t('settings.subtitle', 'What the plugin runs with, and what an admin may change without a restart.')}
+    >
       <Flex direction="column" alignItems="stretch" gap={6}>
         {settings.error ? <ApiErrorAlert error={settings.error} /> : null}
         <Section title={t('settings.runtime.title', 'Runtime settings')}>
@@ -56,7 +63,10 @@ export function SettingsPage() {
         </Section>
         <Section title={t('settings.effective.title', 'Effective configuration')}>
           <Typography variant="pi" textColor="neutral600">
-            {t('settings.effective.hint', 'From config/plugins and the environment, read at boot. Secrets show only whether they are set.')}
+            {t(
+              'settings.effective.hint',
+              'From config/plugins and the environment, read at boot. Secrets show only whether they are set.'
+            )}
           </Typography>
           <KeyValueList items={flatten(settings.data.effective).map(([key, value]) => ({ label: key, value: display(value) }))} />
         </Section>
@@ -96,7 +106,10 @@ function RuntimeSettingsForm({ initial, onSaved }: RuntimeSettingsFormProps) {
             <Field.Root
               name="includeUnmapped"
               error={errors.includeUnmapped}
-              hint={t('settings.includeUnmapped.hint', "Serve offers of merchants without a published entry (with Button's display params only).")}
+              hint={t(
+                'settings.includeUnmapped.hint',
+                "Serve offers of merchants without a published entry (with Button's display params only)."
+              )}
             >
               <Field.Label>{t('settings.includeUnmapped.label', 'Include unmapped merchants')}</Field.Label>
               <Toggle
@@ -119,7 +132,10 @@ function RuntimeSettingsForm({ initial, onSaved }: RuntimeSettingsFormProps) {
               })}
             >
               <Field.Label>{t('settings.template.label', 'Default headline template')}</Field.Label>
-              <TextInput value={template} onChange={(event: React.ChangeEvent<HTMLInputElement>) => setTemplate(event.target.value)} />
+              <TextInput
+                value={template}
+                onChange={(event: React.ChangeEvent<HTMLInputElement>) => setTemplate(event.target.value)}
+              />
               <Field.Hint />
               <Field.Error />
             </Field.Root>

@@ -98,8 +98,8 @@ export async function handleCapturedWebhook(
           : verdict === 'missing' && captured?.kind === 'bytes'
             ? 'the boot check found the raw request body missing at the webhook route'
             : captured === undefined
-            ? "the plugin's raw-body capture did not run for this request"
-            : 'the raw request body was already consumed';
+              ? "the plugin's raw-body capture did not run for this request"
+              : 'the raw request body was already consumed';
       deps.log.error(`webhook refused: ${why}. Fix: ${WEBHOOK_MIDDLEWARE_FIX}`);
     }
     deps.warnedUnavailable.value = true;

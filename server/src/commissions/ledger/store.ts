@@ -54,68 +54,70 @@ export function createLedger(deps: LedgerDeps) {
     const transactions = deps.db.query(TRANSACTION_UID);
 
     // The only write scope the ledger's database guard accepts (see guard.ts).
-    return runAsLedgerWriter(() => deps.db.transaction(async () => {
-      if (event.kind === 'unknown') {
-        await events.create({ data: { ...eventRow(event, keys.webhookSecret), outcome: 'ignored', ...newEntry(now) } });
-        return { outcome: 'ignored' as const };
-      }
-      const { row, decoded } = transactionRow(event, keys);
-      const current = (await transactions.findOne({
-        where: { transaction_id: row.transaction_id },
-        select: ['status', 'modified_ms', 'last_webhook_id', 'conflict_count'],
-      })) as {
-        status: TransactionRow['status'];
-        modified_ms: number | string;
-        last_webhook_id: string;
-        conflict_count: number | string | null;
-      } | null;
-      const transition = decideTransition(
-        current ? { status: current.status, modifiedMs: Number(current.modified_ms) } : undefined,
-        {
-          status: row.status,
-          modifiedMs: row.modified_ms,
+    return runAsLedgerWriter(() =>
+      deps.db.transaction(async () => {
+        if (event.kind === 'unknown') {
+          await events.create({ data: { ...eventRow(event, keys.webhookSecret), outcome: 'ignored', ...newEntry(now) } });
+          return { outcome: 'ignored' as const };
         }
-      );
-      const outcome = transition.kind === 'stale' || transition.kind === 'conflict' ? transition.kind : 'applied';
+        const { row, decoded } = transactionRow(event, keys);
+        const current = (await transactions.findOne({
+          where: { transaction_id: row.transaction_id },
+          select: ['status', 'modified_ms', 'last_webhook_id', 'conflict_count'],
+        })) as {
+          status: TransactionRow['status'];
+          modified_ms: number | string;
+          last_webhook_id: string;
+          conflict_count: number | string | null;
+        } | null;
+        const transition = decideTransition(
+          current ? { status: current.status, modifiedMs: Number(current.modified_ms) } : undefined,
+          {
+            status: row.status,
+            modifiedMs: row.modified_ms,
+          }
+        );
+        const outcome = transition.kind === 'stale' || transition.kind === 'conflict' ? transition.kind : 'applied';
 
-      // The gate: a second delivery of this event id fails here, and the whole transaction with it.
-      await events.create({ data: { ...eventRow(event, keys.webhookSecret), outcome, ...newEntry(now) } });
+        // The gate: a second delivery of this event id fails here, and the whole transaction with it.
+        await events.create({ data: { ...eventRow(event, keys.webhookSecret), outcome, ...newEntry(now) } });
 
-      if (transition.kind === 'stale') return { outcome: 'stale' as const };
-      if (transition.kind === 'conflict') {
-        // Not applied: the transaction only counts it (compare-and-set, like every update), for the admin.
-        // A row written before conflict_count existed may hold null: compare against what was read.
-        const seen =
-          current?.conflict_count === null || current?.conflict_count === undefined ? null : Number(current.conflict_count);
-        const { count } = await transactions.updateMany({
-          where: { transaction_id: row.transaction_id, last_webhook_id: current?.last_webhook_id, conflict_count: seen },
-          data: { conflict_count: (seen ?? 0) + 1, updatedAt: now },
-        });
-        if (count !== 1) throw new ConcurrentUpdate();
-        return { outcome: 'conflict' as const };
-      }
-      if (transition.kind === 'insert') {
-        await transactions.create({ data: { ...row, conflict_count: 0, ...newEntry(now) } });
-      } else {
-        const { count } = await transactions.updateMany({
-          where: { transaction_id: row.transaction_id, last_webhook_id: current?.last_webhook_id },
-          data: { ...row, updatedAt: now },
-        });
-        if (count !== 1) throw new ConcurrentUpdate();
-      }
-      const previousStatus = current?.status ?? null;
-      const changed = transition.kind === 'insert' || transition.statusChanged;
-      if (!changed) return { outcome: 'applied' as const };
-      // Click-id reuse is visible to the hook: one served offer normally leads to one transaction.
-      const clickIdTransactions =
-        row.click_id === null
-          ? 0
-          : await transactions.count({ where: { click_id: row.click_id, transaction_id: { $ne: row.transaction_id } } });
-      return {
-        outcome: 'applied' as const,
-        change: toChange(event, row, decoded, previousStatus, Number(clickIdTransactions)),
-      };
-    }));
+        if (transition.kind === 'stale') return { outcome: 'stale' as const };
+        if (transition.kind === 'conflict') {
+          // Not applied: the transaction only counts it (compare-and-set, like every update), for the admin.
+          // A row written before conflict_count existed may hold null: compare against what was read.
+          const seen =
+            current?.conflict_count === null || current?.conflict_count === undefined ? null : Number(current.conflict_count);
+          const { count } = await transactions.updateMany({
+            where: { transaction_id: row.transaction_id, last_webhook_id: current?.last_webhook_id, conflict_count: seen },
+            data: { conflict_count: (seen ?? 0) + 1, updatedAt: now },
+          });
+          if (count !== 1) throw new ConcurrentUpdate();
+          return { outcome: 'conflict' as const };
+        }
+        if (transition.kind === 'insert') {
+          await transactions.create({ data: { ...row, conflict_count: 0, ...newEntry(now) } });
+        } else {
+          const { count } = await transactions.updateMany({
+            where: { transaction_id: row.transaction_id, last_webhook_id: current?.last_webhook_id },
+            data: { ...row, updatedAt: now },
+          });
+          if (count !== 1) throw new ConcurrentUpdate();
+        }
+        const previousStatus = current?.status ?? null;
+        const changed = transition.kind === 'insert' || transition.statusChanged;
+        if (!changed) return { outcome: 'applied' as const };
+        // Click-id reuse is visible to the hook: one served offer normally leads to one transaction.
+        const clickIdTransactions =
+          row.click_id === null
+            ? 0
+            : await transactions.count({ where: { click_id: row.click_id, transaction_id: { $ne: row.transaction_id } } });
+        return {
+          outcome: 'applied' as const,
+          change: toChange(event, row, decoded, previousStatus, Number(clickIdTransactions)),
+        };
+      })
+    );
   };
 
   const notify = async (change: TransactionStateChange) => {
@@ -213,4 +215,3 @@ function documentId(): string {
   for (let i = 1; i < 24; i += 1) id += alphabet[bytes[i]! % alphabet.length];
   return id;
 }
-

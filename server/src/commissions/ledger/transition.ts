@@ -23,10 +23,7 @@ export interface StoredState {
 }
 
 export type Transition =
-  | { kind: 'insert' }
-  | { kind: 'apply'; statusChanged: boolean }
-  | { kind: 'stale' }
-  | { kind: 'conflict' };
+  { kind: 'insert' } | { kind: 'apply'; statusChanged: boolean } | { kind: 'stale' } | { kind: 'conflict' };
 
 export const FINAL_STATUSES: readonly TransactionStatus[] = ['validated', 'declined'];
 

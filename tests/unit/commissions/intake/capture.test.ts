@@ -102,7 +102,9 @@ describe('createRawBodyCapture', () => {
       }
       await next();
     };
-    const res = await request(app({ before: drain }).koa.callback()).post(WEBHOOK_PATH).send({ a: 1 });
+    const res = await request(app({ before: drain }).koa.callback())
+      .post(WEBHOOK_PATH)
+      .send({ a: 1 });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ kind: 'consumed', parsed: null });
   });
@@ -132,7 +134,8 @@ describe('createRawBodyCapture', () => {
 
 describe('createRawBodyCheck', () => {
   /** Stands for the route handler: observes what reached it when the request is the check's probe. */
-  const route = (check: ReturnType<typeof createRawBodyCheck>, alter?: (bytes: Buffer) => Buffer): Koa.Middleware =>
+  const route =
+    (check: ReturnType<typeof createRawBodyCheck>, alter?: (bytes: Buffer) => Buffer): Koa.Middleware =>
     async (ctx) => {
       if (!check.isProbe(ctx.get('x-button-personalization-probe') || undefined)) {
         ctx.status = 400;
