@@ -1,6 +1,9 @@
 /**
- * Server entry: only gathers the plugin's parts. Each capability lives in its own folder
- * (button-client, offers, pub-ref, content-types).
+ * Server entry: only gathers the plugin's parts (register, bootstrap, destroy, config, routes, controllers,
+ * services, content types). Each capability has its own folder: button-client, offers, pub-ref, commissions
+ * (webhook intake and the ledger), merchants, health, metrics, settings, shutdown; plus config, content-types,
+ * graphql and documentation (what other plugins may expose), admin-access (the RBAC actions) and contracts (the
+ * types the admin panel and clients share). services/index.ts builds every service with its dependencies.
  */
 import bootstrap from './bootstrap';
 import config from './config';
