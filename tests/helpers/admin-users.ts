@@ -11,15 +11,20 @@ export async function createAdminUser(
   roleCode: 'strapi-super-admin' | 'strapi-editor' | 'strapi-author'
 ) {
   const role = await strapi.db.query('admin::role').findOne({ where: { code: roleCode } });
+  return createActiveAdmin(strapi, email, roleCode, role.id);
+}
+
+/** An active admin user (no invitation to accept) holding one role, with the suite's password. */
+async function createActiveAdmin(strapi: Core.Strapi, email: string, lastname: string, roleId: number) {
   const password = 'Test-Password-1';
   await strapi.service('admin::user').create({
     email,
     firstname: 'Test',
-    lastname: roleCode,
+    lastname,
     password,
     isActive: true,
     registrationToken: null,
-    roles: [role.id],
+    roles: [roleId],
   });
   return { email, password };
 }
@@ -43,15 +48,5 @@ export async function createAdminUserWithPermissions(strapi: Core.Strapi, roleNa
   const role = await roles.create({ name: roleName, description: 'created by the test suite' });
   await roles.assignPermissions(role.id, permissions);
   const email = `${roleName.toLowerCase().replace(/[^a-z]+/g, '-')}@example.com`;
-  const password = 'Test-Password-1';
-  await strapi.service('admin::user').create({
-    email,
-    firstname: 'Test',
-    lastname: roleName,
-    password,
-    isActive: true,
-    registrationToken: null,
-    roles: [role.id],
-  });
-  return { email, password };
+  return createActiveAdmin(strapi, email, roleName, role.id);
 }
