@@ -59,6 +59,14 @@ const BREAKER_FAILURES = new Set<ButtonError['code']>([
 ]);
 
 /**
+ * Of those, the ones that say Button cannot be reached at all (refused or reset connections, connect and attempt
+ * timeouts): a run of them trips the breaker at once (breaker.consecutiveFailures). A 503 or a bad body is Button
+ * answering, left to the failure rate.
+ */
+const isHardOutage = (error: ButtonError) =>
+  error.code === 'UPSTREAM_TIMEOUT' || (error.code === 'UPSTREAM_UNREACHABLE' && error.retryable);
+
+/**
  * The Button client: one pooled transport, and around each physical call, in order: the rate limiter, the
  * breaker, hedging; around the whole request: retries under one deadline and a retry budget.
  */
@@ -125,7 +133,7 @@ export function createButtonClient(config: PluginConfig, deps: ButtonClientDeps 
     } catch (thrown) {
       const error = fromTransportError(thrown);
       if (error.code === 'ABORTED' || signal.aborted) breaker?.release(permit.probe);
-      else if (BREAKER_FAILURES.has(error.code)) breaker?.failure(permit.probe);
+      else if (BREAKER_FAILURES.has(error.code)) breaker?.failure(permit.probe, isHardOutage(error) ? 'hard' : 'soft');
       else breaker?.success(permit.probe); // Button answered sanely, even if it said no
       events.onAttempt?.({
         durationMs: clock.now() - started,

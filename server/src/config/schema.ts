@@ -63,6 +63,14 @@ export const pluginConfigSchema = z.strictObject({
       /** Calls seen in the window before the failure rate is trusted (one early failure must not open it). */
       minimumRequests: z.int().min(1).default(20),
       failureRate: z.number().gt(0).max(1).default(0.5),
+      /**
+       * Hard failures in a row (connection refused or reset, connect or attempt timeouts; not 4xx, not 503s) that
+       * open the breaker whatever the window holds, so a full outage trips it in a few calls instead of seconds of
+       * diluted failure rate; any success ends the run. 5: at ~9 calls in flight an outage trips it within its first
+       * two or three requests, while sporadic resets (each retried and answered) never line up five in a row.
+       * 0 turns this trip off.
+       */
+      consecutiveFailures: z.int().min(0).max(1000).default(5),
       /** Open for this long, then probe: also the Retry-After given while open. */
       halfOpenAfterMs: milliseconds(5_000),
       halfOpenProbes: z.int().min(1).max(100).default(3),
