@@ -5,7 +5,7 @@ import { createSlidingWindow } from './sliding-window';
  * A circuit breaker with two trips. Closed: calls flow and outcomes are counted over a sliding window; once at
  * least `minimumRequests` were seen and `failureRate` of them failed, it opens. That alone is slow to see a hard
  * outage: the successes from before it dilute the rate for seconds while every request waits out its retries. So
- * it also opens after `consecutiveFailures` hard failures in a row (connection refused or reset, timeouts), whatever
+ * it also opens after `consecutiveFailures` hard failures in a row (connections refused, timeouts), whatever
  * the window holds; any success ends the run, and soft failures (a 503, a bad body) neither extend nor end it.
  * Open: every call is refused at once (the caller answers 503 with the time to the next probe). After
  * `halfOpenAfterMs` it lets up to `halfOpenProbes` calls through; `successThreshold` successes close it, one
@@ -19,7 +19,7 @@ export type BreakerState = 'closed' | 'open' | 'half-open';
 /** Why the breaker changed state: the two trips, and the half-open cycle. */
 export type BreakerReason = 'failure-rate' | 'consecutive-failures' | 'probe-due' | 'probe-failed' | 'probes-succeeded';
 
-/** A hard failure says Button cannot be reached at all (refused, reset, timed out); a soft one that it answered badly. */
+/** A hard failure says Button cannot be reached at all (refused, timed out); a soft one that it answered badly. */
 export type BreakerFailureKind = 'hard' | 'soft';
 
 export interface BreakerTransition {
