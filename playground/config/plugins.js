@@ -44,6 +44,7 @@ module.exports = ({ env }) => {
           windowMs: env.int('BUTTON_BREAKER_WINDOW_MS'),
           minimumRequests: env.int('BUTTON_BREAKER_MIN_REQUESTS'),
           failureRate: float('BUTTON_BREAKER_FAILURE_RATE'),
+          consecutiveFailures: env.int('BUTTON_BREAKER_CONSECUTIVE_FAILURES'),
           halfOpenAfterMs: env.int('BUTTON_BREAKER_HALF_OPEN_AFTER_MS'),
           halfOpenProbes: env.int('BUTTON_BREAKER_HALF_OPEN_PROBES'),
           successThreshold: env.int('BUTTON_BREAKER_SUCCESS_THRESHOLD'),

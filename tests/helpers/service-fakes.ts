@@ -38,7 +38,14 @@ export function createFakeButtonClient(
     },
     warmup: async () => true,
     poolStats: () => ({ connected: 1, free: 1, pending: 0, queued: 0, running: 0, size: 1 }),
-    breakerState: () => ({ state: 'closed' as const, requests: 3, failures: 0, nextProbeInMs: null }),
+    breakerState: () => ({
+      state: 'closed' as const,
+      requests: 3,
+      failures: 0,
+      consecutiveFailures: 0,
+      nextProbeInMs: null,
+      lastTrip: null,
+    }),
     async close() {
       fake.closed = true;
     },

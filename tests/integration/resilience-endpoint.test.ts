@@ -124,3 +124,38 @@ describe('local rate limit through Strapi', () => {
     expect(sim.stats().requestsReceived).toBe(1);
   });
 });
+
+describe('a hard outage through Strapi', () => {
+  let sim: Simulator;
+  let app: Playground;
+  let token: string;
+
+  beforeAll(async () => {
+    sim = await startSimulator();
+    app = await startPlayground({
+      BUTTON_API_KEY: SIM_API_KEY,
+      BUTTON_API_BASE_URL: sim.url,
+      BUTTON_RETRY_MAX_ATTEMPTS: '1',
+      BUTTON_BREAKER_CONSECUTIVE_FAILURES: '3',
+      BUTTON_BREAKER_HALF_OPEN_AFTER_MS: '60000',
+    });
+    token = await app.createApiToken();
+  });
+  afterAll(async () => {
+    await app?.stop();
+    await sim?.stop();
+  });
+
+  it('opens the breaker after BUTTON_BREAKER_CONSECUTIVE_FAILURES refused calls, and logs why', async () => {
+    const post = () => app.http().post(OFFERS).set('Authorization', `Bearer ${token}`).send({ user_id: 'user-1' });
+    for (let i = 0; i < 10; i += 1) expect((await post()).status).toBe(200); // a healthy window first
+    const back = sim.outage(2_000);
+    const codes: string[] = [];
+    for (let i = 0; i < 5; i += 1) codes.push((await post()).body.error?.details?.code);
+    // A call on the socket the outage cut may come first (not a hard failure), then three refused connections.
+    expect(codes.filter((code) => code === 'UPSTREAM_UNREACHABLE').length).toBeGreaterThanOrEqual(3);
+    expect(codes.slice(-1)).toEqual(['CIRCUIT_OPEN']);
+    expect(app.logs.some((line) => /circuit breaker open \(consecutive-failures: [34] failures in/.test(line))).toBe(true);
+    await back;
+  });
+});

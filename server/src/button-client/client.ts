@@ -59,6 +59,16 @@ const BREAKER_FAILURES = new Set<ButtonError['code']>([
 ]);
 
 /**
+ * Of those, the ones that say Button cannot be reached at all (refused connections, unreachable hosts, connect and
+ * attempt timeouts): a run of them trips the breaker at once (breaker.consecutiveFailures). A 503 or a bad body is
+ * Button answering, left to the failure rate. So is a socket closed under a call (`immediateRetry`: undici's "other
+ * side closed", ECONNRESET): a healthy server does that to idle pooled sockets, a burst can hit several at once, and
+ * in a real outage the fresh connection the immediate retry opens is refused or times out, which counts.
+ */
+const isHardOutage = (error: ButtonError) =>
+  error.code === 'UPSTREAM_TIMEOUT' || (error.code === 'UPSTREAM_UNREACHABLE' && error.retryable && !error.immediateRetry);
+
+/**
  * The Button client: one pooled transport, and around each physical call, in order: the rate limiter, the
  * breaker, hedging; around the whole request: retries under one deadline and a retry budget.
  */
@@ -125,7 +135,7 @@ export function createButtonClient(config: PluginConfig, deps: ButtonClientDeps 
     } catch (thrown) {
       const error = fromTransportError(thrown);
       if (error.code === 'ABORTED' || signal.aborted) breaker?.release(permit.probe);
-      else if (BREAKER_FAILURES.has(error.code)) breaker?.failure(permit.probe);
+      else if (BREAKER_FAILURES.has(error.code)) breaker?.failure(permit.probe, isHardOutage(error) ? 'hard' : 'soft');
       else breaker?.success(permit.probe); // Button answered sanely, even if it said no
       events.onAttempt?.({
         durationMs: clock.now() - started,

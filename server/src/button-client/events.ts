@@ -1,4 +1,4 @@
-import type { BreakerState } from './breaker';
+import type { BreakerState, BreakerTransition } from './breaker';
 import type { ButtonErrorCode } from './errors';
 import type { HedgeEvent } from './hedging';
 import type { RetryEvent } from './retry';
@@ -18,7 +18,8 @@ export interface ButtonClientEvents {
   /** A retry or a hedge was possible but a budget or the rate limit said no. */
   onRefused?(event: { what: 'retry' | 'hedge'; reason: 'budget' | 'rate-limit' }): void;
   onHedge?(event: HedgeEvent): void;
-  onBreakerStateChange?(state: BreakerState): void;
+  /** `transition.reason` says why; an open from closed also carries `timeToOpenMs` and the failures it took. */
+  onBreakerStateChange?(state: BreakerState, transition: BreakerTransition): void;
   /** A request was refused before any call, to stay under Button's rate limit. */
   onRateLimited?(): void;
 }
@@ -30,8 +31,8 @@ export function combineEvents(...parts: ButtonClientEvents[]): ButtonClientEvent
   for (const key of keys) {
     const listeners = parts.map((part) => part[key]).filter((listener) => listener !== undefined);
     if (listeners.length > 0) {
-      combined[key] = ((event: never) => {
-        for (const listener of listeners) (listener as (event: never) => void)(event);
+      combined[key] = ((...args: never[]) => {
+        for (const listener of listeners) (listener as (...args: never[]) => void)(...args);
       }) as never;
     }
   }

@@ -37,8 +37,9 @@ export function createButtonService(deps: ButtonServiceDeps): ButtonService {
     onRetry(event) {
       log.debug(`[${PLUGIN_ID}] Button call ${event.attempt} failed (${event.error.code}); retrying in ${event.delayMs} ms`);
     },
-    onBreakerStateChange(state) {
-      const message = `[${PLUGIN_ID}] circuit breaker ${state}`;
+    onBreakerStateChange(state, { reason, timeToOpenMs, failures }) {
+      const trip = timeToOpenMs === undefined ? reason : `${reason}: ${failures} failures in ${Math.round(timeToOpenMs)} ms`;
+      const message = `[${PLUGIN_ID}] circuit breaker ${state} (${trip})`;
       if (state === 'open') log.warn(`${message}: Button is failing, offers requests fail fast until a probe succeeds`);
       else log.info(message);
     },

@@ -37,6 +37,7 @@ export interface Transport {
   close(): Promise<void>;
 }
 
+const KEEP_ALIVE_HINT_MARGIN_MS = 2_000; // 2 s, undici's default, pinned: a hint of `timeout=5` keeps sockets 3 s
 const MAX_RESPONSE_BYTES = 2 * 1024 * 1024; // a personalised offer list is a few KB; anything near this is broken
 
 /**
@@ -56,8 +57,10 @@ export function createTransport(options: TransportOptions): Transport {
     connections: options.connections,
     pipelining: 1,
     keepAliveTimeout: options.keepAliveTimeoutMs,
-    // A server's keep-alive hint may shorten our idle timeout but never stretch it past our own bound.
+    // A server's keep-alive hint may shorten our idle timeout but never stretch it past our own bound; we give up
+    // a hinted socket this long before the server would, so we never send on one it is closing.
     keepAliveMaxTimeout: options.keepAliveTimeoutMs,
+    keepAliveTimeoutThreshold: KEEP_ALIVE_HINT_MARGIN_MS,
     maxResponseSize: MAX_RESPONSE_BYTES,
     connect: {
       timeout: options.connectTimeoutMs,

@@ -63,6 +63,14 @@ export const pluginConfigSchema = z.strictObject({
       /** Calls seen in the window before the failure rate is trusted (one early failure must not open it). */
       minimumRequests: z.int().min(1).default(20),
       failureRate: z.number().gt(0).max(1).default(0.5),
+      /**
+       * Hard failures in a row (connection refused or reset, connect or attempt timeouts; not 4xx, not 503s) that
+       * open the breaker whatever the window holds, so a full outage trips it in a few calls instead of seconds of
+       * diluted failure rate; any success ends the run. 5: at ~9 calls in flight an outage trips it within its first
+       * two or three requests, while sporadic resets (each retried and answered) never line up five in a row.
+       * 0 turns this trip off.
+       */
+      consecutiveFailures: z.int().min(0).max(1000).default(5),
       /** Open for this long, then probe: also the Retry-After given while open. */
       halfOpenAfterMs: milliseconds(5_000),
       halfOpenProbes: z.int().min(1).max(100).default(3),
@@ -91,8 +99,15 @@ export const pluginConfigSchema = z.strictObject({
     .strictObject({
       /** Upper bound on sockets to Button: ~9 in flight at the full rate, with headroom for latency spikes. */
       connections: z.int().min(1).max(1024).default(16),
-      /** Idle sockets close after this: below common server idle timeouts (Node 5 s, nginx 75 s, ALB 60 s). */
-      keepAliveTimeoutMs: milliseconds(4_000),
+      /**
+       * How long a pooled socket may sit idle before we close it. Long enough to keep the pool through steady
+       * traffic and its lulls (each reopened socket costs a TCP + TLS handshake, and at 4 s a 60 req/s soak reopened
+       * 100), below the 60 s idle timeout of common load balancers (AWS ALB 60 s, nginx 75 s) so we close first.
+       * Button does not document its own; a server that announces a shorter one (`Keep-Alive: timeout=N`, as Node
+       * does) lowers it to N s minus a 2 s margin, never raises it past this. A socket the server closed anyway is
+       * retried at once on a fresh one (errors.ts, `immediateRetry`).
+       */
+      keepAliveTimeoutMs: milliseconds(30_000), // 30 s
       /** false opens a new connection per call, as Button's official Node client does: for comparison only. */
       keepAlive: z.boolean().default(true),
       /** Open a connection at boot so the first user request does not pay the TCP + TLS handshake. */

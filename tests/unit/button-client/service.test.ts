@@ -45,13 +45,16 @@ describe('button service', () => {
   it("feeds the client's events to every listener it was given, and logs breaker openings", () => {
     const seen: string[] = [];
     const { service, made, logged } = setup({
-      events: [{ onBreakerStateChange: (state) => seen.push(`metrics:${state}`) }, { onRateLimited: () => seen.push('health') }],
+      events: [
+        { onBreakerStateChange: (state, { reason }) => seen.push(`metrics:${state}:${reason}`) },
+        { onRateLimited: () => seen.push('health') },
+      ],
     });
     service.client();
     const events = made[0]!.deps.events!;
-    events.onBreakerStateChange?.('open');
+    events.onBreakerStateChange?.('open', { state: 'open', reason: 'consecutive-failures', timeToOpenMs: 120, failures: 5 });
     events.onRateLimited?.();
-    expect(seen).toEqual(['metrics:open', 'health']);
-    expect(logged).toEqual([expect.stringContaining('circuit breaker open')]);
+    expect(seen).toEqual(['metrics:open:consecutive-failures', 'health']);
+    expect(logged).toEqual([expect.stringContaining('circuit breaker open (consecutive-failures: 5 failures in 120 ms)')]);
   });
 });

@@ -8,7 +8,8 @@ describe('parsePluginConfig', () => {
       baseUrl: DEFAULT_BASE_URL,
       timeouts: { connectMs: 1000, attemptMs: 800, deadlineMs: 1500 },
       retry: { maxAttempts: 3, baseDelayMs: 25, maxDelayMs: 250 },
-      pool: { connections: 16, keepAliveTimeoutMs: 4000, keepAlive: true },
+      pool: { connections: 16, keepAliveTimeoutMs: 30_000, keepAlive: true },
+      breaker: { failureRate: 0.5, consecutiveFailures: 5 },
       tls: { rejectUnauthorized: true },
       offers: { includeUnmapped: false, defaultHeadlineTemplate: 'Earn {rate} back at {name}' },
     });
@@ -27,6 +28,9 @@ describe('parsePluginConfig', () => {
     [{ timeouts: { deadlineMs: Number.NaN } }, /"timeouts\.deadlineMs"/],
     [{ pool: { connections: 2.5 } }, /"pool\.connections"/],
     [{ apiVersion: 'latest' }, /"apiVersion": must be a date/],
+    [{ breaker: { consecutiveFailures: -1 } }, /"breaker\.consecutiveFailures"/],
+    [{ breaker: { consecutiveFailures: 2.5 } }, /"breaker\.consecutiveFailures"/],
+    [{ pool: { keepAliveTimeoutMs: 0 } }, /"pool\.keepAliveTimeoutMs"/],
     [{ retyr: {} }, /\(retyr\)/],
   ])('names the bad option in %j', (config, message) => {
     expect(() => parsePluginConfig(config)).toThrow(message);
