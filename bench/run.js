@@ -390,7 +390,7 @@ async function main() {
   // only honest "first"), sent `afterReadyMs` after it reported ready.
   const firstRtt = Math.max(...plan.rtt.rttsMs);
   await proxy.ask({ type: 'set-rtt', ms: firstRtt });
-  /** @type {Array<{ warmup: boolean, sample: number, latencyMs: number, status: number, upstreamMs?: number }>} */
+  /** @type {Array<{ warmup: boolean, sample: number, latencyMs: number, status: number, upstreamMs?: number, newConnections: number }>} */
   const firstRequest = [];
   for (let sample = 1; sample <= plan.rtt.firstRequest.samples; sample += 1) {
     for (const warmup of [true, false]) {
@@ -409,17 +409,21 @@ async function main() {
       });
       playgrounds[name] = child;
       await sleep(plan.rtt.firstRequest.afterReadyMs);
+      const proxyBefore = await proxy.ask({ type: 'stats' });
       const { records } = await runLoad({ ...loadTarget(name, OFFERS_PATH).options, body, rate: 1, durationMs: 1_000 });
       const [record] = records;
+      // 0 when the request found a warm connection; 1 when it had to open one (TCP + TLS on its own time).
+      const newConnections = (await proxy.ask({ type: 'stats' })).connectionsAccepted - proxyBefore.connectionsAccepted;
       firstRequest.push({
         warmup,
         sample,
         latencyMs: round(record.latencyMs, 2),
         status: record.status,
         upstreamMs: record.upstreamMs,
+        newConnections,
       });
       log(
-        `first request after boot, RTT ${firstRtt} ms, warm-up ${warmup ? 'on ' : 'off'} (#${sample}): ${round(record.latencyMs, 1)} ms (${record.status})`
+        `first request after boot, RTT ${firstRtt} ms, warm-up ${warmup ? 'on ' : 'off'} (#${sample}): ${round(record.latencyMs, 1)} ms (${record.status}), plugin upstream ${record.upstreamMs ?? 'n/a'} ms, new upstream connections ${newConnections}`
       );
       await child.stop();
     }

@@ -24,6 +24,7 @@ const RTT_RATIO_TOLERANCE = 0.9; // measured naive/pooled >= 90% of the first-pr
  * @typedef {{ rttMs: number, mode: string, p50: number, p99: number, requests: number, successRate: number, [key: string]: unknown }} RttResult
  * @typedef {{ rttMs: number, warmMedianMs?: number, coldMedianMs?: number, samples: Array<{ warmup: boolean }> }} FirstRequestResult
  * @typedef {{ latency: LatencyResult[], faults: FaultResult[], soak?: SoakResult, rtt?: RttResult[], firstRequest?: FirstRequestResult,
+ *   maxRate?: Array<Record<string, unknown>>,
  *   meta: { halfOpenAfterMs: number, halfOpenProbes?: number, poolSize: number, [key: string]: unknown } }} Results
  * @typedef {{ id: string, target: string, measured: string, met: boolean | null }} TargetRow
  */
