@@ -4,6 +4,7 @@ import path from 'node:path';
 
 // The proxy is a child entry of the benchmark: started here as the benchmark starts it (fork + IPC), in front
 // of a loopback echo server. Everything listens on 127.0.0.1 and stops at the end.
+type Message = { type?: string; id?: number; port?: number; [key: string]: unknown };
 const ENTRY = path.resolve(__dirname, '../../../bench/children/latency-proxy.js');
 const RTT = 60;
 
@@ -13,9 +14,9 @@ describe('bench latency proxy', () => {
   let port: number;
   let nextId = 0;
   const ask = (message: Record<string, unknown>) =>
-    new Promise<Record<string, any>>((resolve) => {
+    new Promise<Message>((resolve) => {
       const id = (nextId += 1);
-      const onReply = (reply: any) => {
+      const onReply = (reply: Message) => {
         if (reply?.type !== 'reply' || reply.id !== id) return;
         proxy.off('message', onReply);
         resolve(reply);
@@ -33,7 +34,7 @@ describe('bench latency proxy', () => {
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     });
     port = await new Promise<number>((resolve) =>
-      proxy.on('message', (message: any) => message?.type === 'ready' && resolve(message.port))
+      proxy.on('message', (message: Message) => message?.type === 'ready' && resolve(Number(message.port)))
     );
   }, 15_000);
 
