@@ -207,7 +207,10 @@ async function main() {
         `max rate | ${route} at ${rate} req/s: p99 ${row.p99} ms, ok ${row.ok}/${row.requests}, CPU ${row.cpuMsPerRequest} ms/req`
       );
       await sleep(plan.maxRate.pauseMs); // let a backlog drain before the next step
-      if (maxSustainedRate(steps, plan.maxRate.p99LimitMs) !== rate) break;
+      if (maxSustainedRate(steps, plan.maxRate.p99LimitMs) !== rate) {
+        await sleep(plan.maxRate.drainMs); // a failed step leaves a backlog: drain it before the next route
+        break;
+      }
     }
     maxRate.push({ route, path: pathname, steps, maxRate: maxSustainedRate(steps, plan.maxRate.p99LimitMs) });
   }

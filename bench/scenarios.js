@@ -143,6 +143,7 @@ function benchmarkPlan({ smoke }) {
       stepsPerS: smoke ? [20, 40] : [50, 100, 150, 200, 250, 300, 400],
       stepMs: s(5_000, 1_000),
       pauseMs: s(2_000, 200),
+      drainMs: s(5_000, 500),
       p99LimitMs: 250,
     },
     poolSize: POOL_SIZE,
