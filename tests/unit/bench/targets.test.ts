@@ -162,18 +162,26 @@ describe('computeTargets', () => {
     expect(computeTargets({ ...results, rtt: rtt.slice(2) }).find((row) => row.id === 'rtt-20')?.met).toBeNull();
   });
 
-  it('wants the warm-up to save at least one RTT on the first request after boot', () => {
-    const firstRequest = (warmMedianMs: number | undefined, coldMedianMs: number) => ({
+  it('wants the warm-up to save at least one RTT on the first request after boot, on a warm connection', () => {
+    const firstRequest = (warmMedianMs: number | undefined, coldMedianMs: number, warmNewConnections = 0) => ({
       rttMs: 80,
       warmMedianMs,
       coldMedianMs,
-      samples: [{ warmup: true }, { warmup: false }],
+      samples: [
+        { warmup: true, newConnections: warmNewConnections },
+        { warmup: false, newConnections: 1 },
+      ],
     });
     const target = (first: ReturnType<typeof firstRequest>) =>
       computeTargets({ ...results, firstRequest: first }).find((row) => row.id === 'first-request-warmup');
     expect(target(firstRequest(190, 350))).toMatchObject({ met: true, measured: expect.stringContaining('160 ms saved') });
     expect(target(firstRequest(300, 350))?.met).toBe(false);
     expect(target(firstRequest(undefined, 350))?.met).toBe(false);
+    // Faster, but it had to connect anyway: the warm-up did not hold its connection, so not met.
+    expect(target(firstRequest(190, 350, 1))).toMatchObject({
+      met: false,
+      measured: expect.stringContaining('1 of 1 first request(s) still opened a connection'),
+    });
   });
 });
 
