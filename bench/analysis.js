@@ -154,4 +154,62 @@ function isSaturated(records) {
   return end > 2 * first + 20;
 }
 
-module.exports = { amplification, analyzeOutage, backToNormalAfterMs, isFastFailure, rssGrowthPer100k, isSaturated };
+/**
+ * CPU time one process spent per request over a row, from its `process.cpuUsage()` (user + system, microseconds)
+ * before and after. Includes whatever else the process did meanwhile (timers, GC): it is the cost of serving.
+ * @param {{ user: number, system: number } | undefined} before
+ * @param {{ user: number, system: number } | undefined} after
+ * @param {number} requests
+ * @returns {number | undefined} milliseconds
+ */
+function cpuMsPerRequest(before, after, requests) {
+  if (!before || !after || !(requests > 0)) return undefined;
+  return round((after.user + after.system - (before.user + before.system)) / 1000 / requests, 3);
+}
+
+/**
+ * The highest rate of a rising stepped search that passed, counting only the steps before the first failure.
+ * @param {Array<{ rate: number, p99: number, successRate: number }>} steps in the order they ran
+ * @param {number} p99LimitMs
+ * @returns {number | undefined} undefined when even the first step failed
+ */
+function maxSustainedRate(steps, p99LimitMs) {
+  let best;
+  for (const step of steps) {
+    if (!(step.p99 < p99LimitMs && step.successRate >= 0.99)) break;
+    best = step.rate;
+  }
+  return best;
+}
+
+/**
+ * Naive / pooled latency expected from first principles at a given RTT: a new connection pays TCP (1 RTT) and
+ * TLS 1.3 (1 RTT) before the request's own round trip, a pooled one only the request's: (S + 3 RTT) / (S + RTT),
+ * S being the time the request takes without any network (measured: pooled p50 at 0 ms RTT, same run).
+ * @param {number} serviceMs
+ * @param {number} rttMs
+ */
+function expectedNaiveRatio(serviceMs, rttMs) {
+  return round((serviceMs + 3 * rttMs) / (serviceMs + rttMs), 2);
+}
+
+/** @param {number[]} values */
+function median(values) {
+  return percentile(
+    [...values].sort((a, b) => a - b),
+    50
+  );
+}
+
+module.exports = {
+  cpuMsPerRequest,
+  maxSustainedRate,
+  expectedNaiveRatio,
+  median,
+  amplification,
+  analyzeOutage,
+  backToNormalAfterMs,
+  isFastFailure,
+  rssGrowthPer100k,
+  isSaturated,
+};

@@ -14,15 +14,21 @@ const path = require('node:path');
 const CHILDREN_DIR = path.join(__dirname, 'children');
 const READY_TIMEOUT_MS = 180_000; // a cold Strapi boot on a busy 2-core machine: tens of seconds
 const STOP_GRACE_MS = 5_000;
+const ASK_TIMEOUT_MS = 30_000; // a forced GC of a Strapi heap on a busy machine: well under a second, normally
+let nextAskId = 0;
 
-/** @typedef {{ name: string, pid: number, info: Record<string, any>, rssKb(): number | undefined, stop(): Promise<void> }} BenchChild */
+/**
+ * @typedef {{ name: string, pid: number, info: Record<string, any>, rssKb(): number | undefined,
+ *   ask(message: Record<string, unknown>, timeoutMs?: number): Promise<Record<string, any>>, stop(): Promise<void> }} BenchChild
+ *   ask: sends `{ ...message, id }` over IPC and resolves with the child's `{ type: 'reply', id, ... }`.
+ */
 
 /** @type {Set<import('node:child_process').ChildProcess>} */
 const running = new Set();
 
 /**
  * Starts a child entry from bench/children and waits for its `{ type: 'ready' }` message.
- * @param {{ name: string, entry: 'simulator' | 'playground', env: Record<string, string>, logFile: string, execArgv?: string[] }} options
+ * @param {{ name: string, entry: 'simulator' | 'playground' | 'latency-proxy', env: Record<string, string>, logFile: string, execArgv?: string[] }} options
  * @returns {Promise<BenchChild>}
  */
 function startChild({ name, entry, env, logFile, execArgv = [] }) {
@@ -62,6 +68,22 @@ function startChild({ name, entry, env, logFile, execArgv = [] }) {
         pid: /** @type {number} */ (child.pid),
         info: message,
         rssKb: () => readRssKb(/** @type {number} */ (child.pid)),
+        ask: (request, timeoutMs = ASK_TIMEOUT_MS) =>
+          new Promise((resolveAsk, rejectAsk) => {
+            const id = (nextAskId += 1);
+            const timer = setTimeout(() => {
+              child.off('message', onReply);
+              rejectAsk(new Error(`${name} did not answer ${String(request.type)} within ${timeoutMs} ms`));
+            }, timeoutMs);
+            const onReply = (/** @type {any} */ reply) => {
+              if (reply?.type !== 'reply' || reply.id !== id) return;
+              clearTimeout(timer);
+              child.off('message', onReply);
+              resolveAsk(reply);
+            };
+            child.on('message', onReply);
+            child.send({ ...request, id });
+          }),
         async stop() {
           if (child.exitCode !== null || child.signalCode !== null) return;
           child.kill('SIGTERM');

@@ -69,6 +69,7 @@ function toMarkdown(results, targets = computeTargets(results)) {
           'upstream/req',
           'RSS before',
           'RSS after',
+          'CPU/req',
           'load',
         ],
         results.latency
@@ -87,6 +88,7 @@ function toMarkdown(results, targets = computeTargets(results)) {
             num(row.upstreamPerRequest, 3),
             num(row.rssBeforeMb),
             num(row.rssAfterMb),
+            num(row.cpuMsPerRequest, 2),
             num(row.loadAverage1m, 2),
           ])
       )
@@ -99,6 +101,92 @@ function toMarkdown(results, targets = computeTargets(results)) {
           `so about ${num(b.p50 - b.pluginUpstreamP50, 2)} ms of p50(b) is spent around it (HTTP, auth, validation, CMS query, merge, serialisation).`
       );
     }
+  }
+
+  const maxRate = /** @type {Array<Record<string, any>>} */ (results.maxRate ?? []);
+  if (maxRate.length > 0) {
+    out.push('');
+    out.push(
+      `## Highest rate one process sustains (${meta.profileLabels.zero}, p99 < ${meta.maxRateP99LimitMs ?? 250} ms, >= 99% success)`
+    );
+    out.push('');
+    out.push(
+      "Rising steps on the pooled playground, stopping at the first that fails; CPU ms per request from the process's own counters at each step."
+    );
+    out.push('');
+    out.push(
+      table(
+        ['route', 'highest passing rate', 'steps: rate -> p99 ms, success, CPU ms/req'],
+        maxRate.map((route) => [
+          String(route.route),
+          route.maxRate === undefined ? 'none (first step failed)' : `${route.maxRate} req/s`,
+          route.steps
+            .map(
+              (/** @type {Record<string, any>} */ step) =>
+                `${step.rate} -> ${num(step.p99, 1)}, ${pct(step.successRate)}, ${num(step.cpuMsPerRequest, 2)}`
+            )
+            .join('; '),
+        ])
+      )
+    );
+  }
+
+  const rtt = /** @type {Array<Record<string, any>>} */ (results.rtt ?? []);
+  if (rtt.length > 0) {
+    out.push('');
+    out.push(`## A real network: latency proxy between the plugin and the simulator (${meta.profileLabels.button})`);
+    out.push('');
+    out.push(
+      'The proxy (bench/children/latency-proxy.js) delays every chunk by RTT/2 each way and holds the first client bytes for one RTT ' +
+        '(the TCP handshake): a new connection pays TCP + TLS 1.3 + request = 3 RTT, a pooled one 1 RTT. ' +
+        '"expected" = (S + 3 RTT) / (S + RTT), S = pooled p50 at 0 ms RTT.'
+    );
+    out.push('');
+    const base = rtt.find((row) => row.rttMs === 0 && row.mode === 'pooled');
+    const rtts = [...new Set(rtt.map((row) => row.rttMs))];
+    out.push(
+      table(
+        [
+          'RTT',
+          'rate',
+          'pooled p50',
+          'pooled p99',
+          'naive p50',
+          'naive p99',
+          'naive/pooled p50',
+          'p99',
+          'expected',
+          'connections pooled / naive',
+          'ok pooled / naive',
+        ],
+        rtts.map((rttMs) => {
+          const pooled = rtt.find((row) => row.rttMs === rttMs && row.mode === 'pooled') ?? {};
+          const naive = rtt.find((row) => row.rttMs === rttMs && row.mode === 'naive') ?? {};
+          return [
+            `${rttMs} ms`,
+            `${pooled.rate ?? naive.rate ?? 'n/a'} req/s`,
+            num(pooled.p50, 1),
+            num(pooled.p99, 1),
+            num(naive.p50, 1),
+            num(naive.p99, 1),
+            `${num(naive.p50 / pooled.p50, 2)}x`,
+            `${num(naive.p99 / pooled.p99, 2)}x`,
+            base ? `${num((base.p50 + 3 * rttMs) / (base.p50 + rttMs), 2)}x` : 'n/a',
+            `${num(pooled.upstreamConnections, 0)} / ${num(naive.upstreamConnections, 0)}`,
+            `${pct(pooled.successRate)} / ${pct(naive.successRate)}`,
+          ];
+        })
+      )
+    );
+  }
+  const first = /** @type {Record<string, any> | undefined} */ (results.firstRequest);
+  if (first && first.samples.length > 0) {
+    out.push('');
+    out.push(
+      `First request after boot at ${first.rttMs} ms RTT, sent ${first.afterReadyMs} ms after a fresh playground reported ready: ` +
+        `warm-up on (default) median ${num(first.warmMedianMs, 1)} ms, warm-up off (\`BUTTON_POOL_WARMUP=false\`) median ${num(first.coldMedianMs, 1)} ms ` +
+        `(samples: ${first.samples.map((/** @type {Record<string, any>} */ s) => `${s.warmup ? 'on' : 'off'} ${num(s.latencyMs, 1)} ms (plugin upstream ${num(s.upstreamMs, 1)} ms, ${s.newConnections ?? 'n/a'} new connection(s))${s.status === 200 ? '' : ` status ${s.status}`}`).join(', ')}).`
+    );
   }
 
   out.push('');
@@ -143,7 +231,8 @@ function toMarkdown(results, targets = computeTargets(results)) {
     out.push('');
     out.push(
       `${pct(soak.successRate)} success, p50 ${num(soak.p50, 2)} ms, p99 ${num(soak.p99, 2)} ms, max ${num(soak.max, 2)} ms, ${num(soak.throughput)} req/s; ` +
-        `upstream connections opened ${soak.upstreamConnections} (pool size ${soak.poolSize}); RSS ${num(soak.rssBeforeMb)} MB -> ${num(soak.rssAfterMb)} MB ` +
+        `heap used after a forced GC ${num(soak.heapAfterGcStartMb, 2)} MB -> ${num(soak.heapAfterGcEndMb, 2)} MB (growth ${num(soak.heapGrowthMb, 2)} MB; the target); ` +
+        `upstream connections opened ${soak.upstreamConnections} (pool size ${soak.poolSize}); RSS, for information only, ${num(soak.rssBeforeMb)} MB -> ${num(soak.rssAfterMb)} MB ` +
         `(growth ${num(soak.rssGrowthMb)} MB, slope ${num(soak.rssGrowthPer100kMb)} MB per 100,000 requests; samples: ${(soak.rssSamples ?? []).map((/** @type {{ mb: number }} */ s) => num(s.mb, 0)).join(', ')}).`
     );
   }

@@ -18,8 +18,16 @@ const { startChild, stopAll, killAllNow } = require('./processes');
 const { runLoad } = require('./load');
 const { summarize, round } = require('./stats');
 const { simulatorControl, scrapeBreakerState } = require('./control');
-const { amplification, analyzeOutage, rssGrowthPer100k, isSaturated } = require('./analysis');
-const { benchmarkPlan, PLAYGROUNDS, PROFILE_LABELS, OFFERS_PATH } = require('./scenarios');
+const {
+  amplification,
+  analyzeOutage,
+  rssGrowthPer100k,
+  isSaturated,
+  cpuMsPerRequest,
+  maxSustainedRate,
+  median,
+} = require('./analysis');
+const { benchmarkPlan, PLAYGROUNDS, PROFILE_LABELS, OFFERS_PATH, PING_PATH } = require('./scenarios');
 const { writeReport } = require('./report');
 
 const SIM_API_KEY = 'bench_button_api_key';
@@ -28,6 +36,8 @@ const log = (/** @type {string} */ message) =>
   console.log(`[bench ${String(Math.round((Date.now() - started) / 1000)).padStart(4)} s] ${message}`);
 const mb = (/** @type {number | undefined} */ kb) => (kb === undefined ? undefined : round(kb / 1024, 1));
 const sleep = (/** @type {number} */ ms) => new Promise((resolve) => setTimeout(resolve, ms));
+// Playgrounds run with --expose-gc so the soak can read the heap after a forced collection (children/playground.js).
+const PLAYGROUND_EXEC_ARGV = ['--expose-gc'];
 
 async function main() {
   const smoke = process.argv.includes('--smoke') || process.env.BENCH_SMOKE === '1';
@@ -76,6 +86,7 @@ async function main() {
         entry: 'playground',
         env: { ...commonEnv, ...PLAYGROUNDS[name], DATABASE_FILENAME: path.join(scratch, `${name}.db`) },
         logFile: path.join(scratch, `playground-${name}.log`),
+        execArgv: PLAYGROUND_EXEC_ARGV,
       })
     )
   );
@@ -86,11 +97,12 @@ async function main() {
     );
 
   const body = (/** @type {number} */ index) => JSON.stringify({ user_id: `bench-user-${index % 100}` });
-  /** @param {import('./scenarios').TargetName | 'soak'} target @param {string} pathname */
+  /** @param {string} target a key of `playgrounds`, or 'simulator' @param {string} pathname */
   const loadTarget = (target, pathname) => {
     if (target === 'simulator') {
       return {
         process: sim,
+        playground: false,
         options: {
           origin: sim.info.url,
           path: '/v1/offers',
@@ -105,6 +117,7 @@ async function main() {
     const playground = playgrounds[target];
     return {
       process: playground,
+      playground: true,
       options: {
         origin: playground.info.url,
         path: pathname,
@@ -122,10 +135,13 @@ async function main() {
   const measure = async (target, durationMs, rate, during = async () => undefined) => {
     const statsBefore = await control.stats();
     const rssBefore = target.process.rssKb();
+    // CPU per request: the playground's own process.cpuUsage() around the row (IPC; not for the simulator).
+    const cpuBefore = target.playground ? (await target.process.ask({ type: 'stats' })).cpu : undefined;
     const t0 = Date.now();
     const [load] = await Promise.all([runLoad({ ...target.options, body, rate, durationMs }), during(t0)]);
     const statsAfter = await control.stats();
     const rssAfter = target.process.rssKb();
+    const cpuAfter = target.playground ? (await target.process.ask({ type: 'stats' })).cpu : undefined;
     const summary = summarize(load.records);
     const upstreamRequests = statsAfter.requestsReceived - statsBefore.requestsReceived;
     return {
@@ -141,6 +157,7 @@ async function main() {
         loadAverage1m: round(os.loadavg()[0], 2),
         rssBeforeMb: mb(rssBefore),
         rssAfterMb: mb(rssAfter),
+        cpuMsPerRequest: cpuMsPerRequest(cpuBefore, cpuAfter, summary.requests),
       },
     };
   };
@@ -159,9 +176,43 @@ async function main() {
       const { row: result } = await measure(target, durationMs, plan.rate);
       latency.push({ id: row.id, profile, label: row.label, target: row.target, rate: plan.rate, durationMs, ...result });
       log(
-        `  p50 ${result.p50} ms, p99 ${result.p99} ms, ok ${result.ok}/${result.requests}, upstream conns ${result.upstreamConnections}, upstream/req ${result.upstreamPerRequest}${result.saturated ? ', SATURATED' : ''}, load ${result.loadAverage1m}`
+        `  p50 ${result.p50} ms, p99 ${result.p99} ms, ok ${result.ok}/${result.requests}, upstream conns ${result.upstreamConnections}, upstream/req ${result.upstreamPerRequest}${result.saturated ? ', SATURATED' : ''}${result.cpuMsPerRequest === undefined ? '' : `, CPU ${result.cpuMsPerRequest} ms/req`}, load ${result.loadAverage1m}`
       );
     }
+  }
+
+  // 1b. The highest rate one process sustains (p99 < limit), per route, simulator ~0 ms: rising steps, stop at the
+  // first failure. The pooled playground is warm from the rows above.
+  await control.setFaults({ latency: latencyProfile('zero') });
+  /** @type {Array<{ route: string, path: string, steps: Array<Record<string, unknown>>, maxRate: number | undefined }>} */
+  const maxRate = [];
+  for (const [route, pathname] of [
+    ['offers endpoint (b)', OFFERS_PATH],
+    ['trivial route (c)', PING_PATH],
+  ]) {
+    const target = loadTarget('pooled', pathname);
+    /** @type {Array<{ rate: number, p99: number, successRate: number, [key: string]: unknown }>} */
+    const steps = [];
+    for (const rate of plan.maxRate.stepsPerS) {
+      const { row } = await measure(target, plan.maxRate.stepMs, rate);
+      steps.push({
+        rate,
+        p50: row.p50,
+        p99: row.p99,
+        successRate: row.successRate,
+        throughput: row.throughput,
+        cpuMsPerRequest: row.cpuMsPerRequest,
+      });
+      log(
+        `max rate | ${route} at ${rate} req/s: p99 ${row.p99} ms, ok ${row.ok}/${row.requests}, CPU ${row.cpuMsPerRequest} ms/req`
+      );
+      await sleep(plan.maxRate.pauseMs); // let a backlog drain before the next step
+      if (maxSustainedRate(steps, plan.maxRate.p99LimitMs) !== rate) {
+        await sleep(plan.maxRate.drainMs); // a failed step leaves a backlog: drain it before the next route
+        break;
+      }
+    }
+    maxRate.push({ route, path: pathname, steps, maxRate: maxSustainedRate(steps, plan.maxRate.p99LimitMs) });
   }
   await playgrounds.naive.stop(); // done with it: one less process on the two cores
 
@@ -244,6 +295,7 @@ async function main() {
     entry: 'playground',
     env: { ...commonEnv, ...PLAYGROUNDS.pooled, DATABASE_FILENAME: path.join(scratch, 'soak.db') },
     logFile: path.join(scratch, 'playground-soak.log'),
+    execArgv: PLAYGROUND_EXEC_ARGV,
   });
   log(`playground-soak up at ${playgrounds.soak.info.url} (pid ${playgrounds.soak.pid})`);
   const soakTarget = loadTarget('soak', OFFERS_PATH);
@@ -258,7 +310,12 @@ async function main() {
       await sleep(plan.soak.rssSampleEveryMs);
     }
   };
+  // Heap used after a forced full GC, after the warm-up and after the soak: live objects, what a leak grows.
+  const heapStart = await soakTarget.process.ask({ type: 'stats', gc: true });
   const soakRun = await measure(soakTarget, soakDurationMs, plan.soak.rate, sampleRss);
+  const heapEnd = await soakTarget.process.ask({ type: 'stats', gc: true });
+  const heapMb = (/** @type {Record<string, any>} */ reply) =>
+    typeof reply.heapUsedAfterGc === 'number' ? round(reply.heapUsedAfterGc / 1024 / 1024, 2) : undefined;
   const soak = {
     rate: plan.soak.rate,
     ...soakRun.row,
@@ -269,10 +326,116 @@ async function main() {
         : undefined,
     rssSamples,
     rssGrowthPer100kMb: rssGrowthPer100k(rssSamples, plan.soak.rate),
+    heapAfterGcStartMb: heapMb(heapStart),
+    heapAfterGcEndMb: heapMb(heapEnd),
+    heapGrowthMb:
+      heapMb(heapStart) !== undefined && heapMb(heapEnd) !== undefined
+        ? round(/** @type {number} */ (heapMb(heapEnd)) - /** @type {number} */ (heapMb(heapStart)), 2)
+        : undefined,
   };
   log(
-    `  success ${round(soak.successRate * 100, 2)}%, p99 ${soak.p99} ms, RSS ${soak.rssBeforeMb} -> ${soak.rssAfterMb} MB, upstream conns ${soak.upstreamConnections}`
+    `  success ${round(soak.successRate * 100, 2)}%, p99 ${soak.p99} ms, heap after GC ${soak.heapAfterGcStartMb} -> ${soak.heapAfterGcEndMb} MB, RSS ${soak.rssBeforeMb} -> ${soak.rssAfterMb} MB, upstream conns ${soak.upstreamConnections}`
   );
+
+  await playgrounds.soak.stop();
+
+  // 4. A real network: the latency proxy between the plugin and the simulator (~100 ms ± 20 ms of Button's time).
+  await control.setFaults({ latency: latencyProfile('button') });
+  const proxy = await startChild({
+    name: 'latency-proxy',
+    entry: 'latency-proxy',
+    env: { BENCH_PROXY_TARGET_PORT: new URL(sim.info.url).port, BENCH_PROXY_RTT_MS: '0' },
+    logFile: path.join(scratch, 'latency-proxy.log'),
+  });
+  log(`latency proxy up at ${proxy.info.url} (pid ${proxy.pid}) -> ${sim.info.url}`);
+  const proxyEnv = { ...commonEnv, BUTTON_API_BASE_URL: proxy.info.url };
+  const rttNames = /** @type {const} */ (['pooled', 'naive']);
+  log('booting the playgrounds behind the proxy (pooled, naive)...');
+  const rttBooted = await Promise.all(
+    rttNames.map((name) =>
+      startChild({
+        name: `playground-${name}-rtt`,
+        entry: 'playground',
+        env: { ...proxyEnv, ...PLAYGROUNDS[name], DATABASE_FILENAME: path.join(scratch, `${name}-rtt.db`) },
+        logFile: path.join(scratch, `playground-${name}-rtt.log`),
+        execArgv: PLAYGROUND_EXEC_ARGV,
+      })
+    )
+  );
+  rttNames.forEach((name, i) => {
+    playgrounds[`${name}-rtt`] = rttBooted[i];
+  });
+  const rtt = [];
+  for (const rttMs of plan.rtt.rttsMs) {
+    await proxy.ask({ type: 'set-rtt', ms: rttMs });
+    for (const name of rttNames) {
+      const target = loadTarget(`${name}-rtt`, OFFERS_PATH);
+      log(`RTT ${rttMs} ms | offers endpoint, ${name}: warm-up, then ${plan.rtt.durationMs / 1000} s at ${plan.rtt.rate} req/s`);
+      await runLoad({ ...target.options, body, rate: plan.rtt.rate, durationMs: plan.rtt.warmupMs });
+      const proxyBefore = await proxy.ask({ type: 'stats' });
+      const { row } = await measure(target, plan.rtt.durationMs, plan.rtt.rate);
+      const proxyAfter = await proxy.ask({ type: 'stats' });
+      rtt.push({
+        rttMs,
+        mode: name,
+        rate: plan.rtt.rate,
+        durationMs: plan.rtt.durationMs,
+        ...row,
+        // The simulator counts the proxy's connections; the proxy counts the plugin's: the same number.
+        proxyConnections: proxyAfter.connectionsAccepted - proxyBefore.connectionsAccepted,
+      });
+      log(`  p50 ${row.p50} ms, p99 ${row.p99} ms, ok ${row.ok}/${row.requests}, connections ${row.upstreamConnections}`);
+    }
+  }
+  await Promise.all(rttBooted.map((child) => child.stop()));
+
+  // 4b. The first request after boot, warm-up on vs off, at the largest RTT: a fresh playground per sample (the
+  // only honest "first"), sent `afterReadyMs` after it reported ready.
+  const firstRtt = Math.max(...plan.rtt.rttsMs);
+  await proxy.ask({ type: 'set-rtt', ms: firstRtt });
+  /** @type {Array<{ warmup: boolean, sample: number, latencyMs: number, status: number, upstreamMs?: number, newConnections: number }>} */
+  const firstRequest = [];
+  for (let sample = 1; sample <= plan.rtt.firstRequest.samples; sample += 1) {
+    for (const warmup of [true, false]) {
+      const name = `first-${warmup ? 'warm' : 'cold'}-${sample}`;
+      const child = await startChild({
+        name: `playground-${name}`,
+        entry: 'playground',
+        env: {
+          ...proxyEnv,
+          ...PLAYGROUNDS.pooled,
+          BUTTON_POOL_WARMUP: String(warmup),
+          DATABASE_FILENAME: path.join(scratch, `${name}.db`),
+        },
+        logFile: path.join(scratch, `playground-${name}.log`),
+        execArgv: PLAYGROUND_EXEC_ARGV,
+      });
+      playgrounds[name] = child;
+      await sleep(plan.rtt.firstRequest.afterReadyMs);
+      const proxyBefore = await proxy.ask({ type: 'stats' });
+      const { records } = await runLoad({ ...loadTarget(name, OFFERS_PATH).options, body, rate: 1, durationMs: 1_000 });
+      const [record] = records;
+      // 0 when the request found a warm connection; 1 when it had to open one (TCP + TLS on its own time).
+      const newConnections = (await proxy.ask({ type: 'stats' })).connectionsAccepted - proxyBefore.connectionsAccepted;
+      firstRequest.push({
+        warmup,
+        sample,
+        latencyMs: round(record.latencyMs, 2),
+        status: record.status,
+        upstreamMs: record.upstreamMs,
+        newConnections,
+      });
+      log(
+        `first request after boot, RTT ${firstRtt} ms, warm-up ${warmup ? 'on ' : 'off'} (#${sample}): ${round(record.latencyMs, 1)} ms (${record.status}), plugin upstream ${record.upstreamMs ?? 'n/a'} ms, new upstream connections ${newConnections}`
+      );
+      await child.stop();
+    }
+  }
+  await proxy.stop();
+  const firstSummary = (/** @type {boolean} */ warmup) => {
+    const samples = firstRequest.filter((r) => r.warmup === warmup && r.status >= 200 && r.status < 300);
+    return samples.length === 0 ? undefined : round(median(samples.map((r) => r.latencyMs)), 2);
+  };
 
   const results = {
     meta: {
@@ -297,10 +460,20 @@ async function main() {
       halfOpenProbes: plan.halfOpenProbes,
       metricsRoute: playgrounds.pooled.info.metricsScrape ? 'available' : 'not available (breaker state n/a)',
       loadGenerator: 'open-loop fixed rate (bench/load.js, undici), latency from due time',
+      maxRateP99LimitMs: plan.maxRate.p99LimitMs,
     },
     latency,
     faults,
     soak,
+    maxRate,
+    rtt,
+    firstRequest: {
+      rttMs: firstRtt,
+      afterReadyMs: plan.rtt.firstRequest.afterReadyMs,
+      samples: firstRequest,
+      warmMedianMs: firstSummary(true),
+      coldMedianMs: firstSummary(false),
+    },
   };
   const { targets, files } = writeReport(results, outDir);
   await control.close();

@@ -124,6 +124,28 @@ function benchmarkPlan({ smoke }) {
       rssSampleEveryMs: s(10_000, 500),
       warmupMs: s(10_000, 500), // a freshly booted process: JIT and caches need longer than the latency rows' warm-up
     },
+    // Item 2: a real network. A latency proxy (bench/children/latency-proxy.js) between a pooled and a naive
+    // playground and the simulator (~100 ms ± 20 ms, Button's own time), one row pair per RTT.
+    rtt: {
+      rttsMs: (process.env.BENCH_RTTS_MS ?? '0,20,80')
+        .split(',')
+        .map(Number)
+        .filter((value) => Number.isFinite(value) && value >= 0 && value <= 1_000),
+      rate: s(Number(process.env.BENCH_RTT_RATE ?? 50), 20),
+      durationMs: s(10_000, 1_000),
+      warmupMs: s(3_000, 500),
+      // First request after boot, warm-up on vs off: a fresh playground per sample, at the largest RTT only.
+      firstRequest: { samples: s(3, 1), afterReadyMs: 1_000 },
+    },
+    // Item 3: the highest rate one process sustains with p99 < 250 ms (and >= 99% success), per route: rising
+    // steps, stopping at the first that fails. Reported, not a target.
+    maxRate: {
+      stepsPerS: smoke ? [20, 40] : [50, 100, 150, 200, 250, 300, 400],
+      stepMs: s(5_000, 1_000),
+      pauseMs: s(2_000, 200),
+      drainMs: s(5_000, 500),
+      p99LimitMs: 250,
+    },
     poolSize: POOL_SIZE,
     halfOpenAfterMs: HALF_OPEN_AFTER_MS,
     halfOpenProbes: HALF_OPEN_PROBES,

@@ -48,6 +48,27 @@ async function main() {
       .finally(() => process.exit(0));
   });
 
+  // `{ type: 'stats', gc?: boolean }`: this process's CPU time (process.cpuUsage, microseconds) and memory, and
+  // with `gc` (the benchmark starts playgrounds with --expose-gc) the heap used after a forced full collection:
+  // what the soak compares at its start and end, since RSS mostly measures the allocator, not live objects.
+  process.on('message', (/** @type {any} */ message) => {
+    if (message?.type !== 'stats') return;
+    const gc = /** @type {(() => void) | undefined} */ (/** @type {any} */ (globalThis).gc);
+    let heapUsedAfterGc;
+    if (message.gc && gc) {
+      gc();
+      gc(); // a second pass collects what the first one's finalisers released
+      heapUsedAfterGc = process.memoryUsage().heapUsed;
+    }
+    process.send?.({
+      type: 'reply',
+      id: message.id,
+      cpu: process.cpuUsage(),
+      memory: process.memoryUsage(),
+      heapUsedAfterGc,
+    });
+  });
+
   await strapi.start();
   const address = /** @type {import('node:net').AddressInfo} */ (strapi.server.httpServer.address());
   // The metrics route belongs to work that may not be merged yet: an unknown action fails token creation.

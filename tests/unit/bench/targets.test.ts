@@ -1,5 +1,15 @@
 import { computeTargets } from '../../../bench/targets';
-import { analyzeOutage, amplification, backToNormalAfterMs, rssGrowthPer100k, isSaturated } from '../../../bench/analysis';
+import {
+  analyzeOutage,
+  amplification,
+  backToNormalAfterMs,
+  rssGrowthPer100k,
+  isSaturated,
+  cpuMsPerRequest,
+  maxSustainedRate,
+  expectedNaiveRatio,
+  median,
+} from '../../../bench/analysis';
 import { percentile, summarize } from '../../../bench/stats';
 import { parseRssKb } from '../../../bench/processes';
 import { parseBreakerState } from '../../../bench/control';
@@ -65,7 +75,15 @@ describe('computeTargets', () => {
       { id: 'stalls', p99: 950, successRate: 1, requests: 3000, amplification: 1.02 },
       { id: 'stalls-hedged', p99: 180, successRate: 1, requests: 3000, amplification: 1.06 },
     ],
-    soak: { requests: 100_000, rssGrowthMb: 12.5, upstreamConnections: 16, poolSize: 16 },
+    soak: {
+      requests: 100_000,
+      rssGrowthMb: 12.5,
+      upstreamConnections: 16,
+      poolSize: 16,
+      heapGrowthMb: 3.2,
+      heapAfterGcStartMb: 80,
+      heapAfterGcEndMb: 83.2,
+    },
   };
   const byId = Object.fromEntries(computeTargets(results).map((row) => [row.id, row]));
 
@@ -84,24 +102,108 @@ describe('computeTargets', () => {
     expect(byId['errors-503'].met).toBe(true);
     expect(byId['stalls-hedged'].met).toBe(false); // 6% extra > 5%
     expect(byId['pool-connections'].met).toBe(true);
-    expect(byId['rss-growth'].met).toBe(true);
+    expect(byId['rss-growth']).toBeUndefined(); // RSS is information only, not a target
+    expect(byId['heap-growth']).toMatchObject({ met: true, measured: expect.stringContaining('3.2 MB over 100000') });
   });
 
   it('says "not measured" rather than met when a run is too small to judge', () => {
     const small = computeTargets({
       ...results,
-      soak: { requests: 100, rssGrowthMb: 1, rssGrowthPer100kMb: 5, upstreamConnections: 1, poolSize: 16 },
+      soak: { requests: 100, rssGrowthMb: 1, upstreamConnections: 1, poolSize: 16, heapGrowthMb: 0.5 },
     });
-    expect(small.find((row) => row.id === 'rss-growth')?.met).toBeNull();
+    expect(small.find((row) => row.id === 'heap-growth')?.met).toBeNull();
     expect(small.find((row) => row.id === 'pool-connections')?.met).toBeNull();
     const medium = computeTargets({
       ...results,
-      soak: { requests: 30_000, rssGrowthMb: 9, rssGrowthPer100kMb: 31, upstreamConnections: 3, poolSize: 16 },
+      soak: { requests: 30_000, rssGrowthMb: 9, upstreamConnections: 3, poolSize: 16, heapGrowthMb: 12 },
     });
-    expect(medium.find((row) => row.id === 'rss-growth')).toMatchObject({
+    expect(medium.find((row) => row.id === 'heap-growth')).toMatchObject({
       met: false,
-      measured: expect.stringContaining('EXTRAPOLATED'),
+      measured: expect.stringContaining('SHORTER soak'),
     });
+  });
+
+  it('compares CPU per request of the offers endpoint with the trivial route, as a ratio from the same run', () => {
+    const rows = computeTargets({
+      ...results,
+      latency: [
+        latencyRow('b', 'zero', 5, 9, { cpuMsPerRequest: 6 }),
+        latencyRow('c', 'zero', 3, 6, { cpuMsPerRequest: 4.8 }),
+        latencyRow('b', 'button', 105, 130, { cpuMsPerRequest: 8 }),
+        latencyRow('c', 'button', 3, 6, { cpuMsPerRequest: 4 }),
+      ],
+    });
+    expect(rows.find((row) => row.id === 'cpu-per-request-zero')).toMatchObject({
+      met: true,
+      measured: expect.stringContaining('1.25x'),
+    });
+    expect(rows.find((row) => row.id === 'cpu-per-request-button')).toMatchObject({ met: false });
+  });
+
+  it('judges naive/pooled at each RTT against the first-principles ratio computed from the same run', () => {
+    const rtt = [
+      { rttMs: 0, mode: 'pooled', p50: 100, p99: 130, requests: 500, successRate: 1 },
+      { rttMs: 0, mode: 'naive', p50: 102, p99: 135, requests: 500, successRate: 1 },
+      { rttMs: 20, mode: 'pooled', p50: 120, p99: 150, requests: 500, successRate: 1 },
+      { rttMs: 20, mode: 'naive', p50: 160, p99: 200, requests: 500, successRate: 1 },
+      { rttMs: 80, mode: 'pooled', p50: 180, p99: 210, requests: 500, successRate: 1 },
+      { rttMs: 80, mode: 'naive', p50: 250, p99: 300, requests: 500, successRate: 1 },
+    ];
+    const rows = computeTargets({ ...results, rtt });
+    expect(rows.find((row) => row.id === 'rtt-0')).toBeUndefined();
+    // 20 ms: expected (100 + 60) / (100 + 20) = 1.33; measured 1.33: met.
+    expect(rows.find((row) => row.id === 'rtt-20')).toMatchObject({
+      met: true,
+      measured: expect.stringContaining('expected 1.33x'),
+    });
+    // 80 ms: expected (100 + 240) / (100 + 80) = 1.89; measured 1.39 < 0.9 x 1.89: missed.
+    expect(rows.find((row) => row.id === 'rtt-80')).toMatchObject({ met: false, measured: expect.stringContaining('1.39x') });
+    // Without the 0 ms baseline there is nothing to compare with: not measured.
+    expect(computeTargets({ ...results, rtt: rtt.slice(2) }).find((row) => row.id === 'rtt-20')?.met).toBeNull();
+  });
+
+  it('wants the warm-up to save at least one RTT on the first request after boot, on a warm connection', () => {
+    const firstRequest = (warmMedianMs: number | undefined, coldMedianMs: number, warmNewConnections = 0) => ({
+      rttMs: 80,
+      warmMedianMs,
+      coldMedianMs,
+      samples: [
+        { warmup: true, newConnections: warmNewConnections },
+        { warmup: false, newConnections: 1 },
+      ],
+    });
+    const target = (first: ReturnType<typeof firstRequest>) =>
+      computeTargets({ ...results, firstRequest: first }).find((row) => row.id === 'first-request-warmup');
+    expect(target(firstRequest(190, 350))).toMatchObject({ met: true, measured: expect.stringContaining('160 ms saved') });
+    expect(target(firstRequest(300, 350))?.met).toBe(false);
+    expect(target(firstRequest(undefined, 350))?.met).toBe(false);
+    // Faster, but it had to connect anyway: the warm-up did not hold its connection, so not met.
+    expect(target(firstRequest(190, 350, 1))).toMatchObject({
+      met: false,
+      measured: expect.stringContaining('1 of 1 first request(s) still opened a connection'),
+    });
+  });
+});
+
+describe('CPU, max rate and RTT helpers', () => {
+  it('turns process.cpuUsage() deltas (microseconds) into CPU milliseconds per request', () => {
+    expect(cpuMsPerRequest({ user: 1_000_000, system: 200_000 }, { user: 1_500_000, system: 300_000 }, 100)).toBe(6);
+    expect(cpuMsPerRequest(undefined, { user: 1, system: 1 }, 100)).toBeUndefined();
+    expect(cpuMsPerRequest({ user: 0, system: 0 }, { user: 1, system: 1 }, 0)).toBeUndefined();
+  });
+
+  it('takes the highest passing step before the first failure', () => {
+    const step = (rate: number, p99: number, successRate = 1) => ({ rate, p99, successRate });
+    expect(maxSustainedRate([step(50, 20), step(100, 80), step(150, 400), step(200, 90)], 250)).toBe(100);
+    expect(maxSustainedRate([step(50, 20), step(100, 30, 0.95)], 250)).toBe(50);
+    expect(maxSustainedRate([step(50, 300)], 250)).toBeUndefined();
+  });
+
+  it('computes the first-principles naive/pooled ratio (the issue: ~1.3x at 20 ms, ~1.9x at 80 ms)', () => {
+    expect(expectedNaiveRatio(100, 20)).toBe(1.33);
+    expect(expectedNaiveRatio(100, 80)).toBe(1.89);
+    expect(expectedNaiveRatio(100, 0)).toBe(1);
+    expect(median([3, 1, 2])).toBe(2);
   });
 });
 
