@@ -19,6 +19,10 @@ async function main() {
     tls: process.env.SIMULATOR_TLS === '1',
     // Signs the webhooks sent with POST /__simulator/webhooks.
     webhookSecret: process.env.BUTTON_WEBHOOK_SECRET || undefined,
+    // How long an idle keep-alive connection stays open (Node's default is 5 s; API load balancers keep 60 s or more).
+    keepAliveTimeoutMs: process.env.SIMULATOR_KEEP_ALIVE_TIMEOUT_MS
+      ? Number(process.env.SIMULATOR_KEEP_ALIVE_TIMEOUT_MS)
+      : undefined,
   });
   const latency = process.env.SIMULATOR_PROFILE
     ? latencyProfile(process.env.SIMULATOR_PROFILE)

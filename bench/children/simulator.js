@@ -10,7 +10,9 @@
 const { createButtonSimulator, latencyProfile } = require('../../simulator');
 
 async function main() {
-  const sim = createButtonSimulator({ apiKey: process.env.BENCH_SIM_API_KEY, tls: true });
+  // Idle connections are kept like a load-balanced API (AWS ALB: 60 s) rather than Node's 5 s, so the soak measures
+  // the plugin's own idle timeout (pool.keepAliveTimeoutMs, 30 s), not the server's.
+  const sim = createButtonSimulator({ apiKey: process.env.BENCH_SIM_API_KEY, tls: true, keepAliveTimeoutMs: 65_000 });
   sim.faults.set({ latency: latencyProfile(process.env.BENCH_SIM_PROFILE ?? 'zero') });
   const url = await sim.start({ host: '127.0.0.1', port: 0 });
   const stop = () => sim.stop().finally(() => process.exit(0));
