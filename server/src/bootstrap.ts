@@ -1,5 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { ACTION_DEFINITIONS } from './admin-access/permissions';
+import { warmUpAtBoot } from './button-client/boot-warmup';
 import { getPluginConfig } from './config';
 import { bootstrapCommissions } from './commissions';
 import { hasHiddenUrlParts, redactUrl } from './config/redact-url';
@@ -20,12 +21,12 @@ const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
 
   if (config.apiKey !== undefined && config.pool.warmup) {
     // Not awaited: a slow or absent Button must not hold up Strapi's boot.
-    void getService(strapi, 'button')
-      .client()
-      .warmup()
-      .then((warm) =>
-        strapi.log.debug(`[${PLUGIN_ID}] connection warm-up ${warm ? 'done' : 'failed (the first request will connect)'}`)
-      );
+    const server = strapi.server.httpServer;
+    void warmUpAtBoot({
+      warmup: () => getService(strapi, 'button').client().warmup(),
+      serverReady: () => (server.listening ? Promise.resolve() : new Promise((resolve) => server.once('listening', resolve))),
+      log: (message) => strapi.log.debug(`[${PLUGIN_ID}] ${message}`),
+    });
   }
 };
 
