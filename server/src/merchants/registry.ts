@@ -11,8 +11,10 @@ export interface SeenMerchant {
 export interface MerchantRegistry {
   recordSeen(merchantIds: readonly string[], at: number): void;
   entries(): Array<[string, SeenMerchant]>;
-  /** Whether anything changed since the last `markPersisted`. */
+  /** Whether a write is due: a new merchant, or sightings past the last-seen resolution since `markPersisted`. */
   readonly dirty: boolean;
+  /** Whether anything at all changed since `markPersisted` (what a last write at shutdown needs). */
+  readonly unsaved: boolean;
   markPersisted(): void;
   load(saved: unknown): void;
   toJSON(): Record<string, SeenMerchant>;
@@ -27,11 +29,17 @@ const isMerchantId = (id: unknown): id is string => typeof id === 'string' && id
  * cap the longest-unseen tenth goes at once, so a stream of new ids costs one sort per `maxEntries / 10` ids,
  * not one per id.
  */
-export function createMerchantRegistry(options: { maxEntries?: number } = {}): MerchantRegistry {
+export function createMerchantRegistry(options: { maxEntries?: number; lastSeenResolutionMs?: number } = {}): MerchantRegistry {
   const maxEntries = options.maxEntries ?? 5_000;
   const keep = maxEntries - Math.floor(maxEntries / 10);
+  const lastSeenResolutionMs = options.lastSeenResolutionMs ?? 0;
   const seen = new Map<string, SeenMerchant>();
-  let dirty = false;
+  // A new merchant (or a load) always needs a write; a known merchant seen again only once its newest sighting is
+  // `lastSeenResolutionMs` past what was last persisted. Under steady traffic every request moves some lastSeenAt,
+  // so without this the registry would be rewritten (a synchronous SQLite write) on every persistence tick.
+  let changed = false;
+  let newestSeenAt = Number.NEGATIVE_INFINITY;
+  let persistedSeenAt = Number.NEGATIVE_INFINITY;
 
   const evictOldest = () => {
     if (seen.size <= maxEntries) return;
@@ -42,21 +50,30 @@ export function createMerchantRegistry(options: { maxEntries?: number } = {}): M
 
   return {
     recordSeen(merchantIds, at) {
+      let touched = false;
       for (const id of merchantIds) {
         if (!isMerchantId(id)) continue;
+        touched = true;
         const known = seen.get(id);
         if (known) known.lastSeenAt = at;
-        else seen.set(id, { firstSeenAt: at, lastSeenAt: at });
+        else {
+          seen.set(id, { firstSeenAt: at, lastSeenAt: at });
+          changed = true;
+        }
       }
-      if (merchantIds.length > 0) dirty = true;
-      evictOldest();
+      if (touched && at > newestSeenAt) newestSeenAt = at;
+      if (seen.size > maxEntries) evictOldest();
     },
     entries: () => [...seen.entries()],
     get dirty() {
-      return dirty;
+      return changed || (newestSeenAt > persistedSeenAt && newestSeenAt - persistedSeenAt >= lastSeenResolutionMs);
+    },
+    get unsaved() {
+      return changed || newestSeenAt > persistedSeenAt;
     },
     markPersisted() {
-      dirty = false;
+      changed = false;
+      persistedSeenAt = newestSeenAt;
     },
     load(saved) {
       if (saved === null || typeof saved !== 'object') return;

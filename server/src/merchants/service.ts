@@ -9,6 +9,8 @@ import { createMerchantRegistry } from './registry';
 
 const STORE_KEY = 'seen-merchants';
 const PERSIST_EVERY_MS = 30_000; // 30 s: at most this much of "first seen" is lost to a crash
+// A merchant seen again only moves its lastSeenAt: written at most this often (the Merchants page reads memory).
+const LAST_SEEN_RESOLUTION_MS = 5 * 60_000; // 5 min
 
 export interface MerchantListQuery {
   search?: string;
@@ -23,6 +25,8 @@ export interface MerchantsServiceDeps {
   log: Pick<Log, 'warn'>;
   now?: () => number;
   persistEveryMs?: number;
+  /** How far a known merchant's lastSeenAt must move before it alone makes the registry worth writing again. */
+  lastSeenResolutionMs?: number;
 }
 
 /** A Button organization id, as the controller checked it (merchants/controller.ts). */
@@ -32,11 +36,12 @@ export type MerchantId = `org-${string}`;
 export function createMerchantsService(deps: MerchantsServiceDeps) {
   const { store, entries, log } = deps;
   const now = deps.now ?? Date.now;
-  const registry = createMerchantRegistry();
+  const registry = createMerchantRegistry({ lastSeenResolutionMs: deps.lastSeenResolutionMs ?? LAST_SEEN_RESOLUTION_MS });
   let timer: NodeJS.Timeout | undefined;
 
-  const persist = async () => {
-    if (!registry.dirty) return;
+  /** On the timer: only when a write is due (see `lastSeenResolutionMs`); `everything` at shutdown. */
+  const persist = async (options: { everything?: boolean } = {}) => {
+    if (!(options.everything === true ? registry.unsaved : registry.dirty)) return;
     registry.markPersisted();
     await store.set(STORE_KEY, registry.toJSON());
   };
@@ -69,7 +74,7 @@ export function createMerchantsService(deps: MerchantsServiceDeps) {
     },
     async stop() {
       clearInterval(timer);
-      await persist();
+      await persist({ everything: true });
     },
     persist,
     /** Hot path: a Map update, nothing else. */

@@ -28,10 +28,13 @@ const DRAIN_AT_MOST_BYTES = 1024 * 1024; // 1 MiB
  */
 export function createOffersBodyGuard(strapi: Core.Strapi): Core.MiddlewareHandler {
   // The public route under the app's REST prefix, and the admin live preview (same controller, same bodies).
+  // Runs on every request the server gets: the paths are built once per prefix, not per request.
+  let cached: { prefix: string; find: string; preview: string } | undefined;
   const guarded = (path: string) => {
+    const prefix = restPrefix(strapi);
+    if (cached?.prefix !== prefix) cached = { prefix, ...offersRoutes(prefix) };
     const route = path.endsWith('/') && path.length > 1 ? path.slice(0, -1) : path;
-    const routes = offersRoutes(restPrefix(strapi));
-    return route === routes.find || route === routes.preview;
+    return route === cached.find || route === cached.preview;
   };
 
   return async function buttonOffersBodyGuard(ctx: Context, next: Next) {

@@ -35,29 +35,19 @@ export function headlineFor(
 /** "4.5%" or "$1.00" in the reader's locale, with exactly the precision Button gave (never rounded). */
 export function formatRate(offer: Pick<ButtonOffer, 'rate_percent' | 'rate_fixed' | 'currency'>, locale: string): string {
   if (offer.rate_percent !== null) {
-    const digits = fractionDigits(offer.rate_percent);
-    return numberFormat(locale, { style: 'percent', minimumFractionDigits: digits, maximumFractionDigits: digits }).format(
-      Number(offer.rate_percent) / 100
-    );
+    return numberFormat(locale, 'percent', fractionDigits(offer.rate_percent)).format(Number(offer.rate_percent) / 100);
   }
   if (offer.rate_fixed !== null) {
     const digits = Math.max(fractionDigits(offer.rate_fixed), 2);
     if (offer.currency !== null) {
       try {
-        return numberFormat(locale, {
-          style: 'currency',
-          currency: offer.currency,
-          minimumFractionDigits: digits,
-          maximumFractionDigits: digits,
-        }).format(Number(offer.rate_fixed));
+        return numberFormat(locale, 'currency', digits, offer.currency).format(Number(offer.rate_fixed));
       } catch {
         // Not an ISO 4217 code Intl knows: show the amount and the code as Button sent them.
         return `${offer.rate_fixed} ${offer.currency}`;
       }
     }
-    return numberFormat(locale, { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(
-      Number(offer.rate_fixed)
-    );
+    return numberFormat(locale, 'decimal', digits).format(Number(offer.rate_fixed));
   }
   return '';
 }
@@ -70,13 +60,22 @@ function fractionDigits(decimal: string): number {
 
 // Building an Intl.NumberFormat costs far more than using one (it showed in the offers endpoint's profile):
 // keep one per locale and options. Few combinations exist (locales x digits x currencies), so the map stays small.
+// The key is built from the three options that vary (it runs once per served offer: no JSON.stringify).
 const formatters = new Map<string, Intl.NumberFormat>();
 const MAX_FORMATTERS = 1_000;
 
-function numberFormat(locale: string, options: Intl.NumberFormatOptions): Intl.NumberFormat {
-  const key = `${locale}|${JSON.stringify(options)}`;
+function numberFormat(
+  locale: string,
+  style: 'percent' | 'currency' | 'decimal',
+  digits: number,
+  currency?: string
+): Intl.NumberFormat {
+  const key = `${locale}|${style}|${digits}|${currency ?? ''}`;
   let formatter = formatters.get(key);
   if (formatter === undefined) {
+    const options: Intl.NumberFormatOptions = { minimumFractionDigits: digits, maximumFractionDigits: digits };
+    if (style !== 'decimal') options.style = style;
+    if (currency !== undefined) options.currency = currency;
     formatter = new Intl.NumberFormat(safeLocale(locale), options); // throws RangeError on an unknown currency
     if (formatters.size >= MAX_FORMATTERS) formatters.clear();
     formatters.set(key, formatter);

@@ -76,7 +76,9 @@ export function mergeOffers(input: MergeInput): MergeResult {
 function groupByMerchant(merchantOffers: ButtonMerchantOffers[]): Map<string, ButtonOffer[]> {
   const groups = new Map<string, ButtonOffer[]>();
   for (const entry of merchantOffers) {
-    groups.set(entry.merchant_id, [...(groups.get(entry.merchant_id) ?? []), ...entry.offers]);
+    const group = groups.get(entry.merchant_id);
+    if (group === undefined) groups.set(entry.merchant_id, [...entry.offers]);
+    else group.push(...entry.offers);
   }
   return groups;
 }

@@ -31,6 +31,26 @@ describe('merchant registry', () => {
     expect(registry.dirty).toBe(false);
   });
 
+  it('asks for a write for a new merchant at once, for a known one only past the last-seen resolution', () => {
+    const registry = createMerchantRegistry({ lastSeenResolutionMs: 1_000 });
+    registry.recordSeen(['org-a'], 10);
+    expect(registry.dirty).toBe(true);
+    registry.markPersisted();
+    registry.recordSeen(['org-a'], 500); // steady traffic: lastSeenAt moves on every request
+    expect(registry.toJSON()['org-a']).toEqual({ firstSeenAt: 10, lastSeenAt: 500 }); // memory is exact
+    expect(registry.dirty).toBe(false);
+    expect(registry.unsaved).toBe(true); // what a write at shutdown still saves
+    registry.recordSeen(['org-a'], 1_010);
+    expect(registry.dirty).toBe(true);
+    registry.markPersisted();
+    expect(registry.unsaved).toBe(false);
+    registry.recordSeen(['org-b'], 1_011); // a new merchant never waits
+    expect(registry.dirty).toBe(true);
+    registry.markPersisted();
+    registry.recordSeen(['', 'x'.repeat(300)], 5_000); // nothing the registry keeps
+    expect(registry.unsaved).toBe(false);
+  });
+
   it('merges a saved copy, ignoring malformed entries', () => {
     const registry = createMerchantRegistry();
     registry.recordSeen(['org-a'], 5000);

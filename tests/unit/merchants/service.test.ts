@@ -73,6 +73,28 @@ describe('merchants service', () => {
     expect(listed.data.map((merchant) => merchant.merchant_id)).toEqual(['org-a']);
   });
 
+  it('rewrites a known merchant only past the last-seen resolution, and saves everything at stop', async () => {
+    const store = createFakeStore();
+    let now = 0;
+    const merchants = createMerchantsService({
+      store,
+      entries: createFakeEntries().entries,
+      log: silentLog,
+      now: () => now,
+      lastSeenResolutionMs: 60_000,
+    });
+    await merchants.start();
+    merchants.recordSeen(['org-a']);
+    await merchants.persist();
+    now = 30_000;
+    merchants.recordSeen(['org-a']);
+    await merchants.persist(); // only lastSeenAt moved, by less than the resolution: no write
+    expect(store.writes).toHaveLength(1);
+    await merchants.stop();
+    expect(store.writes).toHaveLength(2);
+    expect(store.writes[1]).toEqual(['seen-merchants', { 'org-a': { firstSeenAt: 0, lastSeenAt: 30_000 } }]);
+  });
+
   it('creates a draft with only what the author may set, once', async () => {
     const fake = createFakeEntries([row('org-existing', null)]);
     const merchants = createMerchantsService({ store: createFakeStore(), entries: fake.entries, log: silentLog });

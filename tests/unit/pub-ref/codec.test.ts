@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import fc from 'fast-check';
-import { decodePubRef, encodePubRef, offerIdForPubRef, type OfferForPubRef } from '../../../server/src/pub-ref';
+import { decodePubRef, encodePubRef, newClickId, offerIdForPubRef, type OfferForPubRef } from '../../../server/src/pub-ref';
 import { parsePubRef, PUB_REF_MAX_LENGTH } from '../../../server/src/pub-ref/format';
 
 const SECRET = 'pubref-unit-secret';
@@ -247,3 +247,19 @@ function encodeV1(offerId: string, rate: string): string {
   const tag = createHmac('sha256', SECRET).update(signed).digest('base64url').slice(0, 12);
   return ['b1', 'AAAAAAAAAAAA', tag, rate, offerId].join('~');
 }
+
+describe('click ids from the pooled CSPRNG', () => {
+  it('are 12 base64url characters and never repeat across several pool refills', () => {
+    const ids = new Set<string>();
+    for (let i = 0; i < 5_000; i += 1) {
+      const id = newClickId();
+      expect(id).toMatch(/^[A-Za-z0-9_-]{12}$/);
+      ids.add(id);
+    }
+    expect(ids.size).toBe(5_000);
+  });
+
+  it('still use an injected random source as given', () => {
+    expect(newClickId((size) => Buffer.alloc(size, 0xff))).toBe('____________');
+  });
+});

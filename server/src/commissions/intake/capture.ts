@@ -47,7 +47,13 @@ export function capturedBody(ctx: Context): CapturedBody | undefined {
  * malformed JSON, a 4xx/500 for a signed body labelled gzip that is not, where the webhook must answer itself.
  */
 export function createRawBodyCapture(strapi: Core.Strapi): Core.MiddlewareHandler {
-  const path = () => `${strapi.config.get<string>('api.rest.prefix', '/api')}${WEBHOOK_PATH}`.replace(/\/+/g, '/');
+  // Every request the server gets passes here: the lower-cased webhook path is built once per prefix.
+  let cached: { prefix: string; path: string } | undefined;
+  const path = () => {
+    const prefix = strapi.config.get<string>('api.rest.prefix', '/api');
+    if (cached?.prefix !== prefix) cached = { prefix, path: `${prefix}${WEBHOOK_PATH}`.replace(/\/+/g, '/').toLowerCase() };
+    return cached.path;
+  };
 
   return async function buttonWebhookRawBody(ctx: Context, next: Next) {
     if (!isWebhookPath(ctx.path, path())) return next();
@@ -82,9 +88,8 @@ async function capture(ctx: Context): Promise<CapturedBody> {
   }
 }
 
-/** As the router matches it: case-insensitive, with or without a trailing slash (@koa/router defaults). */
-function isWebhookPath(requestPath: string, webhookPath: string): boolean {
+/** As the router matches it: case-insensitive, with or without a trailing slash (@koa/router defaults); `expected` is lower-case. */
+function isWebhookPath(requestPath: string, expected: string): boolean {
   const given = requestPath.toLowerCase();
-  const expected = webhookPath.toLowerCase();
   return given === expected || given === `${expected}/`;
 }
