@@ -78,7 +78,7 @@ describe('breaker and metrics through Strapi', () => {
 
     const { text } = await scrape(scrapeToken);
     expect(text).toMatch(/^button_breaker_state 1$/m);
-    expect(text).toMatch(/^button_breaker_transitions_total\{state="open"\} 1$/m);
+    expect(text).toMatch(/^button_breaker_transitions_total\{state="open",reason="failure-rate"\} 1$/m);
     expect(text).toMatch(/^http_server_request_duration_seconds_count\{[^}]*http_response_status_code="503"\} [5-9]/m);
     expect(app.logs.some((line) => line.includes('circuit breaker open'))).toBe(true);
   });

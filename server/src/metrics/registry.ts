@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { BreakerState } from '../button-client/breaker';
+import type { BreakerReason, BreakerState } from '../button-client/breaker';
 import type { ButtonErrorCode } from '../button-client/errors';
 import type { ButtonClientEvents } from '../button-client/events';
 import type { PoolStats } from '../button-client/transport';
@@ -46,6 +46,13 @@ const REFUSED_WHAT = ['retry', 'hedge'] as const;
 const REFUSED_REASON = ['budget', 'rate-limit'] as const;
 const HEDGE_EVENTS = ['sent', 'refused', 'won'] as const;
 const BREAKER_STATES = ['closed', 'open', 'half-open'] as const;
+const BREAKER_REASONS = [
+  'failure-rate',
+  'consecutive-failures',
+  'probe-due',
+  'probe-failed',
+  'probes-succeeded',
+] as const satisfies readonly BreakerReason[];
 
 export interface MetricsSources {
   serverAddress: () => string;
@@ -99,8 +106,14 @@ export function createPluginMetrics(sources: MetricsSources) {
   });
   const breakerTransitions = new Counter({
     name: 'button_breaker_transitions_total',
-    help: 'Circuit breaker state changes, by the state entered.',
-    labelNames: ['state'],
+    help: 'Circuit breaker state changes, by the state entered and why (failure-rate, consecutive-failures, probe-...).',
+    labelNames: ['state', 'reason'],
+    registers,
+  });
+  const breakerTimeToOpen = new Gauge({
+    name: 'button_breaker_time_to_open_seconds',
+    help: 'Last trip from closed: seconds from the first failed call after the last success to the breaker opening.',
+    labelNames: ['reason'],
     registers,
   });
   const rateLimited = new Counter({
@@ -155,7 +168,10 @@ export function createPluginMetrics(sources: MetricsSources) {
     onRetry: ({ error }) => retries.inc({ error_type: errorCodeLabel(error.code) }),
     onRefused: ({ what, reason }) => refusals.inc({ what: oneOf(what, REFUSED_WHAT), reason: oneOf(reason, REFUSED_REASON) }),
     onHedge: (event) => hedges.inc({ event: oneOf(event, HEDGE_EVENTS) }),
-    onBreakerStateChange: (state) => breakerTransitions.inc({ state: oneOf(state, BREAKER_STATES) }),
+    onBreakerStateChange: (state, { reason, timeToOpenMs }) => {
+      breakerTransitions.inc({ state: oneOf(state, BREAKER_STATES), reason: oneOf(reason, BREAKER_REASONS) });
+      if (timeToOpenMs !== undefined) breakerTimeToOpen.set({ reason: oneOf(reason, BREAKER_REASONS) }, timeToOpenMs / 1000);
+    },
     onRateLimited: () => rateLimited.inc(),
   };
 

@@ -40,3 +40,22 @@ describe('metrics labels come from fixed sets', () => {
     expect(await seriesCount(metrics, 'http_server_request_duration_seconds')).toBe(1);
   });
 });
+
+describe('breaker metrics', () => {
+  it('count transitions by state and reason, and keep the last time to open', async () => {
+    const metrics = metricsUnderTest();
+    metrics.events.onBreakerStateChange?.('open', {
+      state: 'open',
+      reason: 'consecutive-failures',
+      timeToOpenMs: 42,
+      failures: 5,
+    });
+    metrics.events.onBreakerStateChange?.('half-open', { state: 'half-open', reason: 'probe-due' });
+    metrics.events.onBreakerStateChange?.('open', { state: 'open', reason: 'whatever' as never });
+    const text = await metrics.registry.metrics();
+    expect(text).toMatch(/^button_breaker_transitions_total\{state="open",reason="consecutive-failures"\} 1$/m);
+    expect(text).toMatch(/^button_breaker_transitions_total\{state="half-open",reason="probe-due"\} 1$/m);
+    expect(text).toMatch(/^button_breaker_transitions_total\{state="open",reason="other"\} 1$/m);
+    expect(text).toMatch(/^button_breaker_time_to_open_seconds\{reason="consecutive-failures"\} 0\.042$/m);
+  });
+});
