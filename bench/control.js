@@ -69,4 +69,32 @@ function parseBreakerState(exposition) {
   return match ? Number(match[1]) : 'n/a';
 }
 
-module.exports = { simulatorControl, scrapeBreakerState, parseBreakerState };
+/**
+ * The breaker's last time to open and its reason, from `button_breaker_time_to_open_seconds{reason}`.
+ * @param {string} exposition Prometheus text format
+ * @returns {{ timeToOpenMs: number, reason: string } | undefined}
+ */
+function parseTimeToOpen(exposition) {
+  const match = /^button_breaker_time_to_open_seconds\{reason="([^"]*)"\}\s+(\d+(?:\.\d+)?(?:e-?\d+)?)\s*$/m.exec(exposition);
+  return match ? { reason: String(match[1]), timeToOpenMs: Number(match[2]) * 1000 } : undefined;
+}
+
+/**
+ * @param {string} baseUrl
+ * @param {string} token
+ */
+async function scrapeTimeToOpen(baseUrl, token) {
+  try {
+    const response = await request(`${baseUrl}/api/button-personalization/metrics`, {
+      headers: { authorization: `Bearer ${token}` },
+      headersTimeout: 2_000,
+      bodyTimeout: 2_000,
+    });
+    const text = await response.body.text();
+    return response.statusCode === 200 ? parseTimeToOpen(text) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+module.exports = { simulatorControl, scrapeBreakerState, parseBreakerState, parseTimeToOpen, scrapeTimeToOpen };

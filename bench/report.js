@@ -217,7 +217,8 @@ function toMarkdown(results, targets = computeTargets(results)) {
     out.push(
       `Outage: ${outage.outageMs} ms from ${num(outage.outageStartMs, 0)} ms into the run. Before: ${pct(o.before.successRate)} success, p99 ${num(o.before.p99, 2)} ms. ` +
         `During: ${o.during.requests} requests, ${pct(o.during.successRate)} success, p99 ${num(o.during.p99, 2)} ms, ${o.fastFailures} fast failures (p99 ${num(o.fastFailureP99, 2)} ms), ` +
-        `upstream calls reported by the plugin ${o.upstreamCallsDuring ?? 'n/a'}; breaker opened ${o.breakerOpenedAfterMs === undefined ? 'never' : `${num(o.breakerOpenedAfterMs, 0)} ms in`}. ` +
+        `upstream calls reported by the plugin ${o.upstreamCallsDuring ?? 'n/a'}; breaker opened ${o.breakerOpenedAfterMs === undefined ? 'never' : `${num(o.breakerOpenedAfterMs, 0)} ms in`}` +
+        `${'timeToOpenMs' in o && typeof o.timeToOpenMs === 'number' ? ` (time to open by the plugin's own measure: ${num(o.timeToOpenMs, 1)} ms, ${String(o.openReason)})` : ''}. ` +
         `After: first success ${num(o.firstSuccessAfterMs, 0)} ms after the simulator came back, success rate normal after ${num(o.normalAfterMs, 0)} ms; ${pct(o.after.successRate)} success after.`
     );
   }

@@ -17,7 +17,7 @@ const { TEST_CA_PATH, latencyProfile } = require('../simulator');
 const { startChild, stopAll, killAllNow } = require('./processes');
 const { runLoad } = require('./load');
 const { summarize, round } = require('./stats');
-const { simulatorControl, scrapeBreakerState } = require('./control');
+const { simulatorControl, scrapeBreakerState, scrapeTimeToOpen } = require('./control');
 const {
   amplification,
   analyzeOutage,
@@ -270,15 +270,22 @@ async function main() {
       breakerStates: breakerTimeline.length > 0 ? [...new Set(breakerTimeline.map((point) => point.state))] : ['n/a'],
     };
     if (scenario.outage) {
+      const trip = target.process.info.metricsScrape
+        ? await scrapeTimeToOpen(target.process.info.url, target.process.info.token)
+        : undefined;
       Object.assign(result, {
         outageMs: scenario.outage.ms,
         outageStartMs: round(outageStartMs, 0),
-        outage: analyzeOutage(load.records, {
-          startMs: outageStartMs,
-          backMs: outageStartMs + scenario.outage.ms,
-          halfOpenAfterMs: plan.halfOpenAfterMs,
-          breakerTimeline,
-        }),
+        outage: {
+          ...analyzeOutage(load.records, {
+            startMs: outageStartMs,
+            backMs: outageStartMs + scenario.outage.ms,
+            halfOpenAfterMs: plan.halfOpenAfterMs,
+            breakerTimeline,
+          }),
+          timeToOpenMs: trip === undefined ? undefined : round(trip.timeToOpenMs, 1),
+          openReason: trip?.reason,
+        },
       });
     }
     faults.push(result);

@@ -88,9 +88,9 @@ describe('computeTargets', () => {
   const byId = Object.fromEntries(computeTargets(results).map((row) => [row.id, row]));
 
   it('computes the overhead over the upstream floor plus the Strapi floor', () => {
-    expect(byId['overhead-p50-button'].met).toBe(true); // 107.5 - (100 + 6) = 1.5
+    expect(byId['overhead-p50-button'].met).toBe(false); // 107.5 - (100 + 6) = 1.5 > 1
     expect(byId['overhead-p50-button'].measured).toContain('1.5 ms');
-    expect(byId['overhead-p99-button'].met).toBe(true); // 135 - (118 + 9) = 8
+    expect(byId['overhead-p99-button'].met).toBe(false); // 135 - (118 + 9) = 8 > 5
   });
 
   it('reports the naive/pooled ratio', () => {
@@ -280,5 +280,36 @@ describe('small parsers', () => {
       code: 'CIRCUIT_OPEN',
     });
     expect(readAttempts('not json')).toEqual({ attempts: -1 });
+  });
+});
+
+describe('outage targets', () => {
+  const latency = [latencyRow('c', 'button', 6, 9)];
+  const outageRow = (outage: Record<string, unknown>) => ({
+    meta: { halfOpenAfterMs: 5000, halfOpenProbes: 1, poolSize: 16 },
+    latency,
+    faults: [
+      {
+        id: 'outage',
+        outage: { during: { p99: 900 }, fastFailures: 500, halfOpenIntervals: 2, upstreamCallsAfterOpen: 2, ...outage },
+      },
+    ],
+  });
+  const target = (results: ReturnType<typeof outageRow>, id: string) =>
+    computeTargets(results as never).find((row) => row.id === id);
+
+  it("judges fast failures against Strapi's own floor p99(c) + 1 ms from the same run", () => {
+    expect(target(outageRow({ breakerOpenedAfterMs: 500, fastFailureP99: 9.8 }), 'outage-fast-failures')?.met).toBe(true);
+    expect(target(outageRow({ breakerOpenedAfterMs: 500, fastFailureP99: 10.5 }), 'outage-fast-failures')?.met).toBe(false);
+  });
+
+  it("prefers the plugin's own time to open over the 250 ms scrape timeline", () => {
+    const own = target(
+      outageRow({ breakerOpenedAfterMs: 1250, timeToOpenMs: 42, openReason: 'consecutive-failures' }),
+      'outage-time-to-open'
+    );
+    expect(own).toMatchObject({ met: true, measured: expect.stringContaining('consecutive-failures') });
+    expect(target(outageRow({ breakerOpenedAfterMs: 3700 }), 'outage-time-to-open')?.met).toBe(false);
+    expect(target(outageRow({}), 'outage-time-to-open')).toMatchObject({ met: false, measured: 'never opened' });
   });
 });
