@@ -46,6 +46,17 @@ function simulatorControl(url, ca) {
  * @returns {Promise<number | 'n/a'>} 'n/a' when the route or the gauge does not exist (yet)
  */
 async function scrapeBreakerState(baseUrl, token) {
+  const text = await scrapeMetrics(baseUrl, token);
+  return text === undefined ? 'n/a' : parseBreakerState(text);
+}
+
+/**
+ * The plugin's metrics route as Prometheus text, or undefined when it cannot be read (route absent, error).
+ * @param {string} baseUrl
+ * @param {string} token
+ * @returns {Promise<string | undefined>}
+ */
+async function scrapeMetrics(baseUrl, token) {
   try {
     const response = await request(`${baseUrl}/api/button-personalization/metrics`, {
       headers: { authorization: `Bearer ${token}` },
@@ -53,10 +64,9 @@ async function scrapeBreakerState(baseUrl, token) {
       bodyTimeout: 2_000,
     });
     const text = await response.body.text();
-    if (response.statusCode !== 200) return 'n/a';
-    return parseBreakerState(text);
+    return response.statusCode === 200 ? text : undefined;
   } catch {
-    return 'n/a';
+    return undefined;
   }
 }
 
@@ -84,17 +94,8 @@ function parseTimeToOpen(exposition) {
  * @param {string} token
  */
 async function scrapeTimeToOpen(baseUrl, token) {
-  try {
-    const response = await request(`${baseUrl}/api/button-personalization/metrics`, {
-      headers: { authorization: `Bearer ${token}` },
-      headersTimeout: 2_000,
-      bodyTimeout: 2_000,
-    });
-    const text = await response.body.text();
-    return response.statusCode === 200 ? parseTimeToOpen(text) : undefined;
-  } catch {
-    return undefined;
-  }
+  const text = await scrapeMetrics(baseUrl, token);
+  return text === undefined ? undefined : parseTimeToOpen(text);
 }
 
 module.exports = { simulatorControl, scrapeBreakerState, parseBreakerState, parseTimeToOpen, scrapeTimeToOpen };
