@@ -13,7 +13,8 @@ const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
   // and once the server listens, a probe checks that webhooks get their raw bytes.
   bootstrapCommissions(strapi);
   await strapi.admin.services.permission.actionProvider.registerMany(ACTION_DEFINITIONS);
-  await getService(strapi, 'settings').load();
+  listenToOtherInstances(strapi);
+  await getService(strapi, 'settings').start();
   await getService(strapi, 'merchants').start();
 
   const config = getPluginConfig(strapi);
@@ -29,6 +30,22 @@ const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
     });
   }
 };
+
+/**
+ * What another instance announces through Redis (shared-state/invalidation-bus.ts) drops the same caches here as
+ * the change did there. Nothing is subscribed without Redis: the caches' TTLs then bound the lag.
+ */
+function listenToOtherInstances(strapi: Core.Strapi) {
+  getService(strapi, 'sharedState').bus.subscribe((kind) => {
+    if (kind === 'content') getService(strapi, 'offers').invalidateContent();
+    else if (kind === 'locales') getService(strapi, 'offers').invalidateLocales();
+    else {
+      getService(strapi, 'settings')
+        .load()
+        .catch((error: unknown) => strapi.log.warn(`[${PLUGIN_ID}] could not reload the runtime settings: ${String(error)}`));
+    }
+  });
+}
 
 /** Says what is (and is not) configured, never the values themselves. */
 function reportConfiguration(strapi: Core.Strapi, config: PluginConfig) {

@@ -10,7 +10,8 @@ const shutdowns = new WeakMap<Core.Strapi, Promise<void>>();
 /**
  * Strapi runs plugin destroy lifecycles first, then destroys the HTTP server's sockets, then the database. So the
  * order here is: stop taking connections and let in-flight requests finish (bounded by `shutdown.graceMs`), then
- * save the merchant registry and close the Button pool; Strapi cuts whatever is left after that.
+ * save the merchant registry, close the Button pool and then the Redis connections (calls still in flight take
+ * rate-limit tokens); Strapi cuts whatever is left after that.
  */
 const destroy = ({ strapi }: { strapi: Core.Strapi }): Promise<void> => {
   let shutdown = shutdowns.get(strapi);
@@ -23,8 +24,11 @@ const destroy = ({ strapi }: { strapi: Core.Strapi }): Promise<void> => {
 
 async function shutDown(strapi: Core.Strapi): Promise<void> {
   const drained = await drainHttpServer(strapi, graceMs(strapi));
-  await getService(strapi, 'merchants').stop();
-  const closing = getService(strapi, 'button').close();
+  getService(strapi, 'settings').stop();
+  await getService(strapi, 'merchants').stop(); // its last merge may go through Redis: before Redis closes
+  const closing = getService(strapi, 'button')
+    .close()
+    .finally(() => getService(strapi, 'sharedState').close());
   if (drained === 'drained') {
     await closing; // nothing in flight: the pool closes at once
     return;

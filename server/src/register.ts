@@ -27,10 +27,14 @@ const register = ({ strapi }: { strapi: Core.Strapi }) => {
   excludeFromDocumentation(strapi);
 
   // Any change to a merchant-offer document (Content Manager or code: create, update, publish, delete...) drops
-  // the offers endpoint's cached CMS content, so editors see their change on the next request.
+  // the offers endpoint's cached CMS content, so editors see their change on the next request, and tells the
+  // other instances to drop theirs (through Redis, when configured).
   strapi.documents.use(async (context, next) => {
     const result = await next();
-    if (context.uid === MERCHANT_OFFER_UID && !READ_ACTIONS.has(context.action)) getService(strapi, 'offers').invalidateContent();
+    if (context.uid === MERCHANT_OFFER_UID && !READ_ACTIONS.has(context.action)) {
+      getService(strapi, 'offers').invalidateContent();
+      getService(strapi, 'sharedState').bus.publish('content');
+    }
     return result;
   });
 };

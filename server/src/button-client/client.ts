@@ -149,8 +149,8 @@ export function createButtonClient(config: PluginConfig, deps: ButtonClientDeps 
     }
   }
 
-  const takeRateToken = (what: 'retry' | 'hedge') => {
-    if (limiter.tryAcquire().allowed) return true;
+  const takeRateToken = async (what: 'retry' | 'hedge') => {
+    if ((await limiter.acquire()).allowed) return true;
     events.onRefused?.({ what, reason: 'rate-limit' });
     return false;
   };
@@ -162,7 +162,7 @@ export function createButtonClient(config: PluginConfig, deps: ButtonClientDeps 
       if (transport === undefined) {
         throw new NotConfiguredError();
       }
-      const rate = limiter.tryAcquire();
+      const rate = await limiter.acquire();
       if (!rate.allowed) {
         events.onRateLimited?.();
         throw new LocalRateLimitedError(undefined, { retryAfterMs: rate.retryAfterMs });
@@ -190,7 +190,7 @@ export function createButtonClient(config: PluginConfig, deps: ButtonClientDeps 
           {
             clock,
             random,
-            canRetry: () => {
+            canRetry: async () => {
               if (!budget.tryAcquire()) {
                 events.onRefused?.({ what: 'retry', reason: 'budget' });
                 return false;

@@ -25,7 +25,7 @@ export interface Hedger {
   recordRequest(): void;
   /** The delay a hedge would wait now, or undefined when hedging cannot decide yet (too few samples). */
   delayMs(): number | undefined;
-  run<T>(send: (signal: AbortSignal) => Promise<T>, mayHedge: () => boolean, onEvent?: (event: HedgeEvent) => void): Promise<T>;
+  run<T>(send: (signal: AbortSignal) => Promise<T>, mayHedge: () => boolean | Promise<boolean>, onEvent?: (event: HedgeEvent) => void): Promise<T>;
 }
 
 type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
@@ -69,7 +69,7 @@ export function createHedger(options: HedgeOptions, deps: { clock: Clock; latenc
         timerControl.abort();
         return unwrap(first);
       }
-      if (!budgetAllows() || !mayHedge()) {
+      if (!budgetAllows() || !(await mayHedge())) {
         onEvent?.('refused');
         return unwrap(await primary);
       }

@@ -21,7 +21,7 @@ export interface RetryDeps {
   clock: Clock;
   random: RandomSource;
   /** Asked before each retry (retry budget, rate limit): false ends the call with the last error. */
-  canRetry?: () => boolean;
+  canRetry?: () => boolean | Promise<boolean>;
   onRetry?: (event: RetryEvent) => void;
 }
 
@@ -66,7 +66,7 @@ export async function callWithRetries<T>(
       const delayMs = Math.max(backoff, error.retryAfterMs ?? 0);
       const timeLeftAfterWait = deadline - clock.now() - delayMs;
       if (timeLeftAfterWait < MIN_USEFUL_ATTEMPT_MS) throw error;
-      if (deps.canRetry !== undefined && !deps.canRetry()) throw error.withOutcome({ retryRefused: true });
+      if (deps.canRetry !== undefined && !(await deps.canRetry())) throw error.withOutcome({ retryRefused: true });
 
       deps.onRetry?.({ attempt, delayMs, error });
       try {

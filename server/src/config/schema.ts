@@ -1,5 +1,20 @@
 import { z } from 'zod';
 
+/** The part of an ioredis connection the plugin uses, so an app's own (ioredis 5 or later) can be passed in. */
+export interface RedisConnectionLike {
+  readonly status: string;
+  duplicate(): RedisConnectionLike;
+}
+
+function isRedisConnectionLike(value: unknown): value is RedisConnectionLike {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { duplicate?: unknown }).duplicate === 'function' &&
+    typeof (value as { status?: unknown }).status === 'string'
+  );
+}
+
 export const DEFAULT_BASE_URL = 'https://pubapi.usebutton.com';
 export const DEFAULT_HEADLINE_TEMPLATE = 'Earn {rate} back at {name}';
 
@@ -91,8 +106,44 @@ export const pluginConfigSchema = z.strictObject({
     .prefault({}),
   rateLimit: z
     .strictObject({
-      /** Button allows 5,000 calls per minute per organization; the plugin never sends more than this. */
+      /**
+       * Button allows 5,000 calls per minute per organization; the plugin never sends more than this. With `redis`
+       * configured this is the whole fleet's budget, shared by every instance; without it, each instance's own.
+       */
       perMinute: z.int().positive().default(5_000),
+      /**
+       * How many instances the fleet runs at most: while Redis is unreachable each instance falls back to a local
+       * budget of perMinute / expectedInstances (or `fallbackPerMinute`), so the fleet stays within the budget.
+       */
+      expectedInstances: z.int().min(1).max(1000).default(1),
+      /** The local budget of one instance while Redis is unreachable; overrides perMinute / expectedInstances. */
+      fallbackPerMinute: z.int().positive().optional(),
+    })
+    .prefault({}),
+  redis: z
+    .strictObject({
+      /** `redis://` or `rediss://` URL. Unset (and no `connection`): no shared state, each instance on its own. */
+      url: z.preprocess(
+        (value) => (value === '' || value === null ? undefined : value),
+        z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).optional()
+      ),
+      /**
+       * An ioredis connection the app already has (config/plugins.ts, in code): used for commands, duplicated once
+       * for pub/sub, and never closed by the plugin.
+       */
+      connection: z.custom<RedisConnectionLike>(isRedisConnectionLike, 'must be an ioredis connection').optional(),
+      /** Prefixes every key and channel, so several apps (or environments) can share one Redis. */
+      keyPrefix: z
+        .string()
+        .regex(/^[A-Za-z0-9:._{}-]{1,64}$/, 'must be 1-64 letters, digits or : . _ - { }')
+        .default('button-personalization:'),
+      /**
+       * Longest a rate-limit decision may wait on Redis before the instance answers from its local fallback and
+       * treats Redis as down (then retried after `retryAfterMs`): a slow Redis never slows an offers request more.
+       */
+      commandTimeoutMs: z.int().min(1).max(5_000).default(50),
+      retryAfterMs: z.int().min(100).max(60_000).default(1_000),
+      connectTimeoutMs: z.int().min(100).max(60_000).default(2_000),
     })
     .prefault({}),
   pool: z

@@ -2,6 +2,7 @@ import type { ButtonClient } from '../button-client/client';
 import type { ButtonClientEvents } from '../button-client/events';
 import type { PluginConfig } from '../config/schema';
 import { redactUrl } from '../config/redact-url';
+import type { SharedStateStatus } from '../shared-state';
 import { createRecentCalls } from './recent-calls';
 
 export interface HealthServiceDeps {
@@ -9,6 +10,8 @@ export interface HealthServiceDeps {
   config: Pick<PluginConfig, 'apiKey' | 'webhookSecret' | 'pubRefSecret' | 'baseUrl'>;
   /** The Button client if it exists yet (reading health never creates it). */
   client: () => Pick<ButtonClient, 'breakerState' | 'poolStats'> | undefined;
+  /** Whether the Button budget and invalidations are shared through Redis right now. */
+  sharedState?: () => SharedStateStatus;
   /** Where Button must send webhooks, under the app's REST prefix (see utils/paths.ts). */
   webhookUrl: () => string;
   now?: () => number;
@@ -49,6 +52,7 @@ export function createHealthService(deps: HealthServiceDeps) {
         breaker: client?.breakerState() ?? null,
         pool: client?.poolStats() ?? null,
         upstream: recent.snapshot(now()),
+        shared_state: deps.sharedState?.() ?? null,
         webhook_url: deps.webhookUrl(),
       };
     },

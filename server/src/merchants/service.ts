@@ -5,7 +5,8 @@ import type { PluginStore } from '../utils/plugin-store';
 import { classifyMerchants, type EntrySummary, type MappingStatus, type MerchantRow } from './classify';
 import type { DraftAuthor, DraftData } from './draft-permission';
 import type { MerchantEntries } from './entries';
-import { createMerchantRegistry } from './registry';
+import { createMerchantRegistry, type SeenMerchant } from './registry';
+import type { SharedSeenMerchants } from '../shared-state';
 
 const STORE_KEY = 'seen-merchants';
 const PERSIST_EVERY_MS = 30_000; // 30 s: at most this much of "first seen" is lost to a crash
@@ -27,6 +28,8 @@ export interface MerchantsServiceDeps {
   persistEveryMs?: number;
   /** How far a known merchant's lastSeenAt must move before it alone makes the registry worth writing again. */
   lastSeenResolutionMs?: number;
+  /** The fleet's union in Redis, when instances share state (shared-state/seen-merchants.ts). */
+  shared?: SharedSeenMerchants;
 }
 
 /** A Button organization id, as the controller checked it (merchants/controller.ts). */
@@ -39,10 +42,37 @@ export function createMerchantsService(deps: MerchantsServiceDeps) {
   const registry = createMerchantRegistry({ lastSeenResolutionMs: deps.lastSeenResolutionMs ?? LAST_SEEN_RESOLUTION_MS });
   let timer: NodeJS.Timeout | undefined;
 
-  /** On the timer: only when a write is due (see `lastSeenResolutionMs`); `everything` at shutdown. */
+  /**
+   * What the whole fleet has seen, merged into this instance's registry: every instance records only the merchants
+   * its own users were offered. From Redis when shared (one atomic merge that also adds this instance's sightings),
+   * otherwise from the store, as the other instances last wrote it.
+   */
+  const pull = async (options: { push: boolean }): Promise<void> => {
+    let fleet: Record<string, SeenMerchant> | undefined;
+    if (deps.shared) {
+      try {
+        fleet = await deps.shared.merge(options.push ? registry.toJSON() : {});
+      } catch {
+        fleet = undefined; // Redis down: the store's copy is the next best union
+      }
+    }
+    registry.load(fleet ?? (await store.get(STORE_KEY)));
+    if (fleet && deps.shared) {
+      // Past the registry's cap the longest-unseen went: forget them in Redis too, so the hash stays bounded.
+      const kept = registry.toJSON();
+      await deps.shared.forget(Object.keys(fleet).filter((id) => !(id in kept))).catch(() => undefined);
+    }
+  };
+
+  /**
+   * On the timer: only when a write is due (see `lastSeenResolutionMs`); `everything` at shutdown. Writes the union
+   * (what this instance saw and what the others saw), never this instance's view alone, so instances that write in
+   * turn do not erase each other's merchants.
+   */
   const persist = async (options: { everything?: boolean } = {}) => {
     if (!(options.everything === true ? registry.unsaved : registry.dirty)) return;
     registry.markPersisted();
+    await pull({ push: true });
     await store.set(STORE_KEY, registry.toJSON());
   };
 
@@ -66,7 +96,7 @@ export function createMerchantsService(deps: MerchantsServiceDeps) {
 
   return {
     async start() {
-      registry.load(await store.get(STORE_KEY));
+      await pull({ push: false });
       timer = setInterval(() => {
         persist().catch((error: unknown) => log.warn(`[${PLUGIN_ID}] could not save the merchant registry: ${String(error)}`));
       }, deps.persistEveryMs ?? PERSIST_EVERY_MS);
@@ -83,6 +113,10 @@ export function createMerchantsService(deps: MerchantsServiceDeps) {
     },
 
     async list(query: MerchantListQuery) {
+      // The page shows the fleet's merchants, not only those this instance's users happened to be offered.
+      await pull({ push: false }).catch((error: unknown) =>
+        log.warn(`[${PLUGIN_ID}] could not read the other instances' merchants: ${String(error)}`)
+      );
       const all = classifyMerchants(registry.entries(), await entrySummaries());
       const counts = { mapped: 0, unmapped: 0, orphaned: 0, total: all.length };
       for (const row of all) counts[row.status] += 1;

@@ -3,6 +3,7 @@ import type { BreakerReason, BreakerState } from '../button-client/breaker';
 import type { ButtonErrorCode } from '../button-client/errors';
 import type { ButtonClientEvents } from '../button-client/events';
 import type { PoolStats } from '../button-client/transport';
+import type { SharedStateEvents, SharedStateMode } from '../shared-state';
 import { offersRoutes as offersRoutesUnder } from '../utils/paths';
 
 // Dense around Button's ~100 ms average (prom-client's defaults jump from 0.1 s to 0.25 s).
@@ -60,7 +61,12 @@ export interface MetricsSources {
   breakerState: () => BreakerState | undefined;
   /** The offers endpoint's routes (public and the admin live preview), the only `http_route` labels. */
   offersRoutes?: readonly string[];
+  /** Whether this instance shares state through Redis right now (shared-state/index.ts). */
+  sharedMode?: () => SharedStateMode;
 }
+
+const SHARED_MODES = ['local', 'connecting', 'shared', 'fallback'] as const satisfies readonly SharedStateMode[];
+const DECISION_SOURCES = ['local', 'shared', 'fallback'] as const;
 
 /**
  * The plugin's Prometheus metrics, in a registry of its own (never prom-client's global one, so two Strapi
@@ -141,6 +147,29 @@ export function createPluginMetrics(sources: MetricsSources) {
       for (const state of ['connected', 'free', 'pending', 'queued', 'running'] as const) this.set({ state }, stats[state]);
     },
   });
+  new Gauge({
+    name: 'button_shared_state_mode',
+    help:
+      'Where the Button budget and invalidations live: 1 for the current mode (local: no Redis configured; shared: ' +
+      "Redis; fallback: Redis unreachable, this instance's own share; connecting: before Redis first answered).",
+    labelNames: ['mode'],
+    registers,
+    collect() {
+      const current = sources.sharedMode?.() ?? 'local';
+      for (const mode of SHARED_MODES) this.set({ mode }, mode === current ? 1 : 0);
+    },
+  });
+  const sharedFallbacks = new Counter({
+    name: 'button_shared_state_fallbacks_total',
+    help: 'Times this instance lost Redis and fell back to its local share of the Button budget.',
+    registers,
+  });
+  const rateDecisions = new Counter({
+    name: 'button_rate_limit_decisions_total',
+    help: 'Rate-limit decisions before calls to Button, by where they were taken (local, shared in Redis, fallback).',
+    labelNames: ['source', 'outcome'],
+    registers,
+  });
   const serverDuration = new Histogram({
     name: 'http_server_request_duration_seconds',
     help: 'Duration of the offers endpoint, Button call and CMS merge included.',
@@ -175,9 +204,18 @@ export function createPluginMetrics(sources: MetricsSources) {
     onRateLimited: () => rateLimited.inc(),
   };
 
+  const sharedStateEvents: SharedStateEvents = {
+    onDecision: (source, decision) =>
+      rateDecisions.inc({ source: oneOf(source, DECISION_SOURCES), outcome: decision.allowed ? 'allowed' : 'refused' }),
+    onModeChange: ({ mode }) => {
+      if (mode === 'fallback') sharedFallbacks.inc();
+    },
+  };
+
   return {
     registry,
     events,
+    sharedStateEvents,
     observeOffersRequest(route: string, status: number, seconds: number) {
       serverDuration.observe(
         { http_request_method: 'POST', http_route: oneOf(route, offersRoutes), http_response_status_code: statusLabel(status) },

@@ -1,4 +1,5 @@
 import type { ButtonClient } from '../button-client/client';
+import type { SharedStateMode } from '../shared-state';
 import { createPluginMetrics } from './registry';
 
 export interface MetricsServiceDeps {
@@ -8,6 +9,7 @@ export interface MetricsServiceDeps {
   client: () => Pick<ButtonClient, 'breakerState' | 'poolStats'> | undefined;
   /** The offers routes as clients call them (see utils/paths.ts): the only `http_route` labels. */
   offersRoutes: readonly string[];
+  sharedMode?: () => SharedStateMode;
 }
 
 /** The plugin's metrics, reading the live client's state at scrape time. */
@@ -18,6 +20,7 @@ export function createMetricsService(deps: MetricsServiceDeps) {
     poolStats: () => deps.client()?.poolStats(),
     breakerState: () => deps.client()?.breakerState()?.state,
     offersRoutes: deps.offersRoutes,
+    ...(deps.sharedMode === undefined ? {} : { sharedMode: deps.sharedMode }),
   });
 }
 

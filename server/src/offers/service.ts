@@ -8,7 +8,9 @@ import { createLocaleDirectory, type LocaleDirectory } from './locales';
 import { mergeOffers } from './merge';
 import type { OffersQuery } from './request-schema';
 
-const CONTENT_TTL_MS = 30_000; // how soon another instance's (or a logo file's) change shows; local edits show at once
+// How soon another instance's change shows without Redis (with it: pub/sub, within a second), or a logo file's;
+// edits made through this instance show at once.
+const CONTENT_TTL_MS = 30_000;
 const LOCALES_TTL_MS = 30_000; // locales change far less often than content
 const LOCALES_MISS_REFRESH_MS = 1_000; // a locale created on another instance shows within a second; unknown codes cost at most one read a second
 
@@ -22,6 +24,8 @@ export interface OffersServiceDeps {
   /** Signs the pubRefs handed out; unset serves unsigned ones. */
   pubRefSecret: string | undefined;
   content: OffersContentSource;
+  /** Tells the other instances that i18n's locales changed here (shared-state's bus; a no-op without Redis). */
+  announceLocales?: () => void;
   /** Wall-clock time (epoch ms): `fetched_at`, and the caches' ages. */
   now?: () => number;
   /** The caches in front of `content`: built here with the defaults below unless given. */
@@ -58,12 +62,19 @@ export function createOffersService(deps: OffersServiceDeps) {
     deps.content.watchLocales(() => {
       locales.invalidate();
       contentCache.invalidate();
+      deps.announceLocales?.();
     });
   };
 
   return {
-    /** Drops the cached CMS content: called whenever a merchant-offer document changes. */
+    /** Drops the cached CMS content: called whenever a merchant-offer document changes, here or on another instance. */
     invalidateContent() {
+      contentCache.invalidate();
+    },
+
+    /** Drops the cached locale list and content: another instance changed i18n's locales. */
+    invalidateLocales() {
+      locales.invalidate();
       contentCache.invalidate();
     },
 

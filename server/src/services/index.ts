@@ -1,6 +1,4 @@
 import type { Core } from '@strapi/strapi';
-import { systemClock } from '../button-client/clock';
-import { createLocalRateLimiter } from '../button-client/rate-limiter';
 import { createButtonService, type ButtonService } from '../button-client/service';
 import { getPluginConfig } from '../config';
 import { PLUGIN_ID } from '../constants';
@@ -12,6 +10,7 @@ import { createMetricsService, type MetricsService } from '../metrics/service';
 import { strapiOffersContent } from '../offers/cms-content';
 import { createOffersService, type OffersService } from '../offers/service';
 import { createSettingsService, type SettingsService } from '../settings/service';
+import { createSharedState, type SharedState } from '../shared-state';
 import { offersRoutes, restPrefix, serverUrl, webhookUrl } from '../utils/paths';
 import { getService } from '../utils/get-service';
 import { strapiPluginStore } from '../utils/plugin-store';
@@ -22,19 +21,33 @@ import { strapiPluginStore } from '../utils/plugin-store';
  * passed here, as a getter when Strapi builds that other service later (Strapi builds each on first use). Return
  * types are spelled out so that `getService`, whose types derive from this map, is not circular.
  *
- * Sharing something between instances (a rate limiter in Redis, say) is a change here, as an argument.
+ * What instances share through Redis (the Button budget, invalidations, the seen merchants) is built once, as the
+ * `sharedState` service, and handed to the others here; without Redis it is the single-instance equivalent.
  */
 type Factory<Service> = (context: { strapi: Core.Strapi }) => Service;
 
-const button: Factory<ButtonService> = ({ strapi }) => {
-  const config = getPluginConfig(strapi);
-  return createButtonService({
-    config,
+const prefixedLog = (strapi: Core.Strapi) => ({
+  debug: (message: string) => strapi.log.debug(`[${PLUGIN_ID}] ${message}`),
+  info: (message: string) => strapi.log.info(`[${PLUGIN_ID}] ${message}`),
+  warn: (message: string) => strapi.log.warn(`[${PLUGIN_ID}] ${message}`),
+  error: (message: string) => strapi.log.error(`[${PLUGIN_ID}] ${message}`),
+});
+
+const button: Factory<ButtonService> = ({ strapi }) =>
+  createButtonService({
+    config: getPluginConfig(strapi),
     log: strapi.log,
     events: () => [getService(strapi, 'metrics').events, getService(strapi, 'health').events],
-    rateLimiter: createLocalRateLimiter({ perMinute: config.rateLimit.perMinute, clock: systemClock }),
+    // Every call any instance makes draws from the fleet's budget when Redis is configured.
+    rateLimiter: getService(strapi, 'sharedState').rateLimiter,
   });
-};
+
+const sharedState: Factory<SharedState> = ({ strapi }) =>
+  createSharedState({
+    config: getPluginConfig(strapi),
+    log: prefixedLog(strapi),
+    events: () => [getService(strapi, 'metrics').sharedStateEvents],
+  });
 
 const commissions: Factory<CommissionsService> = ({ strapi }) => {
   const { webhookSecret, pubRefSecret, pubRefMaxAgeDays } = getPluginConfig(strapi);
@@ -45,11 +58,7 @@ const commissions: Factory<CommissionsService> = ({ strapi }) => {
       transaction: <T>(work: () => Promise<T>) => strapi.db.transaction(() => work()) as unknown as Promise<T>,
     },
     config: { webhookSecret, pubRefSecret, pubRefMaxAgeDays },
-    log: {
-      info: (message) => strapi.log.info(`[${PLUGIN_ID}] ${message}`),
-      warn: (message) => strapi.log.warn(`[${PLUGIN_ID}] ${message}`),
-      error: (message) => strapi.log.error(`[${PLUGIN_ID}] ${message}`),
-    },
+    log: prefixedLog(strapi),
     eventHub: strapi.eventHub,
   });
 };
@@ -58,6 +67,7 @@ const health: Factory<HealthService> = ({ strapi }) =>
   createHealthService({
     config: getPluginConfig(strapi),
     client: () => getService(strapi, 'button').peek(),
+    sharedState: () => getService(strapi, 'sharedState').status(),
     webhookUrl: () => webhookUrl(serverUrl(strapi), restPrefix(strapi)),
   });
 
@@ -65,11 +75,17 @@ const metrics: Factory<MetricsService> = ({ strapi }) =>
   createMetricsService({
     baseUrl: getPluginConfig(strapi).baseUrl,
     client: () => getService(strapi, 'button').peek(),
+    sharedMode: () => getService(strapi, 'sharedState').status().mode,
     offersRoutes: Object.values(offersRoutes(restPrefix(strapi))),
   });
 
 const merchants: Factory<MerchantsService> = ({ strapi }) =>
-  createMerchantsService({ store: strapiPluginStore(strapi), entries: strapiMerchantEntries(strapi), log: strapi.log });
+  createMerchantsService({
+    store: strapiPluginStore(strapi),
+    entries: strapiMerchantEntries(strapi),
+    log: strapi.log,
+    shared: getService(strapi, 'sharedState').seenMerchants,
+  });
 
 const offers: Factory<OffersService> = ({ strapi }) =>
   createOffersService({
@@ -78,11 +94,17 @@ const offers: Factory<OffersService> = ({ strapi }) =>
     recordSeen: (merchantIds) => getService(strapi, 'merchants').recordSeen(merchantIds),
     pubRefSecret: getPluginConfig(strapi).pubRefSecret,
     content: strapiOffersContent(strapi),
+    announceLocales: () => getService(strapi, 'sharedState').bus.publish('locales'),
   });
 
 const settings: Factory<SettingsService> = ({ strapi }) =>
-  createSettingsService({ config: getPluginConfig(strapi), store: strapiPluginStore(strapi) });
+  createSettingsService({
+    config: getPluginConfig(strapi),
+    store: strapiPluginStore(strapi),
+    announce: () => getService(strapi, 'sharedState').bus.publish('settings'),
+    log: prefixedLog(strapi),
+  });
 
-const services = { button, commissions, health, merchants, metrics, offers, settings };
+const services = { button, commissions, health, merchants, metrics, offers, settings, sharedState };
 
 export default services;

@@ -32,9 +32,16 @@ export function effectiveOffersSettings(config: PluginConfig, saved: RuntimeSett
  * base URL without the credentials or query string it may carry.
  */
 export function describeConfig(config: PluginConfig) {
-  const { apiKey, webhookSecret, pubRefSecret, tls, baseUrl, ...rest } = config;
+  const { apiKey, webhookSecret, pubRefSecret, tls, baseUrl, redis, ...rest } = config;
+  const { url: redisUrl, connection: redisConnection, ...redisOptions } = redis;
   return {
     ...rest,
+    // The URL may carry a password: host and port only. An app's own connection is an object, never shown.
+    redis: {
+      ...redisOptions,
+      url: redisUrl === undefined ? null : redactUrl(redisUrl),
+      connection: { set: redisConnection !== undefined },
+    },
     baseUrl: redactUrl(baseUrl),
     apiKey: { set: apiKey !== undefined },
     webhookSecret: { set: webhookSecret !== undefined },

@@ -27,7 +27,7 @@ function setup(extra: { rateLimiter?: RateLimiter; events?: ButtonClientEvents[]
 
 describe('button service', () => {
   it('creates one client, on first use, from the config and the rate limiter it was given', async () => {
-    const limiter: RateLimiter = { tryAcquire: () => ({ allowed: true }) };
+    const limiter: RateLimiter = { acquire: () => Promise.resolve({ allowed: true }) };
     const { service, made, client } = setup({ rateLimiter: limiter });
     expect(service.peek()).toBeUndefined();
     expect(service.client()).toBe(client);

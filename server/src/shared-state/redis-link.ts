@@ -1,0 +1,107 @@
+import type Redis from 'ioredis';
+
+/** Whether this instance currently uses Redis: `connecting` until the first answer, then `shared` or `fallback`. */
+export type SharedMode = 'connecting' | 'shared' | 'fallback';
+
+export interface ModeChange {
+  mode: SharedMode;
+  previous: SharedMode;
+  /** Why Redis is not used, for a fall back: an error code or "timeout", never a URL or a value. */
+  reason?: string;
+}
+
+export class RedisUnavailableError extends Error {
+  readonly code = 'REDIS_UNAVAILABLE';
+}
+
+export interface RedisLink {
+  readonly mode: SharedMode;
+  /** Epoch ms of the last mode change. */
+  readonly since: number;
+  /**
+   * Runs one command if Redis is usable now, bounded by the command timeout. Rejects at once (no I/O) while Redis
+   * is known to be down, except for one probe every `retryAfterMs`; any failure or timeout marks it down.
+   */
+  run<T>(command: (redis: Redis) => Promise<T>, options?: { timeoutMs?: number }): Promise<T>;
+  onModeChange(listener: (change: ModeChange) => void): void;
+}
+
+/**
+ * The health of the command connection, judged by its own calls: what makes "Redis down or slow" cost an offers
+ * request at most `commandTimeoutMs` once, and nothing afterwards until a probe finds Redis answering again.
+ * ioredis's own status only says whether the socket is up, not whether Redis answers in time.
+ */
+export function createRedisLink(
+  redis: Redis,
+  options: { commandTimeoutMs: number; retryAfterMs: number; now?: () => number }
+): RedisLink {
+  const now = options.now ?? Date.now;
+  const listeners: Array<(change: ModeChange) => void> = [];
+  let mode: SharedMode = 'connecting';
+  let since = now();
+  let retryAt = 0;
+  let probing = false;
+
+  const setMode = (next: SharedMode, reason?: string) => {
+    if (next === mode) return;
+    const change: ModeChange = { mode: next, previous: mode, ...(reason === undefined ? {} : { reason }) };
+    mode = next;
+    since = now();
+    for (const listener of listeners) listener(change);
+  };
+  const markDown = (reason: string) => {
+    retryAt = now() + options.retryAfterMs;
+    setMode('fallback', reason);
+  };
+
+  // A connection that comes back is probed at once rather than after the retry delay.
+  redis.on('ready', () => {
+    retryAt = 0;
+  });
+  // ioredis reports socket errors as events; with no listener Node would print each one. Commands fail on their own.
+  redis.on('error', (error: NodeJS.ErrnoException) => {
+    if (mode !== 'fallback') markDown(error.code ?? 'error');
+  });
+  redis.on('end', () => markDown('closed'));
+
+  return {
+    get mode() {
+      return mode;
+    },
+    get since() {
+      return since;
+    },
+    onModeChange(listener) {
+      listeners.push(listener);
+    },
+    async run(command, runOptions = {}) {
+      if (redis.status !== 'ready') {
+        if (mode !== 'connecting' || redis.status === 'end') markDown(redis.status);
+        throw new RedisUnavailableError(`Redis is ${redis.status}`);
+      }
+      const isProbe = mode !== 'shared';
+      if (isProbe) {
+        // Known down (or not yet known up): one call at a time finds out, the rest use the fallback meanwhile.
+        if (probing || (mode === 'fallback' && now() < retryAt)) throw new RedisUnavailableError('Redis is down');
+        probing = true;
+      }
+      let timer: NodeJS.Timeout | undefined;
+      try {
+        const result = await Promise.race([
+          command(redis),
+          new Promise<never>((_, reject) => {
+            timer = setTimeout(() => reject(new RedisUnavailableError('timeout')), runOptions.timeoutMs ?? options.commandTimeoutMs);
+          }),
+        ]);
+        setMode('shared');
+        return result;
+      } catch (error) {
+        markDown(error instanceof RedisUnavailableError ? 'timeout' : ((error as NodeJS.ErrnoException).code ?? 'error'));
+        throw error instanceof RedisUnavailableError ? error : new RedisUnavailableError('Redis command failed');
+      } finally {
+        clearTimeout(timer);
+        if (isProbe) probing = false;
+      }
+    },
+  };
+}
