@@ -57,6 +57,16 @@ module.exports = ({ env }) => {
         },
         rateLimit: {
           perMinute: env.int('BUTTON_RATE_LIMIT_PER_MINUTE'),
+          expectedInstances: env.int('BUTTON_RATE_LIMIT_EXPECTED_INSTANCES'),
+          fallbackPerMinute: env.int('BUTTON_RATE_LIMIT_FALLBACK_PER_MINUTE'),
+        },
+        // Several instances share the Button budget, invalidations and seen merchants through Redis when set.
+        redis: {
+          url: env('BUTTON_REDIS_URL'),
+          keyPrefix: env('BUTTON_REDIS_KEY_PREFIX'),
+          commandTimeoutMs: env.int('BUTTON_REDIS_COMMAND_TIMEOUT_MS'),
+          retryAfterMs: env.int('BUTTON_REDIS_RETRY_AFTER_MS'),
+          connectTimeoutMs: env.int('BUTTON_REDIS_CONNECT_TIMEOUT_MS'),
         },
         pool: {
           connections: env.int('BUTTON_POOL_CONNECTIONS'),

@@ -66,7 +66,8 @@ export function createFleetRateLimiter(options: {
   perMinute: number;
   fallback: LocalRateLimiter;
   fallbackPerMinute: number;
-  onDecision?: (source: DecisionSource, decision: RateDecision) => void;
+  /** `seconds`: how long this decision took, Redis round trip included (what the limiter adds to a request). */
+  onDecision?: (source: DecisionSource, decision: RateDecision, seconds: number) => void;
 }): FleetRateLimiter {
   const { link, key, perMinute, fallback } = options;
   const burst = Math.max(1, Math.min(Math.ceil(perMinute / 60), perMinute));
@@ -76,8 +77,8 @@ export function createFleetRateLimiter(options: {
   if (redis.buttonTakeToken === undefined) redis.defineCommand('buttonTakeToken', { numberOfKeys: 1, lua: TAKE_TOKEN });
   const take = redis.buttonTakeToken as TakeToken;
 
-  const decide = (source: DecisionSource, decision: RateDecision) => {
-    options.onDecision?.(source, decision);
+  const decide = (source: DecisionSource, decision: RateDecision, started: number) => {
+    options.onDecision?.(source, decision, (performance.now() - started) / 1000);
     return decision;
   };
 
@@ -85,14 +86,16 @@ export function createFleetRateLimiter(options: {
     perMinute,
     fallbackPerMinute: options.fallbackPerMinute,
     async acquire(): Promise<RateDecision> {
+      const started = performance.now();
       let answer: [number, number];
       try {
         answer = await link.run(() => take.call(redis, key, burst, refillPerMs, ttlMs));
       } catch {
-        return decide('fallback', fallback.tryAcquire());
+        return decide('fallback', fallback.tryAcquire(), started);
       }
       const [allowed, waitMs] = answer;
-      return decide('shared', allowed === 1 ? { allowed: true } : { allowed: false, retryAfterMs: Math.max(1, waitMs) });
+      const decision: RateDecision = allowed === 1 ? { allowed: true } : { allowed: false, retryAfterMs: Math.max(1, waitMs) };
+      return decide('shared', decision, started);
     },
   };
 }

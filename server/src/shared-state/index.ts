@@ -17,7 +17,8 @@ export type { SharedSeenMerchants } from './seen-merchants';
 export type SharedStateMode = 'local' | SharedMode;
 
 export interface SharedStateEvents {
-  onDecision?(source: DecisionSource | 'local', decision: RateDecision): void;
+  /** Every rate-limit decision, with the time it took (seconds). */
+  onDecision?(source: DecisionSource | 'local', decision: RateDecision, seconds: number): void;
   onModeChange?(change: ModeChange): void;
 }
 
@@ -66,8 +67,10 @@ export function createSharedState(options: {
       configured: false,
       rateLimiter: {
         acquire: () => {
+          const started = performance.now();
           const decision = limiter.tryAcquire();
-          for (const listener of events()) listener.onDecision?.('local', decision);
+          const seconds = (performance.now() - started) / 1000;
+          for (const listener of events()) listener.onDecision?.('local', decision, seconds);
           return Promise.resolve(decision);
         },
       },
@@ -113,8 +116,8 @@ export function createSharedState(options: {
     perMinute: rateLimit.perMinute,
     fallback: createLocalRateLimiter({ perMinute: fallbackBudget, clock: systemClock }),
     fallbackPerMinute: fallbackBudget,
-    onDecision: (source, decision) => {
-      for (const listener of events()) listener.onDecision?.(source, decision);
+    onDecision: (source, decision, seconds) => {
+      for (const listener of events()) listener.onDecision?.(source, decision, seconds);
     },
   });
   const bus = createInvalidationBus({
