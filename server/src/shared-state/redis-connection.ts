@@ -25,7 +25,9 @@ export interface RedisConnectionOptions {
  */
 export function openRedisConnections(options: RedisConnectionOptions): RedisConnections {
   const retryStrategy = (times: number) => Math.min(100 * 2 ** Math.min(times, 5), 2_000);
-  const common = { connectTimeout: options.connectTimeoutMs, retryStrategy, lazyConnect: false };
+  // disconnectTimeout: how long ioredis waits for a closed socket's "close" before destroying it (2 s by default,
+  // which holds a shutdown up for a socket that never connected).
+  const common = { connectTimeout: options.connectTimeoutMs, disconnectTimeout: 200, retryStrategy, lazyConnect: false };
   // The app's connection is an ioredis instance (checked by the config's schema): the cast only narrows the type.
   const shared = options.connection as Redis | undefined;
   const command =
