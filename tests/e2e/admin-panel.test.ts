@@ -5,6 +5,7 @@ import { createWebhookSender } from '../../simulator';
 import { adminToken, createAdminUser, createAdminUserWithPermissions } from '../helpers/admin-users';
 import { PUBREF_SECRET, WEBHOOK_PATH, WEBHOOK_SECRET } from '../helpers/ledger';
 import { startPlayground, type Playground } from '../helpers/playground';
+import { startPrivateRedis, type PrivateRedis } from '../helpers/redis';
 import {
   MERCHANTS,
   SIM_API_KEY,
@@ -41,6 +42,7 @@ const PLUGIN = '/admin/plugins/button-personalization';
 const SCREENS: string[] = [];
 
 let sim: Simulator;
+let redis: PrivateRedis;
 let app: Playground;
 let baseUrl: string;
 let browser: BrowserSession;
@@ -116,6 +118,7 @@ const freePort = () =>
 beforeAll(async () => {
   await ensurePlaygroundAdminBuilt((line) => process.stdout.write(`[e2e] ${line}\n`));
   sim = await startSimulator({ tls: true });
+  redis = await startPrivateRedis(); // the app's own, so a test can take it away
   const port = await freePort();
   app = await startPlayground({
     HOST: '127.0.0.1',
@@ -132,6 +135,9 @@ beforeAll(async () => {
     BUTTON_RETRY_MAX_ATTEMPTS: '1',
     BUTTON_BREAKER_MIN_REQUESTS: '4',
     BUTTON_BREAKER_HALF_OPEN_AFTER_MS: '600000',
+    BUTTON_REDIS_URL: redis.url,
+    BUTTON_REDIS_RETRY_AFTER_MS: '500',
+    BUTTON_RATE_LIMIT_EXPECTED_INSTANCES: '2',
   });
   await new Promise<void>((resolve, reject) => {
     app.strapi.server.httpServer.once('error', reject);
@@ -157,6 +163,7 @@ afterAll(async () => {
     await app.stop();
   }
   await sim?.stop();
+  await redis?.stop();
 });
 
 it('logs in through the real login form and shows the plugin in the menu', async () => {
@@ -374,6 +381,23 @@ it('shows health: configuration status, a closed breaker, pool, latency chart an
   await shot(page, 'health');
 });
 
+it('shows whether the Button budget is shared through Redis, and a banner while Redis is unreachable', async () => {
+  const page = await adminPage('/health');
+  await page.getByTestId('shared-state-mode').filter({ hasText: 'Shared with every instance' }).waitFor();
+  await redis.kill();
+  try {
+    // The page refreshes itself: no reload, no request to the offers endpoint needed.
+    await page.getByTestId('shared-state-fallback').waitFor();
+    await page.getByTestId('shared-state-mode').filter({ hasText: 'Redis unreachable' }).waitFor();
+    expect(await page.getByTestId('shared-state-fallback').textContent()).toContain('2,500 calls a minute');
+    await shot(page, 'health-redis-down');
+  } finally {
+    await redis.restart();
+  }
+  await page.getByTestId('shared-state-mode').filter({ hasText: 'Shared with every instance' }).waitFor();
+  expect(await page.getByTestId('shared-state-fallback').count()).toBe(0);
+});
+
 // Leaves the breaker open (it half-opens after 10 minutes): keep it after every test that calls Button.
 it('shows the breaker open, and a clear banner, while the simulator is down', async () => {
   sim.faults.set({ rules: [{ kind: 'status', status: 503, message: 'simulated outage' }] });
@@ -429,6 +453,7 @@ it('publishes the screenshots for the README', () => {
       'commission-detail',
       'health',
       'health-down',
+      'health-redis-down',
       'settings',
     ])
   );

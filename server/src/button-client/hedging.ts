@@ -25,7 +25,11 @@ export interface Hedger {
   recordRequest(): void;
   /** The delay a hedge would wait now, or undefined when hedging cannot decide yet (too few samples). */
   delayMs(): number | undefined;
-  run<T>(send: (signal: AbortSignal) => Promise<T>, mayHedge: () => boolean | Promise<boolean>, onEvent?: (event: HedgeEvent) => void): Promise<T>;
+  run<T>(
+    send: (signal: AbortSignal) => Promise<T>,
+    mayHedge: () => boolean | Promise<boolean>,
+    onEvent?: (event: HedgeEvent) => void
+  ): Promise<T>;
 }
 
 type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };

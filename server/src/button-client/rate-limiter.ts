@@ -28,14 +28,14 @@ export function createLocalRateLimiter(options: { perMinute: number; burst?: num
   let last = options.clock.now();
 
   const tryAcquire = (): RateDecision => {
-      const now = options.clock.now();
-      tokens = Math.min(burst, tokens + (now - last) * refillPerMs);
-      last = now;
-      if (tokens >= 1) {
-        tokens -= 1;
-        return { allowed: true };
-      }
-      return { allowed: false, retryAfterMs: Math.ceil((1 - tokens) / refillPerMs) };
+    const now = options.clock.now();
+    tokens = Math.min(burst, tokens + (now - last) * refillPerMs);
+    last = now;
+    if (tokens >= 1) {
+      tokens -= 1;
+      return { allowed: true };
+    }
+    return { allowed: false, retryAfterMs: Math.ceil((1 - tokens) / refillPerMs) };
   };
   return { tryAcquire, acquire: () => Promise.resolve(tryAcquire()) };
 }

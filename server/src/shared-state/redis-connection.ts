@@ -30,8 +30,7 @@ export function openRedisConnections(options: RedisConnectionOptions): RedisConn
   const common = { connectTimeout: options.connectTimeoutMs, disconnectTimeout: 200, retryStrategy, lazyConnect: false };
   // The app's connection is an ioredis instance (checked by the config's schema): the cast only narrows the type.
   const shared = options.connection as Redis | undefined;
-  const command =
-    shared ?? new Redis(options.url as string, { ...common, enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+  const command = shared ?? new Redis(options.url as string, { ...common, enableOfflineQueue: false, maxRetriesPerRequest: 1 });
   const subscriber = shared ? shared.duplicate() : new Redis(options.url as string, { ...common, maxRetriesPerRequest: null });
 
   const quit = async (connection: Redis) => {

@@ -54,17 +54,7 @@ export function createRedisLink(
     setMode('fallback', reason);
   };
 
-  // A connection that comes back is probed at once rather than after the retry delay.
-  redis.on('ready', () => {
-    retryAt = 0;
-  });
-  // ioredis reports socket errors as events; with no listener Node would print each one. Commands fail on their own.
-  redis.on('error', (error: NodeJS.ErrnoException) => {
-    if (mode !== 'fallback') markDown(error.code ?? 'error');
-  });
-  redis.on('end', () => markDown('closed'));
-
-  return {
+  const link: RedisLink = {
     get mode() {
       return mode;
     },
@@ -90,7 +80,10 @@ export function createRedisLink(
         const result = await Promise.race([
           command(redis),
           new Promise<never>((_, reject) => {
-            timer = setTimeout(() => reject(new RedisUnavailableError('timeout')), runOptions.timeoutMs ?? options.commandTimeoutMs);
+            timer = setTimeout(
+              () => reject(new RedisUnavailableError('timeout')),
+              runOptions.timeoutMs ?? options.commandTimeoutMs
+            );
           }),
         ]);
         setMode('shared');
@@ -104,4 +97,17 @@ export function createRedisLink(
       }
     },
   };
+  // A connection that (re)connects is probed at once, traffic or not: the mode (metrics, Health page) says "shared"
+  // again as soon as Redis answers, not at the first offers request after.
+  redis.on('ready', () => {
+    retryAt = 0;
+    if (mode !== 'shared') link.run((client) => client.ping()).catch(() => undefined);
+  });
+  // ioredis reports socket errors as events; with no listener Node would print each one. Commands fail on their own.
+  redis.on('error', (error: NodeJS.ErrnoException) => {
+    if (mode !== 'fallback') markDown(error.code ?? 'error');
+  });
+  redis.on('end', () => markDown('closed'));
+
+  return link;
 }

@@ -53,7 +53,8 @@ export function createSharedSeenMerchants(options: { redis: Redis; link: RedisLi
       const merged: Record<string, SeenMerchant> = {};
       for (let i = 0; i + 1 < flat.length; i += 2) {
         const [first, last] = (flat[i + 1] as string).split(':').map(Number);
-        if (Number.isFinite(first) && Number.isFinite(last)) merged[flat[i] as string] = { firstSeenAt: first!, lastSeenAt: last! };
+        if (Number.isFinite(first) && Number.isFinite(last))
+          merged[flat[i] as string] = { firstSeenAt: first!, lastSeenAt: last! };
       }
       return merged;
     },

@@ -32,6 +32,10 @@ describe('parsePluginConfig', () => {
     [{ breaker: { consecutiveFailures: 2.5 } }, /"breaker\.consecutiveFailures"/],
     [{ pool: { keepAliveTimeoutMs: 0 } }, /"pool\.keepAliveTimeoutMs"/],
     [{ retyr: {} }, /\(retyr\)/],
+    [{ redis: { url: 'http://127.0.0.1:6379' } }, /"redis\.url": must be a redis:\/\/ or rediss:\/\/ URL/],
+    [{ redis: { connection: { host: 'redis' } } }, /"redis\.connection": must be an ioredis connection/],
+    [{ redis: { keyPrefix: 'has spaces' } }, /"redis\.keyPrefix"/],
+    [{ rateLimit: { expectedInstances: 0 } }, /"rateLimit\.expectedInstances"/],
   ])('names the bad option in %j', (config, message) => {
     expect(() => parsePluginConfig(config)).toThrow(message);
   });
@@ -40,5 +44,18 @@ describe('parsePluginConfig', () => {
     expect(() =>
       parsePluginConfig({ apiKey: 12345678, webhookSecret: 'whsec_do_not_print', retry: { maxAttempts: -1 } })
     ).toThrow(expect.objectContaining({ message: expect.not.stringMatching(/12345678|whsec_do_not_print/) }));
+  });
+
+  it('takes Redis from a URL or an app connection, and never echoes a Redis password in its error', () => {
+    expect(parsePluginConfig({}).redis).toMatchObject({ keyPrefix: 'button-personalization:', commandTimeoutMs: 50 });
+    expect(parsePluginConfig({ redis: { url: '' } }).redis.url).toBeUndefined();
+    expect(parsePluginConfig({ redis: { url: 'rediss://:pw@redis.example:6380/2' } }).redis.url).toBe(
+      'rediss://:pw@redis.example:6380/2'
+    );
+    const connection = { status: 'ready', duplicate: () => connection };
+    expect(parsePluginConfig({ redis: { connection } }).redis.connection).toBe(connection); // the same object, not a copy
+    expect(() => parsePluginConfig({ redis: { url: 'redis://:s3cret-pw@host:6379', commandTimeoutMs: 0 } })).toThrow(
+      expect.objectContaining({ message: expect.not.stringMatching(/s3cret-pw/) })
+    );
   });
 });

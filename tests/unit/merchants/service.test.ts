@@ -130,4 +130,71 @@ describe('merchants service', () => {
     ).rejects.toBeInstanceOf(errors.ForbiddenError);
     expect(fake.created).toEqual([]);
   });
+
+  it('writes the union of what every instance saw, never only its own view (one store, two instances, no Redis)', async () => {
+    const store = createFakeStore();
+    const { entries } = createFakeEntries();
+    let now = 1_000;
+    const a = createMerchantsService({ store, entries, log: silentLog, now: () => now });
+    const b = createMerchantsService({ store, entries, log: silentLog, now: () => now });
+    await a.start();
+    await b.start();
+    a.recordSeen(['org-a', 'org-both']);
+    now = 2_000;
+    b.recordSeen(['org-b', 'org-both']);
+    await a.persist();
+    await b.persist(); // last writer: before the merge, it erased org-a
+    await Promise.all([a.stop(), b.stop()]);
+
+    expect(store.data.get('seen-merchants')).toEqual({
+      'org-a': { firstSeenAt: 1_000, lastSeenAt: 1_000 },
+      'org-b': { firstSeenAt: 2_000, lastSeenAt: 2_000 },
+      'org-both': { firstSeenAt: 1_000, lastSeenAt: 2_000 },
+    });
+    // And each instance's page shows the fleet's merchants, not only its own.
+    const listed = await a.list({ page: 1, pageSize: 10 });
+    expect(listed.data.map((merchant) => merchant.merchant_id).sort()).toEqual(['org-a', 'org-b', 'org-both']);
+  });
+
+  it('merges through the shared registry when there is one, and falls back to the store when it fails', async () => {
+    const store = createFakeStore({ 'seen-merchants': { 'org-stored': { firstSeenAt: 5, lastSeenAt: 5 } } });
+    const { entries } = createFakeEntries();
+    const fleet: Record<string, { firstSeenAt: number; lastSeenAt: number }> = {
+      'org-other-instance': { firstSeenAt: 10, lastSeenAt: 20 },
+    };
+    let redisUp = true;
+    const forgotten: string[] = [];
+    const shared = {
+      merge: async (seen: typeof fleet) => {
+        if (!redisUp) throw new Error('Redis is down');
+        Object.assign(fleet, seen);
+        return { ...fleet };
+      },
+      forget: async (ids: readonly string[]) => {
+        forgotten.push(...ids);
+      },
+    };
+    const merchants = createMerchantsService({ store, entries, log: silentLog, now: () => 30, shared });
+    await merchants.start();
+    merchants.recordSeen(['org-mine']);
+    await merchants.persist();
+    expect(Object.keys(fleet).sort()).toEqual(['org-mine', 'org-other-instance']);
+    expect(Object.keys(store.data.get('seen-merchants') as object).sort()).toEqual(['org-mine', 'org-other-instance']);
+    expect(forgotten).toEqual([]);
+
+    redisUp = false;
+    store.data.set('seen-merchants', {
+      ...(store.data.get('seen-merchants') as object),
+      'org-written-meanwhile': { firstSeenAt: 40, lastSeenAt: 40 },
+    });
+    merchants.recordSeen(['org-later']);
+    await merchants.persist();
+    expect(Object.keys(store.data.get('seen-merchants') as object).sort()).toEqual([
+      'org-later',
+      'org-mine',
+      'org-other-instance',
+      'org-written-meanwhile',
+    ]);
+    await merchants.stop();
+  });
 });

@@ -58,4 +58,29 @@ describe('breaker metrics', () => {
     expect(text).toMatch(/^button_breaker_transitions_total\{state="open",reason="other"\} 1$/m);
     expect(text).toMatch(/^button_breaker_time_to_open_seconds\{reason="consecutive-failures"\} 0\.042$/m);
   });
+
+  it('show the shared-state mode, count fall-backs, and time rate-limit decisions by source', async () => {
+    let mode: 'local' | 'connecting' | 'shared' | 'fallback' = 'shared';
+    const metrics = createPluginMetrics({
+      serverAddress: () => 'pubapi.usebutton.com',
+      poolStats: () => undefined,
+      breakerState: () => undefined,
+      sharedMode: () => mode,
+    });
+    const events = metrics.sharedStateEvents;
+    events.onDecision?.('shared', { allowed: true }, 0.0002);
+    events.onDecision?.('fallback', { allowed: false, retryAfterMs: 10 }, 0.00001);
+    events.onDecision?.('made-up' as never, { allowed: true }, 0.001);
+    events.onModeChange?.({ mode: 'fallback', previous: 'shared', reason: 'ECONNREFUSED' });
+    mode = 'fallback';
+    const text = await metrics.registry.metrics();
+    expect(text).toMatch(/^button_shared_state_mode\{mode="fallback"\} 1$/m);
+    expect(text).toMatch(/^button_shared_state_mode\{mode="shared"\} 0$/m);
+    expect(text).toMatch(/^button_shared_state_fallbacks_total 1$/m);
+    expect(text).toMatch(/^button_rate_limit_decisions_total\{source="shared",outcome="allowed"\} 1$/m);
+    expect(text).toMatch(/^button_rate_limit_decisions_total\{source="fallback",outcome="refused"\} 1$/m);
+    expect(text).toMatch(/^button_rate_limit_acquire_seconds_bucket\{le="0\.00025",source="shared"\} 1$/m);
+    expect(await seriesCount(metrics, 'button_rate_limit_acquire_seconds')).toBeLessThanOrEqual(3);
+    expect(text).not.toContain('made-up');
+  });
 });

@@ -36,4 +36,13 @@ describe('runtime settings', () => {
     });
     expect(JSON.stringify(described)).not.toMatch(/key_secret_value|whsec_value|PEM/);
   });
+
+  it('describe Redis by host only: no password, no connection object', () => {
+    const connection = { status: 'ready', duplicate: () => connection, options: { password: 'conn-pw' } };
+    const withUrl = describeConfig(parsePluginConfig({ redis: { url: 'redis://user:redis-pw@cache.internal:6379/0' } }));
+    expect(withUrl.redis).toMatchObject({ url: 'redis://cache.internal:6379/0', connection: { set: false } });
+    const withConnection = describeConfig(parsePluginConfig({ redis: { connection } }));
+    expect(withConnection.redis).toMatchObject({ url: null, connection: { set: true } });
+    expect(JSON.stringify([withUrl, withConnection])).not.toMatch(/redis-pw|conn-pw/);
+  });
 });

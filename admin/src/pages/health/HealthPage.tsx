@@ -17,6 +17,9 @@ import { ArrowClockwise, Duplicate } from '@strapi/icons';
 import { Page, useClipboard, useNotification } from '@strapi/strapi/admin';
 import { useIntl } from 'react-intl';
 import type { BreakerState, HealthSnapshot } from '../../../../server/src/contracts/admin';
+
+type SharedStateSnapshot = NonNullable<HealthSnapshot['shared_state']>;
+type SharedMode = SharedStateSnapshot['mode'];
 import { useHealth } from '../../api/health';
 import { ApiErrorAlert } from '../../components/ApiErrorAlert';
 import { PluginPage } from '../../components/PluginPage';
@@ -31,6 +34,21 @@ const BREAKER_VARIANT: Record<BreakerState, 'success' | 'danger' | 'warning'> = 
   open: 'danger',
   'half-open': 'warning',
 };
+
+const SHARED_VARIANT: Record<SharedMode, 'success' | 'danger' | 'warning' | 'secondary'> = {
+  local: 'secondary',
+  connecting: 'warning',
+  shared: 'success',
+  fallback: 'danger',
+};
+
+const sharedLabel = (t: Translate, mode: SharedMode) =>
+  ({
+    local: t('health.shared.local', 'This instance only (no Redis configured)'),
+    connecting: t('health.shared.connecting', 'Connecting to Redis'),
+    shared: t('health.shared.shared', 'Shared with every instance (Redis)'),
+    fallback: t('health.shared.fallback', 'Redis unreachable: local share'),
+  })[mode];
 
 const breakerLabel = (t: Translate, state: BreakerState) =>
   ({
@@ -90,6 +108,22 @@ function DownBanner({ data }: { data: HealthSnapshot }) {
     return (
       <Alert variant="danger" title={t('health.noKey.title', 'No Button API key')} closeLabel={t('actions.close', 'Close')}>
         {t('health.noKey.body', 'Set the apiKey option (BUTTON_API_KEY): until then the offers endpoint answers 503.')}
+      </Alert>
+    );
+  }
+  if (data.shared_state?.mode === 'fallback') {
+    return (
+      <Alert
+        variant="warning"
+        title={t('health.sharedDown.title', 'Redis is unreachable')}
+        closeLabel={t('actions.close', 'Close')}
+        data-testid="shared-state-fallback"
+      >
+        {t(
+          'health.sharedDown.body',
+          'This instance keeps to its own share of the Button budget ({budget, number} calls a minute) until Redis answers again; changes made on other instances show within 30 s instead of at once.',
+          { budget: data.shared_state.fallback_per_minute ?? data.shared_state.budget_per_minute }
+        )}
       </Alert>
     );
   }
@@ -197,6 +231,7 @@ function HealthBody({ data }: { data: HealthSnapshot }) {
               ]}
             />
           </Section>
+          {data.shared_state ? <SharedStateSection shared={data.shared_state} /> : null}
         </Grid.Item>
         <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
           <Section title={t('health.webhook.title', 'Webhook URL to give Button')}>
@@ -261,5 +296,37 @@ function HealthBody({ data }: { data: HealthSnapshot }) {
         )}
       </Section>
     </>
+  );
+}
+
+/** Where the Button budget and cache invalidations live: this instance alone, or Redis for the whole fleet. */
+function SharedStateSection({ shared }: { shared: SharedStateSnapshot }) {
+  const t = useT();
+  const { locale } = useIntl();
+  const perMinute = (count: number) => t('health.shared.perMinute', '{count, number} calls a minute', { count });
+  const items = [
+    {
+      label: t('health.shared.mode', 'Mode'),
+      value: (
+        <Badge variant={SHARED_VARIANT[shared.mode]} data-testid="shared-state-mode">
+          {sharedLabel(t, shared.mode)}
+        </Badge>
+      ),
+    },
+    { label: t('health.shared.budget', 'Button budget in use'), value: perMinute(shared.budget_per_minute) },
+  ];
+  if (shared.fallback_per_minute !== null) {
+    items.push({
+      label: t('health.shared.fallbackBudget', 'Share if Redis fails'),
+      value: perMinute(shared.fallback_per_minute),
+    });
+  }
+  if (shared.redis_url !== null) items.push({ label: t('health.shared.redis', 'Redis'), value: shared.redis_url });
+  if (shared.since !== null)
+    items.push({ label: t('health.shared.since', 'Since'), value: formatDateTime(shared.since, locale) });
+  return (
+    <Section title={t('health.shared.title', 'Instances')}>
+      <KeyValueList items={items} />
+    </Section>
   );
 }
