@@ -6,6 +6,8 @@ function fakeStrapi(calls: string[], graceMs = 10_000) {
   const httpServer = http.createServer();
   const services: Record<string, unknown> = {
     merchants: { stop: async () => void calls.push('merchants.stop') },
+    settings: { stop: () => void calls.push('settings.stop') },
+    sharedState: { close: async () => void calls.push('sharedState.close') },
     button: {
       config: () => ({ shutdown: { graceMs } }),
       close: async () => {
@@ -32,16 +34,16 @@ describe('destroy', () => {
     expect(second).toBe(first);
     await Promise.all([first, second]);
     await destroy({ strapi });
-    expect(calls).toEqual(['merchants.stop', 'button.close']);
+    expect(calls).toEqual(['settings.stop', 'merchants.stop', 'button.close', 'sharedState.close']);
   });
 
-  it('stops listening before it closes the Button pool', async () => {
+  it('stops listening before it closes the Button pool, and closes Redis last', async () => {
     const calls: string[] = [];
     const { strapi, httpServer } = fakeStrapi(calls);
     await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
     httpServer.on('close', () => calls.push('server.close'));
     await destroy({ strapi });
     expect(httpServer.listening).toBe(false);
-    expect(calls[calls.length - 1]).toBe('button.close');
+    expect(calls.slice(-2)).toEqual(['button.close', 'sharedState.close']);
   });
 });
