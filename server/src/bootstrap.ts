@@ -67,6 +67,18 @@ function reportConfiguration(strapi: Core.Strapi, config: PluginConfig) {
       `[${PLUGIN_ID}] BUTTON_WEBHOOK_SECRET is not set: the webhook endpoint answers 503 (Button retries) until it is configured`
     );
   }
+  const { redis, rateLimit } = config;
+  if (
+    (redis.url !== undefined || redis.connection !== undefined) &&
+    rateLimit.expectedInstances === 1 &&
+    rateLimit.fallbackPerMinute === undefined
+  ) {
+    strapi.log.warn(
+      `[${PLUGIN_ID}] Redis is configured but rateLimit.expectedInstances (BUTTON_RATE_LIMIT_EXPECTED_INSTANCES) is 1: while ` +
+        `Redis is unreachable every instance may send the whole budget of ${rateLimit.perMinute} calls a minute. Set it to ` +
+        'the most instances you run, or set rateLimit.fallbackPerMinute'
+    );
+  }
   if (config.pubRefSecret === undefined) {
     strapi.log.warn(
       `[${PLUGIN_ID}] BUTTON_PUBREF_SECRET is not set: offers are served with unsigned pubRefs, which the ledger marks as not verified`
