@@ -68,6 +68,18 @@ module.exports = ({ env }) => {
           retryAfterMs: env.int('BUTTON_REDIS_RETRY_AFTER_MS'),
           connectTimeoutMs: env.int('BUTTON_REDIS_CONNECT_TIMEOUT_MS'),
         },
+        access: {
+          endUserIdField: env('BUTTON_ACCESS_END_USER_ID_FIELD'),
+          endUserEmailHash: bool('BUTTON_ACCESS_END_USER_EMAIL_HASH'),
+          assertionSecret: env('BUTTON_ACCESS_ASSERTION_SECRET'),
+          assertionMaxTtlSeconds: env.int('BUTTON_ACCESS_ASSERTION_MAX_TTL_SECONDS'),
+        },
+        fairUse: {
+          perApiTokenPerMinute: env.int('BUTTON_FAIR_USE_PER_API_TOKEN_PER_MINUTE'),
+          perUserPerMinute: env.int('BUTTON_FAIR_USE_PER_USER_PER_MINUTE'),
+          perIpPerMinute: env.int('BUTTON_FAIR_USE_PER_IP_PER_MINUTE'),
+          maxTrackedCallers: env.int('BUTTON_FAIR_USE_MAX_TRACKED_CALLERS'),
+        },
         pool: {
           connections: env.int('BUTTON_POOL_CONNECTIONS'),
           keepAliveTimeoutMs: env.int('BUTTON_POOL_KEEP_ALIVE_TIMEOUT_MS'),

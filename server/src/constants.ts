@@ -4,3 +4,5 @@ export const TRANSACTION_UID = `plugin::${PLUGIN_ID}.transaction` as const;
 export const WEBHOOK_EVENT_UID = `plugin::${PLUGIN_ID}.webhook-event` as const;
 /** Content-API path of the webhook endpoint, under the app's REST prefix (`/api` by default). */
 export const WEBHOOK_PATH = `/${PLUGIN_ID}/webhooks`;
+/** The content-API action that grants the offers endpoint (REST and the GraphQL `buttonOffers` query). */
+export const OFFERS_FIND_ACTION = `plugin::${PLUGIN_ID}.offers.find` as const;

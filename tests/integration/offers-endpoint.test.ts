@@ -354,11 +354,13 @@ describe('POST /api/button-personalization/offers', () => {
       expect((await post({ user_id: USER }, other)).status).toBe(403);
     });
 
-    it('opens to anyone once the Public role is granted the action (as the README shows)', async () => {
+    it('does not trust a public caller with a user_id, even once the Public role is granted the action', async () => {
       await grantRole(app.strapi, 'public', OFFERS_ACTION);
+      const before = sim.stats().requestsReceived;
       const res = await post({ user_id: USER }, null);
-      expect(res.status).toBe(200);
-      expect(res.body.data.length).toBeGreaterThan(0);
+      expect(res.status).toBe(401);
+      expect(res.body.error).toMatchObject({ status: 401, name: 'UnauthorizedError', details: { code: 'USER_ASSERTION_REQUIRED' } });
+      expect(sim.stats().requestsReceived).toBe(before);
     });
   });
 

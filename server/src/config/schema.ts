@@ -146,6 +146,43 @@ export const pluginConfigSchema = z.strictObject({
       connectTimeoutMs: z.int().min(100).max(60_000).default(2_000),
     })
     .prefault({}),
+  access: z
+    .strictObject({
+      /**
+       * For callers signed in as an end user (Users & Permissions): which of the user's attributes is the Button
+       * `user_id`. `documentId` (default) is stable and not guessable; `id` is the numeric row id; any other name
+       * is one of your user attributes (a string or a number), e.g. the id your apps already give Button's SDK.
+       */
+      endUserIdField: z
+        .string()
+        .regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, 'must be an attribute name')
+        .default('documentId'),
+      /** Also send Button the SHA-256 of the end user's email, when Users & Permissions says it is confirmed. */
+      endUserEmailHash: z.boolean().default(false),
+      /**
+       * Secret for signed user assertions (`X-Button-User-Assertion`): what a public caller (an app without a Strapi
+       * account) presents instead of a `user_id`. Unset: public callers are refused. Secret
+       */
+      assertionSecret: optionalSecret,
+      /** Longest lifetime an assertion may claim: a token expiring later than this from now is refused. */
+      assertionMaxTtlSeconds: z.int().min(10).max(86_400).default(3_600),
+    })
+    .prefault({}),
+  fairUse: z
+    .strictObject({
+      /**
+       * Offers requests one caller may make a minute, answered 429 past it before any Button budget is spent, so
+       * that one client cannot starve the rest. 0 = no limit. Shared by all instances when Redis is configured.
+       */
+      // Off by default: a server-side app holding one token is usually the publisher's whole traffic. Set it when
+      // several apps (tokens) share the Button budget.
+      perApiTokenPerMinute: z.int().min(0).default(0),
+      perUserPerMinute: z.int().min(0).default(30), // an end user opening offers twice a second for a minute
+      perIpPerMinute: z.int().min(0).default(120), // public callers, per address (set Strapi's server.proxy behind a load balancer)
+      /** Callers tracked at once per instance without Redis (least recently seen dropped first). */
+      maxTrackedCallers: z.int().min(100).max(1_000_000).default(10_000),
+    })
+    .prefault({}),
   pool: z
     .strictObject({
       /** Upper bound on sockets to Button: ~9 in flight at the full rate, with headroom for latency spikes. */

@@ -1,17 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Core } from '@strapi/strapi';
-import { isButtonError } from '../button-client';
-import { PLUGIN_ID } from '../constants';
+import type { Caller } from '../access/caller';
 import { errorEnvelope } from '../utils/error-envelope';
 import { getService } from '../utils/get-service';
 import { offersRoutes, restPrefix } from '../utils/paths';
-import { validationDetails } from '../utils/validation';
-import { toHttpError } from './http-errors';
-import { parseOffersRequest } from './request-schema';
+import { answerOffers } from './answer';
 
 type Context = Parameters<Core.MiddlewareHandler>[0];
-
-const INVALID_REQUEST = 'Invalid offers request';
 
 const offersController = ({ strapi }: { strapi: Core.Strapi }) => {
   // The `http_route` labels: the routes' paths as clients call them (from the route definitions, see utils/paths.ts).
@@ -26,7 +21,7 @@ const offersController = ({ strapi }: { strapi: Core.Strapi }) => {
     // thrown is a bug that Strapi's error middleware answers with a 500.
     let status = 500;
     try {
-      await answerOffers(strapi, ctx);
+      await answerOffersOverRest(strapi, ctx, handler);
       status = ctx.status;
     } finally {
       getService(strapi, 'metrics').observeOffersRequest(route, status, (performance.now() - started) / 1000);
@@ -41,24 +36,23 @@ const offersController = ({ strapi }: { strapi: Core.Strapi }) => {
   };
 };
 
-async function answerOffers(strapi: Core.Strapi, ctx: Context) {
+/** The REST answer: headers, then the shared pipeline (offers/answer.ts) with the caller this request is. */
+async function answerOffersOverRest(strapi: Core.Strapi, ctx: Context, handler: 'find' | 'preview') {
   const requestId = randomUUID();
   ctx.set('X-Request-Id', requestId);
   // Rates are per user and per moment: no browser, CDN or proxy may keep them.
   ctx.set('Cache-Control', 'no-store');
 
-  const parsed = parseOffersRequest(ctx.request.body);
-  if (!parsed.success) return invalid(ctx, validationDetails(parsed.issues, parsed.more));
-  const offers = getService(strapi, 'offers');
-  // Before the content cache or any query sees it: an unknown locale is the caller's mistake and leaves nothing behind.
-  let locale: string | undefined;
-  if (parsed.query.locale !== undefined) {
-    locale = await offers.resolveLocale(parsed.query.locale);
-    if (locale === undefined) {
-      return invalid(ctx, {
-        errors: [{ path: ['locale'], message: 'is not a locale configured in this Strapi', name: 'ValidationError' }],
-      });
+  let caller: Caller | 'admin' = 'admin';
+  if (handler === 'find') {
+    const resolved = getService(strapi, 'access').resolve(ctx);
+    if (!resolved.ok) {
+      ctx.status = resolved.status;
+      const name = resolved.status === 401 ? 'UnauthorizedError' : 'ForbiddenError';
+      ctx.body = errorEnvelope(resolved.status, name, resolved.message, { code: resolved.code });
+      return;
     }
+    caller = resolved.caller;
   }
 
   // A client that hangs up should not keep a Button call (and its retries) running on its behalf.
@@ -68,31 +62,13 @@ async function answerOffers(strapi: Core.Strapi, ctx: Context) {
   };
   ctx.res.once('close', onClose);
   try {
-    ctx.body = await offers.personalize(
-      { ...parsed.query, locale },
-      {
-        requestId,
-        signal: abort.signal,
-      }
-    );
-  } catch (error) {
-    if (!isButtonError(error)) throw error;
-    const answer = toHttpError(error);
-    strapi.log[answer.logLevel](
-      `[${PLUGIN_ID}] offers request ${requestId} failed: ${error.code} after ${error.attempts} attempt(s): ${error.message}`
-    );
+    const answer = await answerOffers(strapi, { body: ctx.request.body, caller, requestId, signal: abort.signal });
     ctx.status = answer.status;
     if (answer.retryAfter !== undefined) ctx.set('Retry-After', String(answer.retryAfter));
     ctx.body = answer.body;
   } finally {
     ctx.res.off('close', onClose);
   }
-}
-
-/** A 400 in Strapi's ValidationError envelope, answered here (the edge) rather than thrown. */
-function invalid(ctx: Context, details: Record<string, unknown>): void {
-  ctx.status = 400;
-  ctx.body = errorEnvelope(400, 'ValidationError', INVALID_REQUEST, details);
 }
 
 export default offersController;

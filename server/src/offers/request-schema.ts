@@ -4,7 +4,7 @@ import type { ButtonOffersRequest } from '../button-client';
 import { safeParseBounded, type InputLimits, type ValidationIssue } from '../utils/validation';
 
 const PRINTABLE_ASCII = /^[\x21-\x7E]+$/;
-const MAX_IDENTIFIERS = 10; // Button's limit on device_ids + email_sha256s together
+export const MAX_IDENTIFIERS = 10; // Button's limit on device_ids + email_sha256s together
 // Deliberately loose: Button hashes whatever the publisher knows as the email; we only refuse obvious non-emails,
 // and anything invisible or ambiguous (control and format characters such as bidi overrides, lone surrogates).
 const LOOKS_LIKE_EMAIL = /^[^\s@\p{Cc}\p{Cf}\p{Cs}]+@[^\s@\p{Cc}\p{Cf}\p{Cs}]+$/u;
@@ -38,7 +38,8 @@ const identifierList = <T extends z.ZodType>(item: T) =>
 export const offersRequestSchema = z
   .strictObject(
     {
-      user_id: printable(255),
+      // Optional here: an end user's or an assertion's id comes from the caller (offers/bind-caller.ts).
+      user_id: printable(255).optional(),
       device_ids: identifierList(
         z
           .string({ error: 'must be a string' })
@@ -80,8 +81,16 @@ export interface OffersQuery {
   locale?: string;
 }
 
+/** A valid body, before the caller decides whose offers these are (offers/bind-caller.ts). */
+export interface ParsedOffersRequest {
+  /** The body's `user_id`, if it named one. */
+  userId?: string;
+  button: Omit<ButtonOffersRequest, 'user_id'>;
+  locale?: string;
+}
+
 export type ParseResult =
-  | { success: true; query: OffersQuery }
+  | { success: true; request: ParsedOffersRequest }
   | { success: false; issues: ValidationIssue[]; /** Issues found but not listed. */ more: number };
 
 /** Button's rule: SHA-256 hex of the email after trimming and lower-casing. */
@@ -101,11 +110,14 @@ export function parseOffersRequest(body: unknown): ParseResult {
   const { user_id, device_ids, email_sha256s, emails, merchant_id, locale } = result.data;
   const hashes = unique([...(email_sha256s ?? []).map((hash) => hash.toLowerCase()), ...(emails ?? []).map(hashEmail)]);
   const devices = unique(device_ids ?? []);
-  const button: ButtonOffersRequest = { user_id };
+  const button: ParsedOffersRequest['button'] = {};
   if (devices.length > 0) button.device_ids = devices;
   if (hashes.length > 0) button.email_sha256s = hashes;
   if (merchant_id !== undefined) button.merchant_id = merchant_id;
-  return { success: true, query: { button, locale } };
+  return {
+    success: true,
+    request: { ...(user_id === undefined ? {} : { userId: user_id }), button, ...(locale === undefined ? {} : { locale }) },
+  };
 }
 
 const unique = (values: string[]) => [...new Set(values)];

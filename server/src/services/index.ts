@@ -1,4 +1,5 @@
 import type { Core } from '@strapi/strapi';
+import { createAccessService, type AccessService } from '../access/service';
 import { createButtonService, type ButtonService } from '../button-client/service';
 import { getPluginConfig } from '../config';
 import { PLUGIN_ID } from '../constants';
@@ -32,6 +33,16 @@ const prefixedLog = (strapi: Core.Strapi) => ({
   warn: (message: string) => strapi.log.warn(`[${PLUGIN_ID}] ${message}`),
   error: (message: string) => strapi.log.error(`[${PLUGIN_ID}] ${message}`),
 });
+
+const access: Factory<AccessService> = ({ strapi }) => {
+  const config = getPluginConfig(strapi);
+  return createAccessService({
+    config,
+    limiter: getService(strapi, 'sharedState').callerLimiter,
+    // Any secret every instance shares: fair-use bucket keys are HMACs, so no user id or address is stored in clear.
+    keySecret: config.pubRefSecret ?? config.access.assertionSecret ?? config.apiKey ?? 'button-personalization',
+  });
+};
 
 const button: Factory<ButtonService> = ({ strapi }) =>
   createButtonService({
@@ -105,6 +116,6 @@ const settings: Factory<SettingsService> = ({ strapi }) =>
     log: prefixedLog(strapi),
   });
 
-const services = { button, commissions, health, merchants, metrics, offers, settings, sharedState };
+const services = { access, button, commissions, health, merchants, metrics, offers, settings, sharedState };
 
 export default services;

@@ -32,10 +32,12 @@ export function effectiveOffersSettings(config: PluginConfig, saved: RuntimeSett
  * base URL without the credentials or query string it may carry.
  */
 export function describeConfig(config: PluginConfig) {
-  const { apiKey, webhookSecret, pubRefSecret, tls, baseUrl, redis, ...rest } = config;
+  const { apiKey, webhookSecret, pubRefSecret, tls, baseUrl, redis, access, ...rest } = config;
+  const { assertionSecret, ...accessOptions } = access;
   const { url: redisUrl, connection: redisConnection, ...redisOptions } = redis;
   return {
     ...rest,
+    access: { ...accessOptions, assertionSecret: { set: assertionSecret !== undefined } },
     // The URL may carry a password: host and port only. An app's own connection is an object, never shown.
     redis: {
       ...redisOptions,

@@ -9,6 +9,7 @@ import { createInvalidationBus, type InvalidationBus } from './invalidation-bus'
 import { openRedisConnections } from './redis-connection';
 import { createRedisLink, type ModeChange, type SharedMode } from './redis-link';
 import { createSharedSeenMerchants, type SharedSeenMerchants } from './seen-merchants';
+import { bucketShape, createLocalBuckets, createRedisBuckets } from './token-buckets';
 
 export type { Invalidation } from './invalidation-bus';
 export type { SharedSeenMerchants } from './seen-merchants';
@@ -34,10 +35,17 @@ export interface SharedStateStatus {
   fallback_per_minute: number | null;
 }
 
+/** Per-caller budgets (fair use): one bucket per key, shared by the fleet when Redis is configured. */
+export interface CallerLimiter {
+  /** `key` is opaque and already hashed by the caller (access/fair-use.ts): it ends up in Redis as is. */
+  acquire(key: string, perMinute: number): Promise<RateDecision>;
+}
+
 /** What instances share through Redis, or this instance's own equivalents when Redis is not configured. */
 export interface SharedState {
   readonly configured: boolean;
   readonly rateLimiter: RateLimiter;
+  readonly callerLimiter: CallerLimiter;
   readonly bus: InvalidationBus;
   /** The fleet's seen-merchants union; undefined without Redis (the registry then merges through the database). */
   readonly seenMerchants: SharedSeenMerchants | undefined;
@@ -53,13 +61,15 @@ export function fallbackPerMinute(rateLimit: PluginConfig['rateLimit']): number 
 }
 
 export function createSharedState(options: {
-  config: Pick<PluginConfig, 'redis' | 'rateLimit'>;
+  config: Pick<PluginConfig, 'redis' | 'rateLimit' | 'fairUse'>;
   log: Log;
   events?: () => SharedStateEvents[];
 }): SharedState {
   const { config, log } = options;
   const { redis, rateLimit } = config;
   const events = () => options.events?.() ?? [];
+  // Per instance without Redis, and the fallback with it: each instance then counts on its own.
+  const localCallers = createLocalBuckets({ maxKeys: config.fairUse.maxTrackedCallers });
 
   if (redis.url === undefined && redis.connection === undefined) {
     const limiter = createLocalRateLimiter({ perMinute: rateLimit.perMinute, clock: systemClock });
@@ -74,6 +84,7 @@ export function createSharedState(options: {
           return Promise.resolve(decision);
         },
       },
+      callerLimiter: { acquire: (key, perMinute) => Promise.resolve(localCallers.take(key, bucketShape(perMinute))) },
       bus: localBus,
       seenMerchants: undefined,
       status: () => ({
@@ -129,9 +140,23 @@ export function createSharedState(options: {
     log,
   });
 
+  const redisBuckets = createRedisBuckets(connections.command, link);
+  const callerLimiter: CallerLimiter = {
+    async acquire(callerKey, perMinute) {
+      const shape = bucketShape(perMinute);
+      try {
+        const [allowed, waitMs] = await redisBuckets.take(key(`caller:${callerKey}`), shape);
+        return allowed === 1 ? { allowed: true } : { allowed: false, retryAfterMs: Math.max(1, waitMs) };
+      } catch {
+        return localCallers.take(callerKey, shape);
+      }
+    },
+  };
+
   return {
     configured: true,
     rateLimiter,
+    callerLimiter,
     bus,
     seenMerchants: createSharedSeenMerchants({ redis: connections.command, link, key: key('seen-merchants') }),
     status: () => ({
