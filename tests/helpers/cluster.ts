@@ -84,6 +84,9 @@ export interface HttpAnswer {
   at: number;
 }
 
+// Requests without an agent of their own get a fresh connection each: no idle socket outlives the test.
+const noKeepAlive = new http.Agent({ keepAlive: false });
+
 /** One JSON request with a hard deadline: an answer that does not come is a result, never a hung test. */
 export function requestJson(
   url: string,
@@ -102,7 +105,7 @@ export function requestJson(
       url,
       {
         method: options.method ?? 'GET',
-        agent: options.agent,
+        agent: options.agent ?? noKeepAlive,
         headers: {
           ...(options.token === undefined ? {} : { authorization: `Bearer ${options.token}` }),
           ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
