@@ -8,7 +8,8 @@
  *
  * In-process: `const sim = createButtonSimulator({ apiKey }); await sim.start();` then `sim.url`,
  * `sim.faults.set(...)`, `sim.stats()`, `await sim.stop()`.
- * Over HTTP (another process): `GET /__simulator/stats`, `PUT /__simulator/faults`, `POST /__simulator/reset`,
+ * Over HTTP (another process): `GET /__simulator/stats`, `GET /__simulator/arrivals`, `PUT /__simulator/faults`,
+ * `POST /__simulator/reset`,
  * `POST /__simulator/outage` (body `{"ms": 10000}`: the answer is sent, then the server goes away for that long).
  */
 
@@ -25,6 +26,9 @@ const CERT_DIR = path.join(__dirname, 'certs');
 const TEST_CA_PATH = path.join(CERT_DIR, 'localhost-cert.pem');
 const MAX_BODY_BYTES = 64 * 1024;
 const RECENT_REQUESTS_KEPT = 200;
+// Arrival times kept for /__simulator/arrivals: 200,000 is over 40 minutes at Button's 5,000 a minute, far more
+// than any test or benchmark run needs, and a bounded 1.6 MB at most (the oldest are dropped beyond it).
+const ARRIVALS_KEPT = 200_000;
 const PRINTABLE_ASCII = /^[\x21-\x7E]+$/;
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 const MAX_OUTAGE_MS = 10 * 60 * 1000; // 10 min: longer is a mistake, not a scenario
@@ -48,6 +52,12 @@ function createButtonSimulator(options = {}) {
   let counters = freshCounters();
   /** @type {Array<Record<string, unknown>>} */
   let recent = [];
+  /**
+   * Epoch ms at which each /v1/offers request arrived (oldest first): what Button itself would count against a
+   * rate limit, so tests can check every 60 s window from the receiving side rather than trust the client's count.
+   * @type {number[]}
+   */
+  let arrivals = [];
 
   const handler = (/** @type {http.IncomingMessage} */ req, /** @type {http.ServerResponse} */ res) => {
     const url = new URL(req.url ?? '/', 'http://simulator');
@@ -58,6 +68,7 @@ function createButtonSimulator(options = {}) {
       return answerRaw(res, 204, '');
     }
     counters.requestsReceived += 1;
+    if (url.pathname === '/v1/offers') recordArrival(Date.now());
     if (url.pathname !== '/v1/offers') return answer(res, 404, errorEnvelope('Not found'));
     if (req.method !== 'POST') return answer(res, 405, errorEnvelope('Method not allowed'), { Allow: 'POST' });
     readBody(req, res, (raw) => handleOffers(req, res, raw));
@@ -146,6 +157,7 @@ function createButtonSimulator(options = {}) {
    */
   function handleControl(pathname, req, res) {
     if (pathname === '/__simulator/stats' && req.method === 'GET') return answer(res, 200, stats());
+    if (pathname === '/__simulator/arrivals' && req.method === 'GET') return answer(res, 200, { arrivals: arrivalTimes() });
     if (pathname === '/__simulator/reset' && req.method === 'POST') {
       reset();
       return answer(res, 200, stats());
@@ -223,9 +235,21 @@ function createButtonSimulator(options = {}) {
     };
   }
 
+  /** @param {number} at */
+  function recordArrival(at) {
+    arrivals.push(at);
+    // Dropped in chunks rather than one shift per request: the copy happens once per 10,000 arrivals.
+    if (arrivals.length > ARRIVALS_KEPT + 10_000) arrivals = arrivals.slice(-ARRIVALS_KEPT);
+  }
+
+  function arrivalTimes() {
+    return arrivals.slice(-ARRIVALS_KEPT);
+  }
+
   function reset() {
     counters = freshCounters();
     recent = [];
+    arrivals = [];
     faults.clear();
   }
 
@@ -283,6 +307,8 @@ function createButtonSimulator(options = {}) {
     },
     /** The last requests received on /v1/offers (newest last), for assertions on what the client sent. */
     recentRequests: () => recent.slice(),
+    /** When each /v1/offers request arrived (epoch ms, oldest first; the last 200,000 at most), as over HTTP. */
+    arrivals: arrivalTimes,
     get url() {
       if (url === undefined) throw new Error('simulator is not started');
       return url;
