@@ -1,6 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
-import net from 'node:net';
 import { startCluster, freePort } from '../../playground/scripts/cluster';
 
 /**
@@ -9,67 +7,9 @@ import { startCluster, freePort } from '../../playground/scripts/cluster';
  * the simulator's arrivals and the instances' metrics.
  */
 export { startCluster, freePort };
+export { startPrivateRedis, type PrivateRedis } from './redis';
 export type Cluster = Awaited<ReturnType<typeof startCluster>>;
 export type ClusterInstance = Cluster['instances'][number];
-
-export interface PrivateRedis {
-  port: number;
-  url: string;
-  /** Stops the server (SIGTERM: no persistence is configured, so nothing is saved) and waits for its exit. */
-  stop(): Promise<void>;
-  /** Starts it again on the same port, empty. */
-  start(): Promise<void>;
-}
-
-/** A redis-server of this test's own on a free loopback port: no persistence, nothing shared with other suites. */
-export async function startPrivateRedis(): Promise<PrivateRedis> {
-  const port = await freePort();
-  let child: ChildProcess | undefined;
-  let exited: Promise<void> = Promise.resolve();
-  const output: string[] = [];
-
-  const start = async () => {
-    const spawned = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    child = spawned;
-    spawned.stdout!.on('data', (chunk: Buffer) => output.push(chunk.toString()));
-    spawned.stderr!.on('data', (chunk: Buffer) => output.push(chunk.toString()));
-    exited = new Promise((resolve) => spawned.once('exit', () => resolve()));
-    for (let i = 0; i < 200; i += 1) {
-      if (await ping(port)) return;
-      if (spawned.exitCode !== null) break;
-      await sleep(50);
-    }
-    throw new Error(`redis-server did not start on port ${port}:\n${output.join('')}`);
-  };
-  await start();
-  return {
-    port,
-    url: `redis://127.0.0.1:${port}`,
-    start,
-    async stop() {
-      if (child === undefined || child.exitCode !== null || child.signalCode !== null) return;
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
-}
-
-/** Whether a Redis answers PING on that port (raw RESP: no client library needed for one command). */
-function ping(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect(port, '127.0.0.1');
-    const done = (ok: boolean) => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.setTimeout(1_000, () => done(false));
-    socket.once('error', () => done(false));
-    socket.once('connect', () => socket.write('PING\r\n'));
-    socket.once('data', (data) => done(data.toString().startsWith('+PONG')));
-  });
-}
 
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));

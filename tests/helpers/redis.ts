@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import Redis from 'ioredis';
+import { freePort } from '../../playground/scripts/cluster';
 
 /** The machine's shared Redis: used with a unique key prefix per test, never flushed, stopped or restarted. */
 export const SHARED_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -27,73 +28,73 @@ export async function deleteKeys(prefix: string): Promise<void> {
 export interface PrivateRedis {
   url: string;
   port: number;
-  /** Stops the server at once (SIGKILL: an outage, not a shutdown). */
+  /** Kills the server at once (SIGKILL: an outage, not a shutdown) and waits for its exit. */
   kill(): Promise<void>;
-  /** Starts it again on the same port, empty. */
-  restart(): Promise<void>;
+  /** Stops it (SIGTERM: no persistence is configured, so nothing is saved) and waits for its exit. */
   stop(): Promise<void>;
+  /** Starts it again on the same port, empty. */
+  start(): Promise<void>;
+  restart(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
+/** Whether a Redis answers PING on that port (raw RESP: no client library needed for one command). */
+function ping(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(1_000, () => done(false));
+    socket.once('error', () => done(false));
+    socket.once('connect', () => socket.write('PING\r\n'));
+    socket.once('data', (data) => done(data.toString().startsWith('+PONG')));
   });
 }
 
-async function waitForPing(port: number): Promise<void> {
-  for (let attempt = 0; attempt < 100; attempt += 1) {
-    const answered = await new Promise<boolean>((resolve) => {
-      const socket = net.connect(port, '127.0.0.1');
-      socket.once('error', () => resolve(false));
-      socket.once('connect', () => socket.write('PING\r\n'));
-      socket.once('data', (data) => {
-        socket.destroy();
-        resolve(data.toString().startsWith('+PONG'));
-      });
-    });
-    if (answered) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`redis-server on port ${port} did not answer`);
-}
-
 /**
- * A redis-server of the test's own, on a free port, for fault tests: killing it never touches the machine's
- * shared Redis. Nothing on disk (`--save '' --appendonly no`).
+ * A redis-server of the test's own, on a free loopback port, for fault tests: stopping it never touches the
+ * machine's shared Redis. Nothing on disk (`--save '' --appendonly no`); DEBUG SLEEP allowed (a slow Redis).
  */
 export async function startPrivateRedis(): Promise<PrivateRedis> {
   const port = await freePort();
   let child: ChildProcess | undefined;
+  let exited: Promise<void> = Promise.resolve();
+  const output: string[] = [];
 
   const start = async () => {
-    child = spawn(
+    const spawned = spawn(
       'redis-server',
       [
         ...['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-        // DEBUG SLEEP makes a slow Redis on demand.
         ...['--enable-debug-command', 'local'],
       ],
-      {
-        stdio: 'ignore',
-      }
+      { stdio: ['ignore', 'pipe', 'pipe'] }
     );
-    await waitForPing(port);
+    child = spawned;
+    spawned.stdout!.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+    spawned.stderr!.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+    exited = new Promise((resolve) => spawned.once('exit', () => resolve()));
+    for (let i = 0; i < 200; i += 1) {
+      if (await ping(port)) return;
+      if (spawned.exitCode !== null) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    throw new Error(`redis-server did not start on port ${port}:\n${output.join('')}`);
   };
-  const kill = async () => {
-    const running = child;
-    child = undefined;
-    if (running === undefined || running.exitCode !== null) return;
-    await new Promise<void>((resolve) => {
-      running.once('exit', () => resolve());
-      running.kill('SIGKILL');
-    });
+  const signal = async (name: NodeJS.Signals) => {
+    if (child === undefined || child.exitCode !== null || child.signalCode !== null) return;
+    child.kill(name);
+    await exited;
   };
 
   await start();
-  return { url: `redis://127.0.0.1:${port}`, port, kill, restart: start, stop: kill };
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    port,
+    kill: () => signal('SIGKILL'),
+    stop: () => signal('SIGTERM'),
+    start,
+    restart: start,
+  };
 }

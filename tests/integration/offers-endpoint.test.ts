@@ -359,7 +359,11 @@ describe('POST /api/button-personalization/offers', () => {
       const before = sim.stats().requestsReceived;
       const res = await post({ user_id: USER }, null);
       expect(res.status).toBe(401);
-      expect(res.body.error).toMatchObject({ status: 401, name: 'UnauthorizedError', details: { code: 'USER_ASSERTION_REQUIRED' } });
+      expect(res.body.error).toMatchObject({
+        status: 401,
+        name: 'UnauthorizedError',
+        details: { code: 'USER_ASSERTION_REQUIRED' },
+      });
       expect(sim.stats().requestsReceived).toBe(before);
     });
   });

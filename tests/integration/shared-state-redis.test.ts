@@ -256,3 +256,20 @@ describe('shared state when Redis fails (a private redis-server)', () => {
     }
   });
 });
+
+describe('shared state at shutdown', () => {
+  it('closing its connections is not an outage: no warning, no fall-back counted', async () => {
+    const fallbacks: string[] = [];
+    const recorded = recordingLog();
+    const state = createSharedState({
+      config: parsePluginConfig({ redis: { url: SHARED_REDIS_URL, keyPrefix: uniquePrefix('close') } }),
+      log: recorded.log,
+      events: () => [{ onModeChange: ({ mode }) => fallbacks.push(mode) }],
+    });
+    await eventually(async () => (await state.rateLimiter.acquire(), state.status().mode === 'shared'));
+    await state.close();
+    await sleep(100);
+    expect(fallbacks).toEqual(['shared']);
+    expect(recorded.lines.filter((line) => line.level === 'warn')).toEqual([]);
+  });
+});

@@ -167,6 +167,7 @@ export function createSharedState(options: {
       fallback_per_minute: fallbackBudget,
     }),
     async close() {
+      link.close();
       bus.close();
       await connections.close();
     },

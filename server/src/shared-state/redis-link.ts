@@ -24,6 +24,8 @@ export interface RedisLink {
    */
   run<T>(command: (redis: Redis) => Promise<T>, options?: { timeoutMs?: number }): Promise<T>;
   onModeChange(listener: (change: ModeChange) => void): void;
+  /** Before the plugin closes its connections (shutdown): what follows is not an outage, and is not reported. */
+  close(): void;
 }
 
 /**
@@ -41,6 +43,7 @@ export function createRedisLink(
   let since = now();
   let retryAt = 0;
   let probing = false;
+  let closing = false;
 
   const setMode = (next: SharedMode, reason?: string) => {
     if (next === mode) return;
@@ -50,6 +53,7 @@ export function createRedisLink(
     for (const listener of listeners) listener(change);
   };
   const markDown = (reason: string) => {
+    if (closing) return;
     retryAt = now() + options.retryAfterMs;
     setMode('fallback', reason);
   };
@@ -64,7 +68,11 @@ export function createRedisLink(
     onModeChange(listener) {
       listeners.push(listener);
     },
+    close() {
+      closing = true;
+    },
     async run(command, runOptions = {}) {
+      if (closing) throw new RedisUnavailableError('closing');
       if (redis.status !== 'ready') {
         if (mode !== 'connecting' || redis.status === 'end') markDown(redis.status);
         throw new RedisUnavailableError(`Redis is ${redis.status}`);
