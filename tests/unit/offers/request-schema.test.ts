@@ -16,9 +16,9 @@ describe('parseOffersRequest', () => {
     });
     expect(result).toEqual({
       success: true,
-      query: {
+      request: {
+        userId: 'user-42',
         button: {
-          user_id: 'user-42',
           device_ids: ['IDFA-1', 'GAID-2'],
           email_sha256s: [HEX, sha('alice@example.com')],
           merchant_id: 'org-abc',
@@ -28,11 +28,9 @@ describe('parseOffersRequest', () => {
     });
   });
 
-  it('sends only user_id when that is all there is', () => {
-    expect(parseOffersRequest({ user_id: '!~' })).toEqual({
-      success: true,
-      query: { button: { user_id: '!~' }, locale: undefined },
-    });
+  it('keeps only user_id when that is all there is, and accepts no user_id (the caller may supply it)', () => {
+    expect(parseOffersRequest({ user_id: '!~' })).toEqual({ success: true, request: { userId: '!~', button: {} } });
+    expect(parseOffersRequest({})).toEqual({ success: true, request: { button: {} } });
   });
 
   it('hashes emails exactly as Button specifies: trim, lower-case, SHA-256 hex', () => {
@@ -42,7 +40,6 @@ describe('parseOffersRequest', () => {
   });
 
   it.each([
-    ['missing user_id', {}, ['user_id'], 'is required'],
     ['user_id not a string', { user_id: 42 }, ['user_id'], 'must be a string'],
     ['user_id empty', { user_id: '' }, ['user_id'], 'must not be empty'],
     ['user_id with a space', { user_id: 'a b' }, ['user_id'], 'printable ASCII'],
@@ -118,7 +115,7 @@ describe('parseOffersRequest: limits on what callers send', () => {
   it('accepts IDFA / GAID / IDFV forms and trims ASCII whitespace only', () => {
     const idfa = 'EA7583CD-A667-48BC-B806-42ECB2B48606';
     const result = parseOffersRequest({ user_id: 'u', device_ids: [` \t${idfa}\r\n`, 'a'.repeat(128), 'f'.repeat(64)] });
-    expect(result).toMatchObject({ success: true, query: { button: { device_ids: [idfa, 'a'.repeat(128), 'f'.repeat(64)] } } });
+    expect(result).toMatchObject({ success: true, request: { button: { device_ids: [idfa, 'a'.repeat(128), 'f'.repeat(64)] } } });
   });
 
   it.each([
