@@ -29,7 +29,7 @@ const { summarize, round } = require('./stats');
 const { isSaturated } = require('./analysis');
 const { scrapeMetrics } = require('./control');
 const { parseHistogram, subtractHistogram, histogramQuantile, sumSamples, activeLabel, fleetAllowance } = require('./histogram');
-const { OFFERS_PATH, PLAYGROUNDS } = require('./scenarios');
+const { OFFERS_PATH, PING_PATH, PLAYGROUNDS } = require('./scenarios');
 const { latencyProfile } = require('../simulator');
 
 const ACQUIRE = 'button_rate_limit_acquire_seconds';
@@ -415,13 +415,18 @@ async function runSharedStateRows(context) {
     log(`fleet budget: booting 3 instances with BUTTON_RATE_LIMIT_PER_MINUTE=${b.perMinute} (one shared bucket)...`);
     // Three instances: each one's share while Redis is unreachable or slow is a third of the budget (what a fleet of
     // three should configure), so the fleet keeps to the budget in fallback too; the report says which mode served.
+    // This row checks the shared bucket, so a slow host must not send the instances to their fallback share: the
+    // Redis command timeout is raised from the plugin's 50 ms to 1 s here (the limiter row keeps the default).
     const budgetEnv = {
       BUTTON_RATE_LIMIT_PER_MINUTE: String(b.perMinute),
       BUTTON_RATE_LIMIT_EXPECTED_INSTANCES: '3',
+      BUTTON_REDIS_COMMAND_TIMEOUT_MS: String(b.redisCommandTimeoutMs),
       ...withRedis('budget'),
     };
     const fleet = await Promise.all([1, 2, 3].map((i) => boot(`playground-budget-${i}`, budgetEnv)));
     const rr = await proxyFor('rr-proxy-budget', fleet);
+    // Warm the fresh processes on the trivial route first: it never calls Button, so the bucket stays full.
+    await runLoad({ ...target(rr, fleet[0]), path: PING_PATH, readAttempts: false, rate: b.rate, durationMs: b.warmupMs });
     const before = await Promise.all(fleet.map(metricsOf));
     const simBefore = await control.stats();
     log(
