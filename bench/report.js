@@ -326,8 +326,10 @@ function sharedStateSection(shared) {
       out.push('');
       out.push(
         `3 instances / 1: p50 ${num(cluster.cluster.p50 / cluster.single.p50, 2)}x, p99 ${num(cluster.cluster.p99 / cluster.single.p99, 2)}x, ` +
-          `throughput ${num(cluster.cluster.throughput / cluster.single.throughput, 2)}x (under the single instance's capacity both achieve the offered rate: ` +
-          'the row shows what the extra hop and the spread cost or save in latency, not a throughput gain).'
+          `throughput ${num(cluster.cluster.throughput / cluster.single.throughput, 2)}x. ` +
+          (cluster.cluster.saturated || cluster.single.saturated
+            ? 'At least one side did not keep up with the offered rate (SATURATED): its latency is queueing on an overloaded machine; rerun with a lower BENCH_CLUSTER_RATE or on a quieter machine.'
+            : 'Both sides kept up with the offered rate: the row shows what the proxy hop and the spread over three processes cost or save in latency, not a throughput gain.')
       );
     }
   }
@@ -342,7 +344,11 @@ function sharedStateSection(shared) {
         '100, 250, 500 µs, 1, 2.5, 5, 10 ms...: an estimate, not a measured sample). Offers latency: nearest-rank over every request.'
     );
     out.push('');
-    const us = (/** @type {unknown} */ v) => (typeof v === 'number' && Number.isFinite(v) ? `${round(v * 1000, 1)} µs` : 'n/a');
+    // Decision times: µs below a millisecond, ms above.
+    const us = (/** @type {unknown} */ v) => {
+      if (typeof v !== 'number' || !Number.isFinite(v)) return 'n/a';
+      return Math.abs(v) < 1 ? `${round(v * 1000, 1)} µs` : `${round(v, 2)} ms`;
+    };
     out.push(
       table(
         [

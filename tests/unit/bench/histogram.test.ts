@@ -211,6 +211,20 @@ describe('bench shared-state targets and report', () => {
     );
   });
 
+  it('prints decision times in µs below a millisecond and in ms above', () => {
+    const results = {
+      latency: [],
+      faults: [],
+      meta: { ...meta, date: 'd', commit: 'c', rate: 60, warmupMs: 0 },
+      sharedState: {
+        limiter: { rate: 40, rounds: 4, roundMs: 10_000, redis: limiterSide(0.3, 45), local: limiterSide(0.0051, 0.0432) },
+      },
+    };
+    const markdown = toMarkdown(results);
+    expect(markdown).toContain('| with Redis | 2400 | 300 µs | 45 ms |');
+    expect(markdown).toContain('| local (no Redis) | 2400 | 5.1 µs | 43.2 µs |');
+  });
+
   it('reports a skipped section and adds no target', () => {
     const results = {
       latency: [],
