@@ -14,7 +14,7 @@
  *   proxy for one short window: Button calls the simulator received against what the budget allows in that window.
  *
  * Redis at BENCH_REDIS_URL (default redis://127.0.0.1:6379) is shared with other work: every key this writes is
- * under a prefix unique to the run (the plugin's keys expire two minutes after their last use); nothing is flushed.
+ * under a prefix unique to the run, deleted (SCAN + DEL of that prefix) at its end; nothing is flushed.
  * PostgreSQL at BENCH_PG_HOST / BENCH_PG_PORT / BENCH_PG_USER (default 127.0.0.1:5432, postgres, trust auth): a
  * scratch database created for the run and dropped at its end.
  */
@@ -99,6 +99,27 @@ async function createScratchDatabase() {
     },
     drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
   };
+}
+
+/**
+ * Deletes the run's own keys (SCAN + DEL under its prefix; never a flush: the Redis is shared). The rate-limit
+ * buckets expire by themselves, the seen-merchants registry does not.
+ * @param {string} url @param {string} pattern
+ */
+async function deleteKeys(url, pattern) {
+  const { Redis } = require('ioredis');
+  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await redis.connect();
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 200);
+      cursor = next;
+      if (keys.length > 0) await redis.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
 }
 
 /** @param {BenchChild} child */
@@ -255,6 +276,9 @@ async function runSharedStateRows(context) {
     if (settings.clusterRows) result.budget = await budgetRow();
   } finally {
     await stopAllOf();
+    await deleteKeys(redisUrl, `button-bench:${runId}:*`).catch((error) =>
+      log(`shared state: could not delete the run's Redis keys: ${String(error)}`)
+    );
     if (database) {
       const { name, drop } = database;
       await drop().catch((error) => log(`shared state: could not drop ${name}: ${String(error)}`));
