@@ -98,4 +98,4 @@ async function scrapeTimeToOpen(baseUrl, token) {
   return text === undefined ? undefined : parseTimeToOpen(text);
 }
 
-module.exports = { simulatorControl, scrapeBreakerState, parseBreakerState, parseTimeToOpen, scrapeTimeToOpen };
+module.exports = { simulatorControl, scrapeMetrics, scrapeBreakerState, parseBreakerState, parseTimeToOpen, scrapeTimeToOpen };

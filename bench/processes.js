@@ -28,7 +28,7 @@ const running = new Set();
 
 /**
  * Starts a child entry from bench/children and waits for its `{ type: 'ready' }` message.
- * @param {{ name: string, entry: 'simulator' | 'playground' | 'latency-proxy', env: Record<string, string>, logFile: string, execArgv?: string[] }} options
+ * @param {{ name: string, entry: 'simulator' | 'playground' | 'latency-proxy' | 'round-robin-proxy', env: Record<string, string>, logFile: string, execArgv?: string[] }} options
  * @returns {Promise<BenchChild>}
  */
 function startChild({ name, entry, env, logFile, execArgv = [] }) {

@@ -238,6 +238,8 @@ function toMarkdown(results, targets = computeTargets(results)) {
     );
   }
 
+  out.push(...sharedStateSection(/** @type {Record<string, any> | undefined} */ (results.sharedState)));
+
   out.push('');
   out.push('## Targets');
   out.push('');
@@ -251,6 +253,163 @@ function toMarkdown(results, targets = computeTargets(results)) {
   out.push('![latency chart](latency.svg)');
   out.push('');
   return out.join('\n');
+}
+
+/**
+ * Issue 11's rows (bench/shared-state.js): the cluster against one instance, the limiter's cost with Redis against
+ * local, and the fleet budget.
+ * @param {Record<string, any> | undefined} shared
+ * @returns {string[]}
+ */
+function sharedStateSection(shared) {
+  if (!shared) return [];
+  const out = [''];
+  out.push('## Shared state on Redis: a cluster, the limiter, the fleet budget (simulator ~0 ms)');
+  out.push('');
+  if (shared.skipped) {
+    out.push(`Not measured: ${shared.skipped}.`);
+    return out;
+  }
+  out.push(
+    `Every instance on one scratch ${shared.database}, Redis at ${shared.redis} with a key prefix unique to the run; ` +
+      `the instances booted in ${num((shared.bootMs ?? NaN) / 1000, 1)} s; these rows took ${num(shared.durationS, 0)} s in all.`
+  );
+  const cluster = shared.cluster;
+  if (cluster) {
+    out.push('');
+    out.push(
+      `**Cluster**: three instances (one Redis prefix, \`BUTTON_RATE_LIMIT_PER_MINUTE=1000000\` so nothing is refused) behind the ` +
+        `round-robin proxy process, against one instance (Redis configured too, its own prefix, same database) behind the same proxy ` +
+        `with a single upstream. Same offered rate, ${cluster.rounds} alternating round(s) of ${num(cluster.roundMs / 1000, 0)} s per side; ` +
+        "latency through the proxy, from each request's due time. Button calls per instance: the allowed decisions of its own limiter " +
+        '(`button_rate_limit_decisions_total`), every call to Button takes one.'
+    );
+    out.push('');
+    out.push(
+      table(
+        [
+          'side',
+          'offered',
+          'achieved (2xx/s)',
+          'ok',
+          'p50',
+          'p90',
+          'p99',
+          'max',
+          'Button calls per instance',
+          'of which fallback',
+          'simulator received',
+          'load',
+        ],
+        ['cluster', 'single']
+          .filter((name) => cluster[name])
+          .map((name) => {
+            const row = cluster[name];
+            return [
+              `${name === 'cluster' ? '3 instances' : '1 instance'}${row.saturated ? ' (SATURATED)' : ''}`,
+              `${cluster.rate} req/s`,
+              num(row.throughput),
+              pct(row.successRate),
+              num(row.p50, 2),
+              num(row.p90, 2),
+              num(row.p99, 2),
+              num(row.max, 2),
+              row.buttonCallsPerInstance.join(' / '),
+              (row.fallbackDecisionsPerInstance ?? []).join(' / '),
+              num(row.simulatorRequests, 0),
+              num(row.loadAverage1m, 2),
+            ];
+          })
+      )
+    );
+    if (cluster.cluster && cluster.single) {
+      out.push('');
+      out.push(
+        `3 instances / 1: p50 ${num(cluster.cluster.p50 / cluster.single.p50, 2)}x, p99 ${num(cluster.cluster.p99 / cluster.single.p99, 2)}x, ` +
+          `throughput ${num(cluster.cluster.throughput / cluster.single.throughput, 2)}x. ` +
+          (cluster.cluster.saturated || cluster.single.saturated
+            ? 'At least one side did not keep up with the offered rate (SATURATED): its latency is queueing on an overloaded machine; rerun with a lower BENCH_CLUSTER_RATE or on a quieter machine.'
+            : 'Both sides kept up with the offered rate: the row shows what the proxy hop and the spread over three processes cost or save in latency, not a throughput gain.')
+      );
+    }
+  }
+  const limiter = shared.limiter;
+  if (limiter && limiter.redis && limiter.local) {
+    out.push('');
+    out.push(
+      `**Limiter cost**: one instance with \`BUTTON_REDIS_URL\` (decisions in the shared Redis bucket, one Lua call) against one without ` +
+        `(the in-process bucket), same database, called directly at ${limiter.rate} req/s, ${limiter.rounds} alternating round(s) of ` +
+        `${num(limiter.roundMs / 1000, 0)} s each. Decision time from the plugin's own \`button_rate_limit_acquire_seconds\` histogram ` +
+        '(two scrapes, their difference; p50/p99 estimated by linear interpolation inside the buckets, whose bounds are 10, 25, 50, ' +
+        '100, 250, 500 µs, 1, 2.5, 5, 10 ms...: an estimate, not a measured sample). Offers latency: nearest-rank over every request.'
+    );
+    out.push('');
+    // Decision times: µs below a millisecond, ms above.
+    const us = (/** @type {unknown} */ v) => {
+      if (typeof v !== 'number' || !Number.isFinite(v)) return 'n/a';
+      return Math.abs(v) < 1 ? `${round(v * 1000, 1)} µs` : `${round(v, 2)} ms`;
+    };
+    out.push(
+      table(
+        [
+          'instance',
+          'decisions',
+          'limiter p50',
+          'limiter p99',
+          'limiter mean',
+          'of which fallback',
+          'own source only: p50 / p99',
+          'offers ok',
+          'offers p50',
+          'offers p99',
+          'load',
+        ],
+        ['redis', 'local'].map((name) => {
+          const row = limiter[name];
+          return [
+            `${name === 'redis' ? 'with Redis' : 'local (no Redis)'}${row.saturated ? ' (SATURATED)' : ''}`,
+            num(row.acquire.decisions, 0),
+            us(row.acquire.p50Ms),
+            us(row.acquire.p99Ms),
+            us(row.acquire.meanMs),
+            num(row.fallbackDecisions, 0),
+            row.acquireOwnSource ? `${row.source}: ${us(row.acquireOwnSource.p50Ms)} / ${us(row.acquireOwnSource.p99Ms)}` : 'n/a',
+            pct(row.successRate),
+            num(row.p50, 2),
+            num(row.p99, 2),
+            num(row.loadAverage1m, 2),
+          ];
+        })
+      )
+    );
+    out.push('');
+    out.push(
+      '"limiter" columns: every decision the instance took (with Redis: the shared ones and any that fell back to the local ' +
+        'share after `redis.commandTimeoutMs`), what its requests paid; "own source only": the `source="shared"` (or `local`) ' +
+        'series alone, for Redis the round trips that answered in time. "load": the 1-minute load average after the row.'
+    );
+    out.push('');
+    out.push(
+      `Added by Redis: limiter p50 ${us(limiter.redis.acquire.p50Ms - limiter.local.acquire.p50Ms)}, p99 ${us(limiter.redis.acquire.p99Ms - limiter.local.acquire.p99Ms)}; ` +
+        `offers end to end p50 ${num(limiter.redis.p50 - limiter.local.p50, 2)} ms, p99 ${num(limiter.redis.p99 - limiter.local.p99, 2)} ms ` +
+        '(two processes measured in turn: the end-to-end difference carries their noise, the histogram is the limiter alone).'
+    );
+  }
+  const budget = shared.budget;
+  if (budget) {
+    out.push('');
+    out.push(
+      `**Fleet budget**: three fresh instances sharing \`BUTTON_RATE_LIMIT_PER_MINUTE=${budget.perMinute}\` (one Redis bucket), offered ` +
+        `${budget.rate} req/s through the proxy for ${num(budget.durationMs / 1000, 0)} s (${budget.offered} requests): Button received ` +
+        `**${budget.buttonReceived}** calls in the ${num(budget.windowMs / 1000, 1)} s window, against an allowance of ${budget.allowance} ` +
+        `(the bucket's one-second burst + the budget pro rata, ${num(budget.proRata, 1)}); allowed per instance ${budget.allowedPerInstance.join(' / ')}, ` +
+        `refused per instance ${budget.refusedPerInstance.join(' / ')}, fallback decisions ${budget.fallbackDecisions}, modes ${budget.modes.join(' / ')}; ` +
+        `answers ${Object.entries(/** @type {Record<string, number>} */ (budget.statusCounts))
+          .map(([status, count]) => `${status}: ${count}`)
+          .join(', ')}. One short window: the integration test holds the budget over real 60 s windows.`
+    );
+  }
+  return out;
 }
 
 /**

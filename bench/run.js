@@ -29,6 +29,7 @@ const {
 } = require('./analysis');
 const { benchmarkPlan, PLAYGROUNDS, PROFILE_LABELS, OFFERS_PATH, PING_PATH } = require('./scenarios');
 const { writeReport } = require('./report');
+const { runSharedStateRows } = require('./shared-state');
 
 const SIM_API_KEY = 'bench_button_api_key';
 const started = Date.now();
@@ -41,9 +42,17 @@ const PLAYGROUND_EXEC_ARGV = ['--expose-gc'];
 
 async function main() {
   const smoke = process.argv.includes('--smoke') || process.env.BENCH_SMOKE === '1';
+  // `--only shared-state` (or BENCH_ONLY=shared-state): only issue 11's rows.
+  const onlyArg = process.argv.find((arg) => arg.startsWith('--only'));
+  const only =
+    (onlyArg === '--only' ? process.argv[process.argv.indexOf(onlyArg) + 1] : onlyArg?.split('=')[1]) ??
+    process.env.BENCH_ONLY ??
+    '';
+  if (only !== '' && only !== 'shared-state') throw new Error(`--only: unknown section "${only}" (known: shared-state)`);
   const plan = benchmarkPlan({ smoke });
-  // BENCH_OUT: a sub-folder of bench/results for a run with other settings (e.g. BENCH_RATE=50 BENCH_OUT=rate-50).
-  const outDir = path.join(__dirname, 'results', smoke ? 'smoke' : (process.env.BENCH_OUT ?? '').replace(/[^\w.-]/g, ''));
+  // BENCH_OUT: a sub-folder of bench/results for a run with other settings (e.g. BENCH_RATE=50 BENCH_OUT=rate-50);
+  // `--only <section>` writes to bench/results/<section>/ unless BENCH_OUT says otherwise.
+  const outDir = path.join(__dirname, 'results', smoke ? 'smoke' : (process.env.BENCH_OUT ?? only).replace(/[^\w.-]/g, ''));
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'button-bench-'));
   const ca = fs.readFileSync(TEST_CA_PATH, 'utf8');
   const loadAverageStart = os
@@ -77,6 +86,20 @@ async function main() {
     BUTTON_BREAKER_HALF_OPEN_AFTER_MS: String(plan.halfOpenAfterMs),
     BUTTON_BREAKER_HALF_OPEN_PROBES: String(plan.halfOpenProbes),
   };
+  const body = (/** @type {number} */ index) => JSON.stringify({ user_id: `bench-user-${index % 100}` });
+  const sharedStateContext = { plan, scratch, commonEnv, control, body, log, execArgv: PLAYGROUND_EXEC_ARGV };
+  if (only === 'shared-state') {
+    // `--only shared-state`: issue 11's rows alone (cluster, limiter cost, fleet budget), a few minutes.
+    const sharedState = await runSharedStateRows(sharedStateContext);
+    const results = {
+      meta: metaOf({ smoke, plan, loadAverageStart, only, metricsRoute: 'n/a' }),
+      latency: [],
+      faults: [],
+      sharedState,
+    };
+    return finish(results, outDir, control);
+  }
+
   log('booting the playgrounds (pooled, naive, hedged) in production mode...');
   const names = /** @type {Array<keyof typeof PLAYGROUNDS>} */ (Object.keys(PLAYGROUNDS));
   const booted = await Promise.all(
@@ -96,7 +119,6 @@ async function main() {
       `${child.name} up at ${child.info.url} (pid ${child.pid}, RSS ${mb(child.rssKb())} MB, metrics ${child.info.metricsScrape ? 'scrapable' : 'not available'})`
     );
 
-  const body = (/** @type {number} */ index) => JSON.stringify({ user_id: `bench-user-${index % 100}` });
   /** @param {string} target a key of `playgrounds`, or 'simulator' @param {string} pathname */
   const loadTarget = (target, pathname) => {
     if (target === 'simulator') {
@@ -439,36 +461,21 @@ async function main() {
     }
   }
   await proxy.stop();
+  // 5. Issue 11: several instances sharing one Button budget through Redis (bench/shared-state.js).
+  const sharedState = await runSharedStateRows(sharedStateContext);
   const firstSummary = (/** @type {boolean} */ warmup) => {
     const samples = firstRequest.filter((r) => r.warmup === warmup && r.status >= 200 && r.status < 300);
     return samples.length === 0 ? undefined : round(median(samples.map((r) => r.latencyMs)), 2);
   };
 
   const results = {
-    meta: {
+    meta: metaOf({
       smoke,
-      date: new Date(started).toISOString(),
-      commit: gitCommit(),
-      node: process.version,
-      cpus: os.cpus().length,
-      cpuModel: os.cpus()[0]?.model ?? 'unknown',
+      plan,
       loadAverageStart,
-      loadAverageEnd: os
-        .loadavg()
-        .map((v) => round(v, 2))
-        .join(' / '),
-      durationS: round((Date.now() - started) / 1000, 0),
-      rate: plan.rate,
-      warmupMs: plan.warmupMs,
-      profiles: plan.profiles,
-      profileLabels: PROFILE_LABELS,
-      poolSize: plan.poolSize,
-      halfOpenAfterMs: plan.halfOpenAfterMs,
-      halfOpenProbes: plan.halfOpenProbes,
+      only,
       metricsRoute: playgrounds.pooled.info.metricsScrape ? 'available' : 'not available (breaker state n/a)',
-      loadGenerator: 'open-loop fixed rate (bench/load.js, undici), latency from due time',
-      maxRateP99LimitMs: plan.maxRate.p99LimitMs,
-    },
+    }),
     latency,
     faults,
     soak,
@@ -481,15 +488,57 @@ async function main() {
       warmMedianMs: firstSummary(true),
       coldMedianMs: firstSummary(false),
     },
+    sharedState,
   };
-  const { targets, files } = writeReport(results, outDir);
-  await control.close();
-  log(`wrote ${files.map((file) => path.relative(process.cwd(), file)).join(', ')}`);
-  for (const target of targets)
-    log(
-      `target ${target.met === null ? 'not measured' : target.met ? 'met   ' : 'MISSED'} | ${target.target}: ${target.measured}`
-    );
+  await finish(results, outDir, control);
   return scratch;
+
+  /**
+   * Writes the report, closes the simulator control and logs every target.
+   * @param {Parameters<typeof writeReport>[0]} results @param {string} dir @param {typeof control} simulator
+   */
+  async function finish(results, dir, simulator) {
+    const { targets, files } = writeReport(results, dir);
+    await simulator.close();
+    log(`wrote ${files.map((file) => path.relative(process.cwd(), file)).join(', ')}`);
+    for (const target of targets)
+      log(
+        `target ${target.met === null ? 'not measured' : target.met ? 'met   ' : 'MISSED'} | ${target.target}: ${target.measured}`
+      );
+    return scratch;
+  }
+}
+
+/**
+ * The run's description for the report.
+ * @param {{ smoke: boolean, plan: ReturnType<typeof benchmarkPlan>, loadAverageStart: string, only: string, metricsRoute: string }} options
+ */
+function metaOf({ smoke, plan, loadAverageStart, only, metricsRoute }) {
+  return {
+    smoke,
+    only: only === '' ? undefined : only,
+    date: new Date(started).toISOString(),
+    commit: gitCommit(),
+    node: process.version,
+    cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model ?? 'unknown',
+    loadAverageStart,
+    loadAverageEnd: os
+      .loadavg()
+      .map((v) => round(v, 2))
+      .join(' / '),
+    durationS: round((Date.now() - started) / 1000, 0),
+    rate: plan.rate,
+    warmupMs: plan.warmupMs,
+    profiles: only === '' ? plan.profiles : [],
+    profileLabels: PROFILE_LABELS,
+    poolSize: plan.poolSize,
+    halfOpenAfterMs: plan.halfOpenAfterMs,
+    halfOpenProbes: plan.halfOpenProbes,
+    metricsRoute,
+    loadGenerator: 'open-loop fixed rate (bench/load.js, undici), latency from due time',
+    maxRateP99LimitMs: plan.maxRate.p99LimitMs,
+  };
 }
 
 function gitCommit() {

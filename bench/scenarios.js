@@ -146,6 +146,40 @@ function benchmarkPlan({ smoke }) {
       drainMs: s(5_000, 500),
       p99LimitMs: 250,
     },
+    // Issue 11: instances sharing one Button budget through Redis (bench/shared-state.js). Simulator ~0 ms, so the
+    // rows measure Strapi, the proxy and the limiter, not Button's time.
+    sharedState: {
+      // The cluster and fleet-budget rows boot 3 + 1 + 1 and then 3 more Strapi processes on PostgreSQL: ~80 s before
+      // any load on the 2-core machine, too much for CI's smoke. The smoke runs the limiter row alone (two instances
+      // on SQLite, booted side by side, ~25 s); BENCH_SMOKE_CLUSTER=1 puts the cluster rows back into it.
+      clusterRows: !smoke || process.env.BENCH_SMOKE_CLUSTER === '1',
+      // Every instance of the cluster and limiter rows: high enough that no request is refused (a 429 is not a cost).
+      unlimitedPerMinute: 1_000_000,
+      // Three instances behind the round-robin proxy vs one behind the same proxy, same offered rate, alternating
+      // rounds. 40 req/s: under what one process sustains on the offers route with PostgreSQL on a busy 2-core
+      // machine (60 saturated both sides at a load average of 7-10 from other work).
+      cluster: {
+        rate: s(Number(process.env.BENCH_CLUSTER_RATE ?? 40), 20),
+        rounds: s(4, 2),
+        roundMs: s(10_000, 1_000),
+        warmupMs: s(3_000, 500),
+      },
+      // The limiter's own decision time (button_rate_limit_acquire_seconds) and the offers latency, Redis vs local.
+      limiter: {
+        rate: s(Number(process.env.BENCH_LIMITER_RATE ?? 40), 20),
+        rounds: s(4, 2),
+        roundMs: s(10_000, 1_000),
+        warmupMs: s(3_000, 500),
+      },
+      // A reduced fleet budget, offered three times over for one short window through the proxy.
+      budget: {
+        perMinute: s(1_200, 600),
+        rate: s(60, 30),
+        durationMs: s(10_000, 2_000),
+        warmupMs: s(3_000, 500), // on the trivial route: no Button call, the bucket stays full
+        redisCommandTimeoutMs: 1_000, // the shared bucket is what this row checks, even on a slow host
+      },
+    },
     poolSize: POOL_SIZE,
     halfOpenAfterMs: HALF_OPEN_AFTER_MS,
     halfOpenProbes: HALF_OPEN_PROBES,

@@ -12,6 +12,9 @@ const { expectedNaiveRatio } = require('./analysis');
 const CPU_RATIO_LIMIT = 1.5; // offers endpoint CPU per request <= 1.5x the trivial route's
 const HEAP_GROWTH_LIMIT_MB = 10; // heap used after a forced GC, end of soak minus start
 const RTT_RATIO_TOLERANCE = 0.9; // measured naive/pooled >= 90% of the first-principles ratio
+const LIMITER_P99_ADDED_LIMIT_MS = 1; // issue 11: the shared limiter adds <= 1 ms at p99 over the local one
+const LIMITER_P50_ADDED_LIMIT_MS = 0.5; // and under half a millisecond at p50 ("a fraction of a millisecond")
+const LIMITER_MIN_DECISIONS = 500; // fewer decisions per side: no verdict (the smoke)
 
 /**
  * @typedef {{ id: string, profile: string, p50: number, p90: number, p99: number, max: number, requests: number,
@@ -24,7 +27,7 @@ const RTT_RATIO_TOLERANCE = 0.9; // measured naive/pooled >= 90% of the first-pr
  * @typedef {{ rttMs: number, mode: string, p50: number, p99: number, requests: number, successRate: number, [key: string]: unknown }} RttResult
  * @typedef {{ rttMs: number, warmMedianMs?: number, coldMedianMs?: number, samples: Array<{ warmup: boolean, newConnections?: number }> }} FirstRequestResult
  * @typedef {{ latency: LatencyResult[], faults: FaultResult[], soak?: SoakResult, rtt?: RttResult[], firstRequest?: FirstRequestResult,
- *   maxRate?: Array<Record<string, unknown>>,
+ *   maxRate?: Array<Record<string, unknown>>, sharedState?: Record<string, any>,
  *   meta: { halfOpenAfterMs: number, halfOpenProbes?: number, poolSize: number, [key: string]: unknown } }} Results
  * @typedef {{ id: string, target: string, measured: string, met: boolean | null }} TargetRow
  */
@@ -207,6 +210,55 @@ function computeTargets(results) {
       measured: `${round(soak.heapGrowthMb, 2)} MB over ${soak.requests} requests (${soak.heapAfterGcStartMb} -> ${soak.heapAfterGcEndMb} MB)${soak.requests < 100_000 ? "; a SHORTER soak than the issue's" : ''}${soak.saturated === true ? '; soak SATURATED: no verdict' : ''}`,
       // Too few requests (the smoke) or an overloaded soak (its backlog is live memory): no verdict.
       met: soak.saturated === true || soak.requests < 10_000 ? null : soak.heapGrowthMb < HEAP_GROWTH_LIMIT_MB,
+    });
+  }
+  rows.push(...sharedStateTargets(results.sharedState));
+  return rows;
+}
+
+/**
+ * Issue 11: the shared limiter adds a fraction of a millisecond (the plugin's own decision-time histogram, Redis
+ * against local in the same run), and a fleet on a shared budget stays within it.
+ * @param {Record<string, any> | undefined} shared
+ * @returns {TargetRow[]}
+ */
+function sharedStateTargets(shared) {
+  /** @type {TargetRow[]} */
+  const rows = [];
+  const limiter = shared?.limiter;
+  if (limiter?.redis?.acquire && limiter?.local?.acquire) {
+    const redis = limiter.redis.acquire;
+    const local = limiter.local.acquire;
+    const addedP50 = redis.p50Ms - local.p50Ms;
+    const addedP99 = redis.p99Ms - local.p99Ms;
+    // Fewer decisions than this and a p99 is one or two samples: no verdict (the smoke).
+    const enough = redis.decisions >= LIMITER_MIN_DECISIONS && local.decisions >= LIMITER_MIN_DECISIONS;
+    const fallback =
+      limiter.redis.fallbackDecisions > 0 ? `; ${limiter.redis.fallbackDecisions} decisions FELL BACK to local` : '';
+    rows.push({
+      id: 'limiter-redis-p99',
+      target: `rate limiter with Redis: p99 decision time <= ${LIMITER_P99_ADDED_LIMIT_MS} ms more than the local limiter (button_rate_limit_acquire_seconds, interpolated)`,
+      measured: `added p99 ${ms(addedP99)} (Redis ${ms(redis.p99Ms)}, local ${ms(local.p99Ms)}; ${redis.decisions} / ${local.decisions} decisions)${fallback}`,
+      met: enough ? addedP99 <= LIMITER_P99_ADDED_LIMIT_MS && fallback === '' : null,
+    });
+    rows.push({
+      id: 'limiter-redis-p50',
+      target: `rate limiter with Redis: p50 decision time < ${LIMITER_P50_ADDED_LIMIT_MS} ms more than the local limiter`,
+      measured: `added p50 ${ms(addedP50)} (Redis ${ms(redis.p50Ms)}, local ${ms(local.p50Ms)}); offers end to end: p50 ${ms(limiter.redis.p50 - limiter.local.p50)}, p99 ${ms(limiter.redis.p99 - limiter.local.p99)} (information)`,
+      met: enough ? addedP50 < LIMITER_P50_ADDED_LIMIT_MS && fallback === '' : null,
+    });
+  }
+  const budget = shared?.budget;
+  if (budget) {
+    rows.push({
+      id: 'fleet-budget',
+      target: `3 instances sharing ${budget.perMinute} calls/min, offered ${budget.rate} req/s: Button receives no more than the budget allows in the window (one-second burst + budget pro rata)`,
+      measured:
+        `${budget.buttonReceived} calls in ${round(budget.windowMs / 1000, 1)} s for ${budget.offered} requests (allowance ${budget.allowance}; per instance ${budget.allowedPerInstance.join(' / ')}; modes ${budget.modes.join(' / ')})` +
+        (budget.fallbackDecisions > 0
+          ? `; ${budget.fallbackDecisions} of the decisions were the fallback's (each instance on a third of the budget), not the shared bucket's`
+          : '; every decision from the shared bucket'),
+      met: budget.buttonReceived <= budget.allowance,
     });
   }
   return rows;

@@ -19,7 +19,8 @@ const METRICS_ACTION = 'plugin::button-personalization.metrics.scrape';
 /** @param {any} strapi @param {string[]} permissions */
 async function createToken(strapi, permissions) {
   const created = await strapi.service('admin::api-token').create({
-    name: `benchmark ${permissions.length} ${Date.now()}`,
+    // The pid too: cluster instances share one database, where token names must be unique.
+    name: `benchmark ${permissions.length} ${process.pid} ${Date.now()}`,
     description: 'Created by npm run bench',
     type: 'custom',
     kind: 'content-api',
