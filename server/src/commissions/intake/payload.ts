@@ -23,7 +23,7 @@ const key = z
   .max(255, 'must be at most 255 characters')
   .regex(/^[\x21-\x7E]+$/, 'must be printable ASCII without spaces');
 
-const envelopeSchema = z.looseObject({
+export const envelopeSchema = z.looseObject({
   id: key,
   event_type: z.string({ error: 'must be a string' }).min(1, 'must not be empty').max(64, 'must be at most 64 characters'),
   request_id: z.string().max(255).nullish(),
