@@ -1,12 +1,11 @@
-import fs from 'node:fs';
 import net from 'node:net';
-import path from 'node:path';
 import type { BrowserContext, Page, Response } from 'playwright-core';
 import type { OffersResponse } from '../../server/src/contracts/offers';
 import { PUBREF_SECRET } from '../helpers/ledger';
 import { startPlayground, type Playground } from '../helpers/playground';
 import { SIM_API_KEY, TEST_CA_PATH, startSimulator, type Simulator } from '../helpers/simulator';
 import { launchChromium, newContext, publishScreenshots, screenshot, type BrowserSession } from './helpers/browser';
+import { removeFiles, uploadedFiles } from './helpers/uploads';
 
 // Plain JavaScript modules of the playground: the seed's defaults are what the page is prefilled with.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -97,20 +96,12 @@ afterAll(async () => {
   await browser?.close();
   if (app) {
     // The seeded logos were written to the playground's public/uploads: this run's database is thrown away.
-    const files = (await app.strapi.db.query('plugin::upload.file').findMany({})) as Array<{
-      url: string;
-      formats: Record<string, { url: string }> | null;
-    }>;
-    const publicDir = app.strapi.dirs.static.public;
+    const logos = await uploadedFiles(app.strapi);
     await new Promise<void>((resolve) =>
       app.strapi.server.httpServer.listening ? app.strapi.server.httpServer.close(() => resolve()) : resolve()
     );
     await app.stop();
-    for (const file of files) {
-      for (const url of [file.url, ...Object.values(file.formats ?? {}).map((format) => format.url)]) {
-        if (url.startsWith('/uploads/')) fs.rmSync(path.join(publicDir, url), { force: true });
-      }
-    }
+    removeFiles(logos);
   }
   await sim?.stop();
 });
