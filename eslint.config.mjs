@@ -26,7 +26,8 @@ export default defineConfig([
     'playground/.strapi/',
     'playground/.tmp/',
     'playground/types/',
-    'playground/public/',
+    // Uploaded media; the example frontend (playground/public/example) is linted as browser code below.
+    'playground/public/uploads/',
     'playground/src/extensions/documentation/',
   ]),
 
@@ -55,6 +56,7 @@ export default defineConfig([
   {
     name: 'project/node',
     files: ['server/**', 'simulator/**', 'bench/**', 'playground/**', 'tests/**', '*.js', '*.mjs'],
+    ignores: ['playground/public/**'],
     languageOptions: { globals: { ...globals.node } },
   },
   {
@@ -74,6 +76,13 @@ export default defineConfig([
     name: 'project/console-allowed',
     files: ['simulator/**', 'bench/**', 'playground/**', 'tests/**'],
     rules: { 'no-console': 'off' },
+  },
+
+  // The playground's example frontend: a plain ES module loaded by the browser (no build step).
+  {
+    name: 'project/example-frontend',
+    files: ['playground/public/**/*.js'],
+    languageOptions: { sourceType: 'module', globals: { ...globals.browser } },
   },
 
   // The admin panel: React in the browser.

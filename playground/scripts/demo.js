@@ -2,7 +2,9 @@
 
 /**
  * `npm run demo`: the Button simulator (HTTPS, ~100 ms like Button) and the playground wired to each other,
- * then the admin URL, the credentials and a ready-to-paste curl. Demo only: the secrets below are not secrets.
+ * then the admin URL, the credentials, the example frontend (playground/public/example, served by Strapi at
+ * /example/, signing in as the seeded end user) and a ready-to-paste curl. Demo only: the secrets below are not
+ * secrets.
  *
  * `npm run demo -- --instances 3`: the same simulator, then a cluster (playground/scripts/cluster.js): that many
  * playground processes on one PostgreSQL database (DATABASE_URL, or database `button_demo_cluster` on
@@ -14,7 +16,7 @@
 const { spawnSync } = require('node:child_process');
 const path = require('node:path');
 const { createButtonSimulator, TEST_CA_PATH } = require('../../simulator');
-const { DEFAULT_ADMIN_EMAIL, DEFAULT_ADMIN_PASSWORD } = require('../src/seed');
+const { DEFAULT_ADMIN_EMAIL, DEFAULT_ADMIN_PASSWORD, DEFAULT_END_USER_EMAIL, DEFAULT_END_USER_PASSWORD } = require('../src/seed');
 
 const REPO_DIR = path.resolve(__dirname, '../..');
 const DEMO_API_KEY = 'demo_button_api_key';
@@ -23,6 +25,13 @@ const DEMO_PUBREF_SECRET = 'demo_pubref_secret';
 const DEMO_TOKEN_NAME = 'Button personalization demo';
 const OFFERS_ACTION = 'plugin::button-personalization.offers.find';
 const DEMO_CLUSTER_DATABASE = 'button_demo_cluster';
+
+/** The example frontend's end user (seeded at boot, see playground/src/seed.js), as printed. */
+function endUserLogin() {
+  const email = process.env.PLAYGROUND_END_USER_EMAIL || DEFAULT_END_USER_EMAIL;
+  const password = process.env.PLAYGROUND_END_USER_PASSWORD ? '(from PLAYGROUND_END_USER_PASSWORD)' : DEFAULT_END_USER_PASSWORD;
+  return `${email} / ${password}`;
+}
 
 function parseInstances(argv) {
   const at = argv.findIndex((arg) => arg === '--instances' || arg.startsWith('--instances='));
@@ -71,6 +80,7 @@ async function main() {
  Button simulator : ${simUrl}  (stats: ${simUrl}/__simulator/stats)
  Admin panel      : ${url}/admin
  Admin login      : ${email} / ${password}
+ Example frontend : ${url}/example/  (signs in as ${endUserLogin()})
 
  Live offers for a user, merged with the seeded CMS entries:
 
@@ -179,6 +189,7 @@ async function runCluster(count, sim, simUrl) {
  Round-robin proxy: ${cluster.proxyUrl}  (X-Upstream names the instance that answered)
 ${cluster.instances.map((instance) => ` Instance ${instance.index}       : ${instance.url}  (pid ${instance.pid}, admin ${instance.url}/admin)`).join('\n')}
  Admin login      : ${email} / ${password}  (on any instance: one database)
+ Example frontend : ${cluster.proxyUrl}/example/  (signs in as ${endUserLogin()})
 
  Live offers through the proxy (run it a few times: the instances take turns):
 

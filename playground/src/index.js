@@ -1,6 +1,6 @@
 'use strict';
 
-const { seedAdminUser, seedMerchantOffers } = require('./seed');
+const { seedAdminUser, seedEndUser, seedMerchantLogos, seedMerchantOffers } = require('./seed');
 
 module.exports = {
   register() {},
@@ -10,7 +10,12 @@ module.exports = {
     if (process.env.PLAYGROUND_SEED === 'false') return;
     const seeded = await seedMerchantOffers(strapi);
     if (seeded > 0) strapi.log.info(`[playground] seeded ${seeded} published merchant-offer entries`);
+    const logos = await seedMerchantLogos(strapi);
+    if (logos > 0) strapi.log.info(`[playground] attached ${logos} seeded merchant logos`);
     const admin = await seedAdminUser(strapi);
     if (admin.created) strapi.log.info(`[playground] created the admin user ${admin.email}`);
+    const endUser = await seedEndUser(strapi);
+    if (endUser.created) strapi.log.info(`[playground] created the example frontend's end user ${endUser.email}`);
+    if (endUser.granted) strapi.log.info('[playground] allowed the Authenticated role to fetch its own offers');
   },
 };
