@@ -6,6 +6,7 @@ import { adminToken, createAdminUser, createAdminUserWithPermissions } from '../
 import { PUBREF_SECRET, WEBHOOK_PATH, WEBHOOK_SECRET } from '../helpers/ledger';
 import { startPlayground, type Playground } from '../helpers/playground';
 import { startPrivateRedis, type PrivateRedis } from '../helpers/redis';
+import { removeFiles, uploadedFiles } from './helpers/uploads';
 import {
   MERCHANTS,
   SIM_API_KEY,
@@ -157,10 +158,12 @@ afterAll(async () => {
   await context?.close();
   await browser?.close();
   if (app) {
+    const seededFiles = await uploadedFiles(app.strapi); // the seed's logos: read before the database goes
     await new Promise<void>((resolve) =>
       app.strapi.server.httpServer.listening ? app.strapi.server.httpServer.close(() => resolve()) : resolve()
     );
     await app.stop();
+    removeFiles(seededFiles);
   }
   await sim?.stop();
   await redis?.stop();

@@ -80,6 +80,7 @@ beforeAll(async () => {
       NODE_ENV: 'test',
       ...database.env,
       PLAYGROUND_SERVE_ADMIN: 'false',
+      PLAYGROUND_SEED_LOGOS: 'false',
       PLAYGROUND_TOKEN_PERMISSIONS: 'plugin::button-personalization.offers.find,plugin::button-personalization.metrics.scrape',
       STRAPI_TELEMETRY_DISABLED: 'true',
       STRAPI_LOG_LEVEL: 'warn',
