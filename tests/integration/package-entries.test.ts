@@ -8,7 +8,7 @@ import path from 'node:path';
  * installed in a temporary project OUTSIDE this repository (so nothing resolves to our node_modules by accident:
  * no Strapi, no zod, only @types/node), then
  * - compiled with `strict`, WITHOUT `skipLibCheck`, under moduleResolution node16, nodenext (a CommonJS and an ESM
- *   file each: the entries are CommonJS, imported by name from ESM) and bundler;
+ *   file each: the entries are CommonJS, imported by name from ESM), bundler, and node10 (through `typesVersions`);
  * - run from plain Node, CommonJS and ESM, with no @strapi package anywhere it could resolve one.
  */
 const ROOT = path.resolve(__dirname, '../..');
@@ -149,6 +149,9 @@ beforeAll(() => {
       'src/user.mts',
     ]);
   }
+  // Strapi's own server tsconfig (and so many Strapi apps' config/plugins.ts) still resolves like Node 10: no
+  // `exports`, hence the package's `typesVersions`.
+  tsconfig('tsconfig.node10.json', { module: 'CommonJS', moduleResolution: 'Node10' }, ['src/user.ts']);
   tsconfig(
     'tsconfig.bundler.json',
     { module: 'ESNext', moduleResolution: 'Bundler', exactOptionalPropertyTypes: true, verbatimModuleSyntax: true },
@@ -179,7 +182,7 @@ describe('the package entries, installed from what npm pack ships', () => {
     }
   });
 
-  it.each(['Node16', 'NodeNext', 'bundler'])(
+  it.each(['Node16', 'NodeNext', 'bundler', 'node10'])(
     'compiles a strict user project without skipLibCheck (moduleResolution %s)',
     (resolution) => {
       const result = run([TSC, '-p', `tsconfig.${resolution}.json`], project);
