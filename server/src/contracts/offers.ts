@@ -4,8 +4,13 @@
  */
 
 export interface OffersRequestBody {
-  /** The publisher's user id, the same one given to the Button SDK: 1-255 printable ASCII (0x21-0x7E). */
-  user_id: string;
+  /**
+   * The publisher's user id, the same one given to the Button SDK: 1-255 printable ASCII (0x21-0x7E). Required
+   * from an API token (a server asking for any user). May be omitted by an end user signed in through Users &
+   * Permissions, or by a caller sending a signed user assertion (`X-Button-User-Assertion`): the user id then comes
+   * from the session or the assertion, and a `user_id` that differs from it is refused (403, `USER_MISMATCH`).
+   */
+  user_id?: string;
   /** IDFA / GAID values. */
   device_ids?: string[];
   /** SHA-256 hex of trimmed, lower-cased emails. */
