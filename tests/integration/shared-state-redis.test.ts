@@ -155,6 +155,28 @@ describe('shared state on the machine’s Redis', () => {
     expect(Object.keys(await a.seenMerchants!.merge({})).sort()).toEqual(['org-b', 'org-both']);
   });
 
+  it('shares per-caller (fair-use) buckets between instances, and keeps callers apart', async () => {
+    const keyPrefix = `${prefix}callers:`;
+    const a = make({}, keyPrefix).state;
+    const b = make({}, keyPrefix).state;
+    await eventually(async () => (await a.rateLimiter.acquire(), a.status().mode === 'shared'));
+    await eventually(async () => (await b.rateLimiter.acquire(), b.status().mode === 'shared'));
+    // 60 a minute: a burst of one, shared by both instances.
+    expect(await a.callerLimiter.acquire('user:hash-1', 60)).toEqual({ allowed: true });
+    expect(await b.callerLimiter.acquire('user:hash-1', 60)).toMatchObject({ allowed: false });
+    expect(await b.callerLimiter.acquire('user:hash-2', 60)).toEqual({ allowed: true });
+    const raw = new Redis(SHARED_REDIS_URL);
+    try {
+      expect((await raw.keys(`${keyPrefix}caller:*`)).sort()).toEqual([
+        `${keyPrefix}caller:user:hash-1`,
+        `${keyPrefix}caller:user:hash-2`,
+      ]);
+      expect(await raw.pttl(`${keyPrefix}caller:user:hash-1`)).toBeGreaterThan(0); // idle callers' keys expire
+    } finally {
+      raw.disconnect();
+    }
+  });
+
   it("uses an app's own ioredis connection when given one, and leaves it open", async () => {
     const own = new Redis(SHARED_REDIS_URL);
     try {
