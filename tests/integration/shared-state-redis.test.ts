@@ -231,8 +231,47 @@ describe('shared state when Redis fails (a private redis-server)', () => {
     }
   });
 
+  it('leases tokens in batches at a high rate: fewer round trips, never more calls than the bucket gave', async () => {
+    const keyPrefix = 'lease-test:';
+    const options = { url: redis.url, commandTimeoutMs: 2_000, keyPrefix };
+    const { state, sources } = sharedState(options, { perMinute: 6_000, expectedInstances: 3 });
+    const other = sharedState(options, { perMinute: 6_000, expectedInstances: 3 }).state;
+    const admin = new Redis(redis.url);
+    const takes = async () => {
+      const stats = (await admin.info('commandstats')).match(/cmdstat_(?:evalsha|eval):calls=(\d+)/g) ?? [];
+      return stats.reduce((sum, line) => sum + Number(line.split('=')[1]), 0);
+    };
+    try {
+      await eventually(async () => (await state.rateLimiter.acquire(), state.status().mode === 'shared'));
+      await eventually(async () => (await other.rateLimiter.acquire(), other.status().mode === 'shared'));
+      await admin.del(`${keyPrefix}rate-limit`); // a full bucket: burst 100, then 98.4 a second
+      sources.length = 0;
+      const before = await takes();
+      const started = Date.now();
+      let allowed = 0;
+      // Two instances asking one after the other, as fast as they can, for 300 decisions each.
+      for (let i = 0; i < 300; i += 1) {
+        if ((await state.rateLimiter.acquire()).allowed) allowed += 1;
+        if ((await other.rateLimiter.acquire()).allowed) allowed += 1;
+      }
+      const elapsedMs = Date.now() - started;
+      const roundTrips = (await takes()) - before;
+      expect(new Set(sources)).toEqual(new Set(['shared']));
+      expect(allowed).toBeGreaterThan(0);
+      // Leases only delay calls: never more allowed than the bucket held and refilled meanwhile.
+      expect(allowed).toBeLessThanOrEqual(100 + Math.ceil((elapsedMs * 5_900) / 61_000));
+      expect(roundTrips).toBeLessThan(600 / 3); // one round trip per decision without leases
+    } finally {
+      admin.disconnect();
+      await Promise.all([state.close(), other.close()]);
+    }
+  });
+
   it('treats a Redis that is too slow as down: the decision comes from the fallback before Redis answers', async () => {
-    const { state, sources } = sharedState({ url: redis.url, commandTimeoutMs: 50, retryAfterMs: 60_000 }, { perMinute: 600 });
+    const { state, sources } = sharedState(
+      { url: redis.url, commandTimeoutMs: 50, retryAfterMs: 60_000, keyPrefix: 'slow-test:' },
+      { perMinute: 600 }
+    );
     const admin = new Redis(redis.url);
     try {
       await eventually(async () => (await state.rateLimiter.acquire(), state.status().mode === 'shared'));

@@ -12,8 +12,24 @@ export interface FleetRateLimiter extends RateLimiter {
 }
 
 /**
+ * How long tokens taken from Redis may be spent locally. Tokens are counted as spent when taken, so a lease can
+ * only delay a call, never add one: a token taken at t is used by t + 250 ms, inside the second of margin the
+ * bucket's 61 s refill leaves (token-buckets.ts), and one not used by then is dropped.
+ */
+const LEASE_MS = 250;
+
+/**
  * The fleet's Button budget in Redis (one bucket, token-buckets.ts), with this instance's local share whenever Redis
  * is down or slow (see RedisLink). Every call the client makes (first attempts, retries, hedges) comes through here.
+ *
+ * Tokens are leased in small batches rather than fetched one per call: a Redis round trip awaited on every request
+ * cost 0.6 ms at the median and 17 ms at p99 in the benchmark (the reply waits its turn on a busy event loop), where
+ * a token already in hand costs microseconds. The batch adapts to this instance's rate: it doubles when a lease is
+ * used up before it expires and halves when tokens expire unused, between 1 and a quarter of the bucket's burst (so
+ * that one instance never holds the fleet's whole burst); the next lease is fetched in the background when half of
+ * the current one is spent. At low rates (or a small budget) the batch stays 1: one round trip per call, as before.
+ * When Redis says the bucket is empty, calls are refused here until the next token is due (at most LEASE_MS),
+ * without asking Redis again: an overloaded fleet does not also load Redis with a round trip per refusal.
  */
 export function createFleetRateLimiter(options: {
   redis: Redis;
@@ -24,14 +40,63 @@ export function createFleetRateLimiter(options: {
   fallbackPerMinute: number;
   /** `seconds`: how long this decision took, Redis round trip included (what the limiter adds to a request). */
   onDecision?: (source: DecisionSource, decision: RateDecision, seconds: number) => void;
+  now?: () => number;
 }): FleetRateLimiter {
   const { link, key, perMinute, fallback } = options;
+  const now = options.now ?? (() => performance.now());
   const buckets = createRedisBuckets(options.redis, link);
   const shape = bucketShape(perMinute);
+  const maxBatch = Math.max(1, Math.floor(shape.burst / 4));
+  let batch = 1;
+  // Leases in hand, oldest first: each keeps its own expiry, so no token outlives LEASE_MS after it was taken.
+  const leases: Array<{ tokens: number; expiresAt: number }> = [];
+  let lastGranted = 0;
+  let lastWaitMs = 1;
+  // The bucket was empty: until a token is due again, refuse here rather than ask Redis (refusing is always safe).
+  let emptyUntil = 0;
+  let fetching: Promise<void> | undefined;
 
   const decide = (source: DecisionSource, decision: RateDecision, started: number) => {
     options.onDecision?.(source, decision, (performance.now() - started) / 1000);
     return decision;
+  };
+
+  let expiredUnused = false;
+  const inHand = () => leases.reduce((sum, lease) => sum + lease.tokens, 0);
+  const takeLeased = (): boolean => {
+    const at = now();
+    while (leases.length > 0 && (leases[0]!.tokens === 0 || at >= leases[0]!.expiresAt)) {
+      if (leases[0]!.tokens > 0) expiredUnused = true;
+      leases.shift();
+    }
+    const first = leases[0];
+    if (first === undefined) return false;
+    first.tokens -= 1;
+    return true;
+  };
+
+  /** One round trip for the next lease; concurrent callers share it. Rejects when Redis is unusable. */
+  const fetchLease = (): Promise<void> => {
+    fetching ??= (async () => {
+      try {
+        // Tokens expired unused since the last fetch: leases too big for this rate; none left: too small.
+        if (expiredUnused) batch = Math.max(1, Math.floor(batch / 2));
+        else if (lastGranted > 0 && inHand() === 0) batch = Math.min(maxBatch, batch * 2);
+        expiredUnused = false;
+        const [granted, waitMs] = await buckets.take(key, shape, batch);
+        lastGranted = granted;
+        lastWaitMs = Math.max(1, waitMs);
+        if (granted === 0) emptyUntil = now() + Math.min(lastWaitMs, LEASE_MS);
+        if (granted > 0) leases.push({ tokens: granted, expiresAt: now() + LEASE_MS });
+      } finally {
+        fetching = undefined;
+      }
+    })();
+    return fetching;
+  };
+
+  const prefetch = () => {
+    if (batch > 1 && fetching === undefined && inHand() <= batch / 2) fetchLease().catch(() => undefined);
   };
 
   return {
@@ -39,15 +104,26 @@ export function createFleetRateLimiter(options: {
     fallbackPerMinute: options.fallbackPerMinute,
     async acquire(): Promise<RateDecision> {
       const started = performance.now();
-      let answer: [number, number];
-      try {
-        answer = await buckets.take(key, shape);
-      } catch {
-        return decide('fallback', fallback.tryAcquire(), started);
+      if (takeLeased()) {
+        prefetch();
+        return decide('shared', { allowed: true }, started);
       }
-      const [allowed, waitMs] = answer;
-      const decision: RateDecision = allowed === 1 ? { allowed: true } : { allowed: false, retryAfterMs: Math.max(1, waitMs) };
-      return decide('shared', decision, started);
+      const refusedFor = emptyUntil - now();
+      if (refusedFor > 0) return decide('shared', { allowed: false, retryAfterMs: Math.ceil(refusedFor) }, started);
+      // Twice at most: a lease fetched for other callers may be gone by the time this one looks.
+      for (let round = 0; round < 2; round += 1) {
+        try {
+          await fetchLease();
+        } catch {
+          return decide('fallback', fallback.tryAcquire(), started);
+        }
+        if (takeLeased()) {
+          prefetch();
+          return decide('shared', { allowed: true }, started);
+        }
+        if (lastGranted === 0) break; // the bucket is empty: asking again now would not help
+      }
+      return decide('shared', { allowed: false, retryAfterMs: lastWaitMs }, started);
     },
   };
 }

@@ -3,7 +3,7 @@ import type { RateDecision } from '../button-client/rate-limiter';
 import type { RedisLink } from './redis-link';
 
 /**
- * A token bucket in one Redis hash, taken atomically by one script call: one round trip per acquire, and the
+ * A token bucket in one Redis hash, taken atomically by one script call: one round trip per take, and the
  * clock is Redis's own (TIME), so instances whose clocks disagree still share one bucket. Same shape as the local
  * limiter (button-client/rate-limiter.ts): the burst is paid for out of the minute, so no window holds more than
  * the budget.
@@ -28,20 +28,21 @@ if now > at then
   tokens = math.min(capacity, tokens + (now - at) * refill_per_ms)
   at = now
 end
-local allowed = 0
+local want = tonumber(ARGV[4]) or 1
+local granted = 0
 local wait_ms = 0
 if tokens >= 1 then
-  tokens = tokens - 1
-  allowed = 1
+  granted = math.min(math.floor(tokens), want)
+  tokens = tokens - granted
 else
   wait_ms = math.ceil((1 - tokens) / refill_per_ms)
 end
 redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'at', tostring(at))
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
-return { allowed, wait_ms }
+return { granted, wait_ms }
 `;
 
-type TakeToken = (key: string, capacity: number, refillPerMs: string, ttlMs: number) => Promise<[number, number]>;
+type TakeToken = (key: string, capacity: number, refillPerMs: string, ttlMs: number, want: number) => Promise<[number, number]>;
 
 /** A bucket's burst and refill for a per-minute budget. */
 export interface BucketShape {
@@ -68,9 +69,13 @@ export function createRedisBuckets(client: Redis, link: RedisLink) {
   if (redis.buttonTakeToken === undefined) redis.defineCommand('buttonTakeToken', { numberOfKeys: 1, lua: TAKE_TOKEN });
   const take = redis.buttonTakeToken as TakeToken;
   return {
-    /** Rejects when Redis is unusable (RedisLink): the caller decides what the fallback is. */
-    take(key: string, shape: BucketShape): Promise<[number, number]> {
-      return link.run(() => take.call(redis, key, shape.burst, shape.refillPerMs.toPrecision(17), IDLE_TTL_MS));
+    /**
+     * Takes up to `want` tokens (as many as the bucket holds, at least one, or none): `[granted, waitMs]`, waitMs
+     * being how long until one token is there when none was. Rejects when Redis is unusable (RedisLink): the caller
+     * decides what the fallback is.
+     */
+    take(key: string, shape: BucketShape, want = 1): Promise<[number, number]> {
+      return link.run(() => take.call(redis, key, shape.burst, shape.refillPerMs.toPrecision(17), IDLE_TTL_MS, want));
     },
   };
 }
