@@ -13,10 +13,10 @@ export interface FleetRateLimiter extends RateLimiter {
 
 /**
  * How long tokens taken from Redis may be spent locally. Tokens are counted as spent when taken, so a lease can
- * only delay a call, never add one: a token taken at t is used by t + 250 ms, inside the second of margin the
+ * only delay a call, never add one: a token taken at t is used by t + 500 ms, inside the second of margin the
  * bucket's 61 s refill leaves (token-buckets.ts), and one not used by then is dropped.
  */
-const LEASE_MS = 250;
+const LEASE_MS = 500;
 
 /**
  * The fleet's Button budget in Redis (one bucket, token-buckets.ts), with this instance's local share whenever Redis
@@ -25,7 +25,7 @@ const LEASE_MS = 250;
  * Tokens are leased in small batches rather than fetched one per call: a Redis round trip awaited on every request
  * cost 0.6 ms at the median and 17 ms at p99 in the benchmark (the reply waits its turn on a busy event loop), where
  * a token already in hand costs microseconds. The batch adapts to this instance's rate: it doubles when a lease is
- * used up before it expires and halves when tokens expire unused, between 1 and a quarter of the bucket's burst (so
+ * used up before it expires and halves when most of one expires unused, between 1 and a quarter of the bucket's burst (so
  * that one instance never holds the fleet's whole burst); the next lease is fetched in the background when half of
  * the current one is spent. At low rates (or a small budget) the batch stays 1: one round trip per call, as before.
  * When Redis says the bucket is empty, calls are refused here until the next token is due (at most LEASE_MS),
@@ -49,7 +49,7 @@ export function createFleetRateLimiter(options: {
   const maxBatch = Math.max(1, Math.floor(shape.burst / 4));
   let batch = 1;
   // Leases in hand, oldest first: each keeps its own expiry, so no token outlives LEASE_MS after it was taken.
-  const leases: Array<{ tokens: number; expiresAt: number }> = [];
+  const leases: Array<{ tokens: number; size: number; expiresAt: number }> = [];
   let lastGranted = 0;
   let lastWaitMs = 1;
   // The bucket was empty: until a token is due again, refuse here rather than ask Redis (refusing is always safe).
@@ -66,7 +66,8 @@ export function createFleetRateLimiter(options: {
   const takeLeased = (): boolean => {
     const at = now();
     while (leases.length > 0 && (leases[0]!.tokens === 0 || at >= leases[0]!.expiresAt)) {
-      if (leases[0]!.tokens > 0) expiredUnused = true;
+      // More than half of a lease expired unused: leases are too big for this rate.
+      if (leases[0]!.tokens > leases[0]!.size / 2) expiredUnused = true;
       leases.shift();
     }
     const first = leases[0];
@@ -79,7 +80,7 @@ export function createFleetRateLimiter(options: {
   const fetchLease = (): Promise<void> => {
     fetching ??= (async () => {
       try {
-        // Tokens expired unused since the last fetch: leases too big for this rate; none left: too small.
+        // Most of a lease expired unused since the last fetch: too big for this rate; none left: too small.
         if (expiredUnused) batch = Math.max(1, Math.floor(batch / 2));
         else if (lastGranted > 0 && inHand() === 0) batch = Math.min(maxBatch, batch * 2);
         expiredUnused = false;
@@ -87,7 +88,7 @@ export function createFleetRateLimiter(options: {
         lastGranted = granted;
         lastWaitMs = Math.max(1, waitMs);
         if (granted === 0) emptyUntil = now() + Math.min(lastWaitMs, LEASE_MS);
-        if (granted > 0) leases.push({ tokens: granted, expiresAt: now() + LEASE_MS });
+        if (granted > 0) leases.push({ tokens: granted, size: granted, expiresAt: now() + LEASE_MS });
       } finally {
         fetching = undefined;
       }
