@@ -189,27 +189,27 @@ function toMarkdown(results, targets = computeTargets(results)) {
     );
   }
 
-  out.push('');
-  out.push(`## Faults (${meta.profileLabels.button}, ${meta.rate} req/s)`);
-  out.push('');
-  out.push(
-    table(
-      ['scenario', 'requests', 'success', 'p50', 'p99', 'max', 'upstream/req', 'statuses', 'breaker'],
-      results.faults.map((fault) => [
-        String(fault.label),
-        fault.requests,
-        pct(fault.successRate),
-        num(fault.p50, 2),
-        num(fault.p99, 2),
-        num(fault.max, 2),
-        num(fault.amplification, 3),
-        Object.entries(/** @type {Record<string, number>} */ (fault.statusCounts ?? {}))
-          .map(([status, count]) => `${status}: ${count}`)
-          .join(', '),
-        Array.isArray(fault.breakerStates) && fault.breakerStates.length > 0 ? fault.breakerStates.join(' -> ') : 'n/a',
-      ])
-    )
-  );
+  // `--only shared-state` runs no fault scenario: no empty table then.
+  if (results.faults.length > 0) out.push('', `## Faults (${meta.profileLabels.button}, ${meta.rate} req/s)`, '');
+  if (results.faults.length > 0)
+    out.push(
+      table(
+        ['scenario', 'requests', 'success', 'p50', 'p99', 'max', 'upstream/req', 'statuses', 'breaker'],
+        results.faults.map((fault) => [
+          String(fault.label),
+          fault.requests,
+          pct(fault.successRate),
+          num(fault.p50, 2),
+          num(fault.p99, 2),
+          num(fault.max, 2),
+          num(fault.amplification, 3),
+          Object.entries(/** @type {Record<string, number>} */ (fault.statusCounts ?? {}))
+            .map(([status, count]) => `${status}: ${count}`)
+            .join(', '),
+          Array.isArray(fault.breakerStates) && fault.breakerStates.length > 0 ? fault.breakerStates.join(' -> ') : 'n/a',
+        ])
+      )
+    );
   const outage = results.faults.find((fault) => fault.id === 'outage');
   if (outage?.outage) {
     const o = outage.outage;
