@@ -5,7 +5,7 @@ import type { Caller } from '../access/caller';
 import type { RequestLike } from '../access/service';
 import { OFFERS_FIND_ACTION } from '../constants';
 import type { ErrorResponse } from '../contracts/offers';
-import { answerOffers, type OffersAnswer } from '../offers/answer';
+import { answerOffers, untilClientHangsUp, type OffersAnswer } from '../offers/answer';
 import { getService } from '../utils/get-service';
 
 /**
@@ -90,7 +90,7 @@ export const OFFERS_TYPE_DEFS = /* GraphQL */ `
 
 /** The part of @strapi/plugin-graphql's resolver context used here (5.54: bootstrap.js builds it per request). */
 interface GraphQLContext {
-  koaContext: RequestLike & { res: NodeJS.EventEmitter & { writableFinished: boolean } };
+  koaContext: RequestLike & { res: Parameters<typeof untilClientHangsUp>[0] };
 }
 
 /**
@@ -140,20 +140,13 @@ export function offersQueryExtension(strapi: Core.Strapi) {
               : new errors.ForbiddenError(resolved.message, details);
           }
           const caller: Caller = resolved.caller;
-          const abort = new AbortController();
-          const onClose = () => {
-            if (!ctx.res.writableFinished) abort.abort();
-          };
-          ctx.res.once('close', onClose);
-          try {
-            // GraphQL gives absent fields as undefined and explicit nulls as null: the REST schema refuses nulls alike.
-            const body = Object.fromEntries(Object.entries(args.input).filter(([, value]) => value !== undefined));
-            const answer = await answerOffers(strapi, { body, caller, requestId: randomUUID(), signal: abort.signal });
-            if (answer.status !== 200) throw toGraphQLError(answer);
-            return answer.body;
-          } finally {
-            ctx.res.off('close', onClose);
-          }
+          // GraphQL gives absent fields as undefined and explicit nulls as null: the REST schema refuses nulls alike.
+          const body = Object.fromEntries(Object.entries(args.input).filter(([, value]) => value !== undefined));
+          const answer = await untilClientHangsUp(ctx.res, (signal) =>
+            answerOffers(strapi, { body, caller, requestId: randomUUID(), signal })
+          );
+          if (answer.status !== 200) throw toGraphQLError(answer);
+          return answer.body;
         },
       },
     },

@@ -87,3 +87,27 @@ export async function answerOffers(
     };
   }
 }
+
+/** The response a request's client may hang up on (Node's ServerResponse, as Koa and the GraphQL plugin expose it). */
+interface ClosableResponse {
+  writableFinished: boolean;
+  once(event: 'close', listener: () => void): unknown;
+  off(event: 'close', listener: () => void): unknown;
+}
+
+/**
+ * Runs `work` with a signal that aborts when the client hangs up before the answer is written: a client that is gone
+ * should not keep a Button call (and its retries) running on its behalf. REST and GraphQL both answer through it.
+ */
+export async function untilClientHangsUp<T>(res: ClosableResponse, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const abort = new AbortController();
+  const onClose = () => {
+    if (!res.writableFinished) abort.abort();
+  };
+  res.once('close', onClose);
+  try {
+    return await work(abort.signal);
+  } finally {
+    res.off('close', onClose);
+  }
+}

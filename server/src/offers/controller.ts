@@ -4,7 +4,7 @@ import type { Caller } from '../access/caller';
 import { errorEnvelope } from '../utils/error-envelope';
 import { getService } from '../utils/get-service';
 import { offersRoutes, restPrefix } from '../utils/paths';
-import { answerOffers } from './answer';
+import { answerOffers, untilClientHangsUp } from './answer';
 
 type Context = Parameters<Core.MiddlewareHandler>[0];
 
@@ -55,20 +55,12 @@ async function answerOffersOverRest(strapi: Core.Strapi, ctx: Context, handler: 
     caller = resolved.caller;
   }
 
-  // A client that hangs up should not keep a Button call (and its retries) running on its behalf.
-  const abort = new AbortController();
-  const onClose = () => {
-    if (!ctx.res.writableFinished) abort.abort();
-  };
-  ctx.res.once('close', onClose);
-  try {
-    const answer = await answerOffers(strapi, { body: ctx.request.body, caller, requestId, signal: abort.signal });
-    ctx.status = answer.status;
-    if (answer.retryAfter !== undefined) ctx.set('Retry-After', String(answer.retryAfter));
-    ctx.body = answer.body;
-  } finally {
-    ctx.res.off('close', onClose);
-  }
+  const answer = await untilClientHangsUp(ctx.res, (signal) =>
+    answerOffers(strapi, { body: ctx.request.body, caller, requestId, signal })
+  );
+  ctx.status = answer.status;
+  if (answer.retryAfter !== undefined) ctx.set('Retry-After', String(answer.retryAfter));
+  ctx.body = answer.body;
 }
 
 export default offersController;
