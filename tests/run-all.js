@@ -4,7 +4,8 @@
  * `npm test` (after the build and typecheck of `pretest`): every unit and integration suite in parallel, then the
  * cluster suite alone (three Strapi processes under minutes of load: beside the other suites on two cores it would
  * slow them past their timeouts, and them it), then the browser suite alone (it drives Chromium and a whole Strapi),
- * then ONE closing line with the totals of all three runs.
+ * then the install test alone (`npm pack`, fresh create-strapi-app apps at both ends of the declared Strapi range,
+ * npm installs and admin builds), then ONE closing line with the totals of all four runs.
  */
 
 const path = require('node:path');
@@ -14,12 +15,14 @@ const ROOT = path.resolve(__dirname, '..');
 
 async function main() {
   const serial = ['/tests/integration/cluster\\.test\\.ts$'];
-  const suites = await runCLI({ _: [], $0: 'jest', testPathIgnorePatterns: ['/node_modules/', '/tests/e2e/', ...serial] }, [
-    ROOT,
-  ]);
+  const suites = await runCLI(
+    { _: [], $0: 'jest', testPathIgnorePatterns: ['/node_modules/', '/tests/e2e/', '/tests/install/', ...serial] },
+    [ROOT]
+  );
   const cluster = await runCLI({ _: ['tests/integration/cluster\\.test\\.ts$'], $0: 'jest', runInBand: true }, [ROOT]);
   const browser = await runCLI({ _: ['tests/e2e'], $0: 'jest', runInBand: true }, [ROOT]);
-  const runs = [suites.results, cluster.results, browser.results];
+  const install = await runCLI({ _: ['tests/install'], $0: 'jest', runInBand: true }, [ROOT]);
+  const runs = [suites.results, cluster.results, browser.results, install.results];
   const sum = (key) => runs.reduce((total, run) => total + run[key], 0);
   const failed = sum('numFailedTests') + sum('numRuntimeErrorTestSuites');
   process.stdout.write(

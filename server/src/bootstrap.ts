@@ -7,6 +7,7 @@ import { hasHiddenUrlParts, redactUrl } from './config/redact-url';
 import type { PluginConfig } from './config/schema';
 import { PLUGIN_ID } from './constants';
 import { getService } from './utils/get-service';
+import { describeOption } from './config/option-names';
 
 const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
   // After Strapi initialised the database: writes to the ledger's tables outside the webhook path are refused;
@@ -50,7 +51,7 @@ function listenToOtherInstances(strapi: Core.Strapi) {
 /** Says what is (and is not) configured, never the values themselves. */
 function reportConfiguration(strapi: Core.Strapi, config: PluginConfig) {
   if (config.apiKey === undefined) {
-    strapi.log.warn(`[${PLUGIN_ID}] BUTTON_API_KEY is not set: the offers endpoint answers 503 until it is configured`);
+    strapi.log.warn(`[${PLUGIN_ID}] ${describeOption('apiKey')} is not set: the offers endpoint answers 503 until it is configured`);
   } else {
     strapi.log.info(
       `[${PLUGIN_ID}] calling Button at ${redactUrl(config.baseUrl)} (pool of ${config.pool.connections} keep-alive connections)`
@@ -58,13 +59,14 @@ function reportConfiguration(strapi: Core.Strapi, config: PluginConfig) {
   }
   if (hasHiddenUrlParts(config.baseUrl)) {
     strapi.log.warn(
-      `[${PLUGIN_ID}] BUTTON_API_BASE_URL carries credentials (user:pass@), a query string or a fragment: they are never ` +
-        'sent (the plugin authenticates with BUTTON_API_KEY) nor shown; remove them from the URL'
+      `[${PLUGIN_ID}] ${describeOption('baseUrl')} carries credentials (user:pass@), a query string or a fragment: they ` +
+        'are never sent (the plugin authenticates with `apiKey`) nor shown; remove them from the URL'
     );
   }
   if (config.webhookSecret === undefined) {
     strapi.log.warn(
-      `[${PLUGIN_ID}] BUTTON_WEBHOOK_SECRET is not set: the webhook endpoint answers 503 (Button retries) until it is configured`
+      `[${PLUGIN_ID}] ${describeOption('webhookSecret')} is not set: the webhook endpoint answers 503 (Button retries) ` +
+        'until it is configured'
     );
   }
   const { redis, rateLimit } = config;
@@ -74,14 +76,15 @@ function reportConfiguration(strapi: Core.Strapi, config: PluginConfig) {
     rateLimit.fallbackPerMinute === undefined
   ) {
     strapi.log.warn(
-      `[${PLUGIN_ID}] Redis is configured but rateLimit.expectedInstances (BUTTON_RATE_LIMIT_EXPECTED_INSTANCES) is 1: while ` +
+      `[${PLUGIN_ID}] Redis is configured but ${describeOption('rateLimit.expectedInstances')} is 1: while ` +
         `Redis is unreachable every instance may send the whole budget of ${rateLimit.perMinute} calls a minute. Set it to ` +
         'the most instances you run, or set rateLimit.fallbackPerMinute'
     );
   }
   if (config.pubRefSecret === undefined) {
     strapi.log.warn(
-      `[${PLUGIN_ID}] BUTTON_PUBREF_SECRET is not set: offers are served with unsigned pubRefs, which the ledger marks as not verified`
+      `[${PLUGIN_ID}] ${describeOption('pubRefSecret')} is not set: offers are served with unsigned pubRefs, which the ` +
+        'ledger marks as not verified'
     );
   }
 }

@@ -31,7 +31,7 @@ describe('without an API key', () => {
       error: {
         status: 503,
         name: 'ServiceUnavailableError',
-        message: 'Button is not configured: the API key is missing (set BUTTON_API_KEY)',
+        message: "Button is not configured: set the `apiKey` option (BUTTON_API_KEY in the README's setup)",
         details: { code: 'NOT_CONFIGURED', attempts: 0 },
       },
     });

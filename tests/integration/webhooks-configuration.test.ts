@@ -22,10 +22,14 @@ describe('without BUTTON_WEBHOOK_SECRET and BUTTON_PUBREF_SECRET', () => {
     await sim?.stop();
   });
 
-  it('warns at boot, naming the variables', () => {
+  it('warns at boot, naming each option and the variable the README reads it from', () => {
     const logs = app.logs.join('\n');
-    expect(logs).toMatch(/BUTTON_WEBHOOK_SECRET is not set: the webhook endpoint answers 503/);
-    expect(logs).toMatch(/BUTTON_PUBREF_SECRET is not set: offers are served with unsigned pubRefs/);
+    expect(logs).toContain(
+      "the `webhookSecret` option (BUTTON_WEBHOOK_SECRET in the README's setup) is not set: the webhook endpoint answers 503"
+    );
+    expect(logs).toContain(
+      "the `pubRefSecret` option (BUTTON_PUBREF_SECRET in the README's setup) is not set: offers are served with unsigned pubRefs"
+    );
   });
 
   it('still serves offers, with unsigned pubRefs that name the offer', async () => {

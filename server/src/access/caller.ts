@@ -1,6 +1,7 @@
 import { hashEmail } from '../offers/request-schema';
 import type { PluginConfig } from '../config/schema';
 import { verifyUserAssertion } from './assertion';
+import { describeOption } from '../config/option-names';
 
 /**
  * Who is asking for offers, and so whose offers they may see:
@@ -59,7 +60,7 @@ export function resolveCaller(input: CallerInput, config: AccessConfig): CallerR
       return refuse(
         401,
         'ASSERTION_NOT_ACCEPTED',
-        'This Strapi does not accept user assertions (access.assertionSecret is not set)'
+        `This Strapi does not accept user assertions (${describeOption('access.assertionSecret')} is not set)`
       );
     }
     const checked = verifyUserAssertion(input.assertion, {

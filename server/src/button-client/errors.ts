@@ -1,3 +1,5 @@
+import { describeOption } from '../config/option-names';
+
 /**
  * Every way a call to Button can fail, one error class per stable `code`. The controller maps codes
  * to HTTP in one place (offers/http-errors.ts); nothing else inspects messages.
@@ -99,7 +101,7 @@ const nothingSent = (details: Partial<Details>): Details => ({ ...details, retry
 export class NotConfiguredError extends ButtonError {
   override readonly name = 'NotConfiguredError';
   readonly code = 'NOT_CONFIGURED';
-  constructor(message = 'The Button API key is not configured (set BUTTON_API_KEY)', details: Partial<Details> = {}) {
+  constructor(message = `The Button API key is not configured: set ${describeOption('apiKey')}`, details: Partial<Details> = {}) {
     super(message, nothingSent(details));
   }
 }

@@ -1,8 +1,8 @@
 import type { Core } from '@strapi/strapi';
-import { errors } from '@strapi/utils';
 import { z } from 'zod';
 import { PLUGIN_ID } from '../constants';
 import { getService } from '../utils/get-service';
+import { strapiErrors } from '../utils/strapi-errors';
 import { paginationQuery, parseOrThrow } from '../utils/validation';
 import { capturedBody } from './intake/capture';
 import { PROBE_HEADER } from './intake/check';
@@ -60,7 +60,7 @@ const commissionsController = ({ strapi }: { strapi: Core.Strapi }) => ({
   /** GET /button-personalization/commissions/:transactionId */
   async detail(ctx: Context) {
     const detail = await getService(strapi, 'commissions').detail(String(ctx.params.transactionId));
-    if (!detail) throw new errors.NotFoundError('No such transaction in the ledger');
+    if (!detail) throw new (strapiErrors().NotFoundError)('No such transaction in the ledger');
     ctx.body = { data: detail };
   },
 

@@ -8,6 +8,7 @@ import { customerHash, type LedgerSecrets } from './ledger/record';
 import type { StateChangeListener } from './ledger/state-change';
 import { createLedger, WebhookSecretMissingError, type RecordOutcome } from './ledger/store';
 import { commissionDetail, commissionTotals, listCommissions, transactionsForPubRef, type CommissionFilters } from './reads';
+import { describeOption } from '../config/option-names';
 
 /** The part of the plugin's validated config the commissions capability uses (see config/index.ts). */
 export interface CommissionsConfig {
@@ -36,7 +37,7 @@ export interface CommissionsDeps {
 export function createCommissionsService(deps: CommissionsDeps) {
   const { config, db, log } = deps;
   const secrets = (): LedgerSecrets => {
-    if (config.webhookSecret === undefined) throw new WebhookSecretMissingError('BUTTON_WEBHOOK_SECRET is not set');
+    if (config.webhookSecret === undefined) throw new WebhookSecretMissingError(`${describeOption('webhookSecret')} is not set`);
     return {
       webhookSecret: config.webhookSecret,
       pubRefSecret: config.pubRefSecret,

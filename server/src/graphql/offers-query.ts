@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Core } from '@strapi/strapi';
-import { errors } from '@strapi/utils';
 import type { Caller } from '../access/caller';
 import type { RequestLike } from '../access/service';
 import { OFFERS_FIND_ACTION } from '../constants';
 import type { ErrorResponse } from '../contracts/offers';
 import { answerOffers, untilClientHangsUp, type OffersAnswer } from '../offers/answer';
 import { getService } from '../utils/get-service';
+import { strapiErrors } from '../utils/strapi-errors';
 
 /**
  * `buttonOffers(input)`: the offers endpoint as a GraphQL query, answering the same data under the same permission
@@ -98,17 +98,17 @@ interface GraphQLContext {
  * plugin turns the name into `extensions.code` (STRAPI_SERVICE_UNAVAILABLE_ERROR, STRAPI_BAD_GATEWAY_ERROR).
  * `name` is typed as the literal 'ApplicationError' by @strapi/utils, hence defineProperty.
  */
-class UpstreamError extends errors.ApplicationError {
-  constructor(name: 'ServiceUnavailableError' | 'BadGatewayError', message: string, details: Record<string, unknown>) {
-    super(message, details);
-    Object.defineProperty(this, 'name', { value: name });
-  }
+function upstreamError(name: 'ServiceUnavailableError' | 'BadGatewayError', message: string, details: Record<string, unknown>) {
+  const error = new (strapiErrors().ApplicationError)(message, details);
+  Object.defineProperty(error, 'name', { value: name });
+  return error;
 }
 
 /** The REST answer's error as the GraphQL plugin formats Strapi errors (`extensions.error`, `extensions.code`). */
 function toGraphQLError(answer: OffersAnswer): Error {
   const { message, details } = (answer.body as ErrorResponse).error;
   const withRetry = answer.retryAfter === undefined ? details : { ...details, retryAfter: answer.retryAfter };
+  const errors = strapiErrors();
   switch (answer.status) {
     case 400:
       return new errors.ValidationError(message, details);
@@ -119,9 +119,9 @@ function toGraphQLError(answer: OffersAnswer): Error {
     case 429:
       return new errors.RateLimitError(message, withRetry);
     case 502:
-      return new UpstreamError('BadGatewayError', message, details);
+      return upstreamError('BadGatewayError', message, details);
     default:
-      return new UpstreamError('ServiceUnavailableError', message, withRetry);
+      return upstreamError('ServiceUnavailableError', message, withRetry);
   }
 }
 
@@ -135,6 +135,7 @@ export function offersQueryExtension(strapi: Core.Strapi) {
           const resolved = getService(strapi, 'access').resolve(ctx);
           if (!resolved.ok) {
             const details = { code: resolved.code };
+            const errors = strapiErrors();
             throw resolved.status === 401
               ? new errors.UnauthorizedError(resolved.message, details)
               : new errors.ForbiddenError(resolved.message, details);

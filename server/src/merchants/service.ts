@@ -1,6 +1,6 @@
-import { errors } from '@strapi/utils';
 import { PLUGIN_ID } from '../constants';
 import type { Log } from '../utils/log';
+import { strapiErrors } from '../utils/strapi-errors';
 import type { PluginStore } from '../utils/plugin-store';
 import { classifyMerchants, type EntrySummary, type MappingStatus, type MerchantRow } from './classify';
 import type { DraftAuthor, DraftData } from './draft-permission';
@@ -147,7 +147,7 @@ export function createMerchantsService(deps: MerchantsServiceDeps) {
       const permitted = await author.permitCreate({ locale, data: draft });
       // Without merchant_id the draft would map nothing: refused like the creation itself.
       if (permitted === null || permitted.merchant_id !== merchantId) {
-        throw new errors.ForbiddenError(
+        throw new (strapiErrors().ForbiddenError)(
           'Creating a merchant offer needs the Content Manager create permission for merchant-offer'
         );
       }

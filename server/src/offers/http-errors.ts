@@ -2,6 +2,7 @@ import type { ButtonError } from '../button-client';
 import { retryAfterSeconds } from '../button-client/backoff';
 import type { ErrorResponse } from '../contracts/offers';
 import { errorEnvelope } from '../utils/error-envelope';
+import { describeOption } from '../config/option-names';
 
 export interface HttpErrorAnswer {
   status: number;
@@ -40,7 +41,7 @@ export function toHttpError(error: ButtonError): HttpErrorAnswer {
 
   switch (error.code) {
     case 'NOT_CONFIGURED':
-      return unavailable('Button is not configured: the API key is missing (set BUTTON_API_KEY)', NOT_CONFIGURED_RETRY_MS);
+      return unavailable(`Button is not configured: set ${describeOption('apiKey')}`, NOT_CONFIGURED_RETRY_MS);
     case 'UPSTREAM_TIMEOUT':
       return unavailable(`Button did not answer in time (${tries})`);
     case 'UPSTREAM_UNREACHABLE':

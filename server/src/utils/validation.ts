@@ -1,5 +1,5 @@
-import { errors } from '@strapi/utils';
 import { z } from 'zod';
+import { strapiErrors } from './strapi-errors';
 
 /** One entry of Strapi's `details.errors`: the field's path and what is wrong, never the value itself. */
 export interface ValidationIssue {
@@ -96,7 +96,7 @@ export function parseOrThrow<Schema extends z.ZodType>(
 ): z.output<Schema> {
   const result = safeParseBounded(schema, input, limits);
   if (result.success) return result.data;
-  throw new errors.ValidationError(message, validationDetails(result.issues, result.more));
+  throw new (strapiErrors().ValidationError)(message, validationDetails(result.issues, result.more));
 }
 
 /** For a strict object schema and a plain-object input: the unknown keys (the first few as issues) and their count. */

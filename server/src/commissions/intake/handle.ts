@@ -5,6 +5,7 @@ import { parseWebhookBody, type WebhookEvent } from './payload';
 import type { RecordOutcome } from '../ledger/store';
 import { WEBHOOK_MIDDLEWARE_FIX, type CapturedBody } from './capture';
 import type { RawBodyVerdict } from './check';
+import { describeOption } from '../../config/option-names';
 
 /**
  * The webhook endpoint's decisions, from raw bytes to an HTTP answer: no Strapi import, dependencies passed in.
@@ -37,7 +38,7 @@ export async function handleWebhook(
   deps: WebhookDeps
 ): Promise<WebhookAnswer> {
   if (deps.webhookSecret === undefined) {
-    deps.log.error('webhook refused: BUTTON_WEBHOOK_SECRET is not set, so no signature can be checked (Button will retry)');
+    deps.log.error(`webhook refused: ${describeOption('webhookSecret')} is not set, so no signature can be checked (Button will retry)`);
     return errorAnswer(503, 'ServiceUnavailableError', 'Webhooks are not configured on this server');
   }
   const signature = checkWebhookSignature(raw, signatureHeader, deps.webhookSecret);

@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
-import { errors } from '@strapi/utils';
 import { PLUGIN_ID, TRANSACTION_UID, WEBHOOK_EVENT_UID } from '../../constants';
+import { strapiErrors } from '../../utils/strapi-errors';
 import { isLedgerWriter } from './scope';
 
 /** The money tables: written by the signed webhook endpoint and nothing else. */
@@ -16,17 +16,19 @@ const DB_WRITE_ACTIONS = [
   'beforeDeleteMany',
 ] as const;
 
-/** A 403 in Strapi's envelope wherever it reaches an HTTP answer (Content Manager, GraphQL, custom routes). */
-export class LedgerWriteRefusedError extends errors.ForbiddenError {
-  readonly code = 'LEDGER_READ_ONLY';
+export const LEDGER_READ_ONLY = 'LEDGER_READ_ONLY' as const;
 
-  constructor(uid: string, action: string) {
-    super(
-      `The ${PLUGIN_ID} commission ledger is written only by the webhook endpoint (Button's signed webhooks): ` +
-        `${action} on ${uid} is refused`,
-      { uid, action }
-    );
-  }
+/**
+ * A 403 in Strapi's envelope wherever it reaches an HTTP answer (Content Manager, GraphQL, custom routes): Strapi's
+ * own ForbiddenError (see utils/strapi-errors.ts for why it is not a subclass), `code` in its details and on it.
+ */
+export function ledgerWriteRefused(uid: string, action: string): Error & { code: typeof LEDGER_READ_ONLY } {
+  const error = new (strapiErrors().ForbiddenError)(
+    `The ${PLUGIN_ID} commission ledger is written only by the webhook endpoint (Button's signed webhooks): ` +
+      `${action} on ${uid} is refused`,
+    { code: LEDGER_READ_ONLY, uid, action }
+  );
+  return Object.assign(error, { code: LEDGER_READ_ONLY });
 }
 
 /**
@@ -36,7 +38,7 @@ export class LedgerWriteRefusedError extends errors.ForbiddenError {
 export function refuseLedgerDocumentWrites(strapi: Core.Strapi): void {
   strapi.documents.use(async (context, next) => {
     if (LEDGER_UIDS.includes(context.uid) && !DOCUMENT_READ_ACTIONS.has(context.action)) {
-      throw new LedgerWriteRefusedError(context.uid, context.action);
+      throw ledgerWriteRefused(context.uid, context.action);
     }
     return next();
   });
@@ -49,7 +51,7 @@ export function refuseLedgerDocumentWrites(strapi: Core.Strapi): void {
  */
 export function guardLedgerTables(strapi: Core.Strapi): void {
   const refuseOutsideWriter = (event: { action: string; model: { uid: string } }) => {
-    if (!isLedgerWriter()) throw new LedgerWriteRefusedError(event.model.uid, event.action);
+    if (!isLedgerWriter()) throw ledgerWriteRefused(event.model.uid, event.action);
   };
   strapi.db.lifecycles.subscribe({
     models: [...LEDGER_UIDS],

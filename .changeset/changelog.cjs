@@ -1,0 +1,1 @@
+module.exports = { getReleaseLine: async (c) => '- ' + c.summary, getDependencyReleaseLine: async () => '' };
