@@ -8,7 +8,7 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-// The machine's PostgreSQL (trust auth) and MariaDB (root, no password), as DEVELOPERS.md describes.
+// The machine's PostgreSQL (trust auth) and MariaDB (root, no password), as CONTRIBUTING.md describes.
 export const POSTGRES = {
   host: process.env.TEST_PG_HOST ?? '127.0.0.1',
   port: 5432,

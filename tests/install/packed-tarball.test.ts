@@ -4,7 +4,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { launchChromium, logIn, newContext, screenshot, type BrowserSession } from '../e2e/helpers/browser';
-import { enablePluginIn } from './app-config';
+import { enablePluginIn, EXTENSION_SOURCE } from './app-config';
 import { MERCHANTS, SIM_API_KEY, startSimulator, userWithEveryMerchant, type Simulator } from '../helpers/simulator';
 
 /**
@@ -130,6 +130,7 @@ async function http(url: string, init: { method?: string; token?: string; body?:
   return { status: response.status, body };
 }
 
+const { LOCKSTEP } = require('./strapi-versions') as { LOCKSTEP: string[] };
 const cases = targets();
 
 describe.each(cases)('a fresh Strapi $strapi app (scaffolded by create-strapi-app $createStrapiApp)', (target) => {
@@ -177,12 +178,22 @@ describe.each(cases)('a fresh Strapi $strapi app (scaffolded by create-strapi-ap
       });
       expectSuccess('create-strapi-app', scaffold);
 
-      // The app at the target version: every Strapi package the scaffold lists, pinned to it.
+      // The app at the target version: the Strapi packages it lists pinned to it, and the whole Strapi family held
+      // there by npm overrides, as the app's lockfile holds it. Without them a fresh install of an older Strapi
+      // mixes in the newest @strapi/admin (@strapi/plugin-cloud's peer range is ^5.0.0) and Strapi's own admin
+      // build fails, with or without this plugin (checked on a plain 5.31.3 app: "useGetAIFeatureConfigQuery is
+      // not exported by @strapi/admin"). The plugin's own peers are left to npm.
       const manifestPath = path.join(appDir, 'package.json');
-      const manifest = JSON.parse(fs.readFileSync(manifestPath, 'utf8')) as { dependencies: Record<string, string> };
+      const manifest = JSON.parse(fs.readFileSync(manifestPath, 'utf8')) as {
+        dependencies: Record<string, string>;
+        overrides?: Record<string, string>;
+      };
       for (const name of Object.keys(manifest.dependencies)) {
         if (name.startsWith('@strapi/')) manifest.dependencies[name] = target.strapi;
       }
+      manifest.overrides = Object.fromEntries(
+        LOCKSTEP.filter((name) => !(name in manifest.dependencies)).map((name) => [name, target.strapi])
+      );
       fs.writeFileSync(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
 
       const install = await run('npm', ['install', tarball], { cwd: appDir, env: childEnv() });
@@ -208,6 +219,10 @@ describe.each(cases)('a fresh Strapi $strapi app (scaffolded by create-strapi-ap
       const pluginsFile = ['config/plugins.js', 'config/plugins.ts'].map((file) => path.join(appDir, file)).find(fs.existsSync);
       if (!pluginsFile) throw new Error('the scaffold has no config/plugins file');
       fs.writeFileSync(pluginsFile, enablePluginIn(fs.readFileSync(pluginsFile, 'utf8')));
+      // The README's way to add a field of your own to merchant-offer: Strapi's plugin extensions.
+      const extension = path.join(appDir, 'src/extensions/button-personalization/strapi-server.js');
+      fs.mkdirSync(path.dirname(extension), { recursive: true });
+      fs.writeFileSync(extension, EXTENSION_SOURCE);
     },
     NPM_TIMEOUT_MS + 120_000
   );
@@ -285,9 +300,11 @@ describe.each(cases)('a fresh Strapi $strapi app (scaffolded by create-strapi-ap
           cta_url: 'https://example.com/shop',
           headline_template: 'Earn {rate} at {name}',
           enabled: true,
+          badge: 'Top pick',
         },
       });
       expect(created.status).toBe(201);
+      expect(created.body.data.badge).toBe('Top pick');
       const published = await http(
         `${baseUrl}/content-manager/collection-types/${MERCHANT_UID}/${created.body.data.documentId as string}/actions/publish`,
         { token: adminJwt, body: {} }

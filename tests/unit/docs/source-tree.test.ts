@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 /**
- * The source trees in README.md and DEVELOPERS.md name every folder of server/src (and nothing that is gone), so
+ * The source tree in CONTRIBUTING.md names every folder of server/src (and nothing that is gone), so
  * a capability added, moved or removed without its docs fails here instead of drifting.
  */
 const ROOT = path.resolve(__dirname, '../../..');
@@ -38,7 +38,7 @@ function treeFolders(file: string): { server: string[]; topLevel: string[] } {
   return { server: [...new Set(server)].sort(), topLevel };
 }
 
-describe.each(['README.md', 'DEVELOPERS.md'])('the source tree in %s', (file) => {
+describe.each(['CONTRIBUTING.md'])('the source tree in %s', (file) => {
   it('names exactly the folders of server/src', () => {
     expect(treeFolders(file).server).toEqual(serverFolders());
   });
