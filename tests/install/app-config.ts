@@ -25,7 +25,6 @@ export function enablePluginIn(configSource: string): string {
   return `${before}${opener}${PLUGIN_BLOCK}${withEnv.slice(at)}`;
 }
 
-
 /** The README's example of a field of your own on merchant-offer (src/extensions/button-personalization/strapi-server.js). */
 export const EXTENSION_SOURCE = `module.exports = (plugin) => {
   plugin.contentTypes['merchant-offer'].schema.attributes.badge = {

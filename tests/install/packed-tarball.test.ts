@@ -33,7 +33,10 @@ interface Target {
 
 /** The versions (see strapi-versions.js), resolved before Jest collects the cases. */
 function targets(): Target[] {
-  const result = spawnSync(process.execPath, [path.join(__dirname, 'strapi-versions.js')], { encoding: 'utf8', timeout: 120_000 });
+  const result = spawnSync(process.execPath, [path.join(__dirname, 'strapi-versions.js')], {
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
   if (result.status !== 0) throw new Error(`choosing the Strapi versions failed: ${result.stderr}`);
   return (JSON.parse(result.stdout) as { versions: Target[] }).versions;
 }
@@ -44,7 +47,11 @@ interface Run {
 }
 
 /** A command in a child process, its output kept for the failure message (npm and Strapi print a lot). */
-function run(command: string, args: string[], options: { cwd: string; input?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv }) {
+function run(
+  command: string,
+  args: string[],
+  options: { cwd: string; input?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv }
+) {
   return new Promise<Run>((resolve, reject) => {
     const child = spawn(command, args, {
       cwd: options.cwd,
@@ -169,7 +176,16 @@ describe.each(cases)('a fresh Strapi $strapi app (scaffolded by create-strapi-ap
         env: childEnv(),
       });
       expectSuccess('create-strapi-app --help', help);
-      const flags = ['--no-run', '--js', '--use-npm', '--no-install', '--skip-cloud', '--no-example', '--no-git-init', '--skip-db'];
+      const flags = [
+        '--no-run',
+        '--js',
+        '--use-npm',
+        '--no-install',
+        '--skip-cloud',
+        '--no-example',
+        '--no-git-init',
+        '--skip-db',
+      ];
       if (help.output.includes('--non-interactive')) flags.push('--non-interactive');
       const scaffold = await run('npx', ['-y', `create-strapi-app@${target.createStrapiApp}`, 'app', ...flags], {
         cwd: workDir,
@@ -205,13 +221,18 @@ describe.each(cases)('a fresh Strapi $strapi app (scaffolded by create-strapi-ap
       const installed = path.join(appDir, 'node_modules', PLUGIN);
       expect(fs.lstatSync(installed).isSymbolicLink()).toBe(false);
       expect(fs.existsSync(path.join(installed, 'dist/server/index.js'))).toBe(true);
-      const strapiVersion = JSON.parse(fs.readFileSync(path.join(appDir, 'node_modules/@strapi/strapi/package.json'), 'utf8')) as {
+      const strapiVersion = JSON.parse(
+        fs.readFileSync(path.join(appDir, 'node_modules/@strapi/strapi/package.json'), 'utf8')
+      ) as {
         version: string;
       };
       expect(strapiVersion.version).toBe(target.strapi);
       const peers = Object.keys(
-        (JSON.parse(fs.readFileSync(path.join(installed, 'package.json'), 'utf8')) as { peerDependencies: Record<string, string> })
-          .peerDependencies
+        (
+          JSON.parse(fs.readFileSync(path.join(installed, 'package.json'), 'utf8')) as {
+            peerDependencies: Record<string, string>;
+          }
+        ).peerDependencies
       );
       const tree = await run('npm', ['ls', PLUGIN, ...peers], { cwd: appDir, env: childEnv(), timeoutMs: 120_000 });
       expectSuccess('npm ls (the plugin and its peers)', tree);
@@ -227,167 +248,153 @@ describe.each(cases)('a fresh Strapi $strapi app (scaffolded by create-strapi-ap
     NPM_TIMEOUT_MS + 120_000
   );
 
-  it(
-    'builds the admin panel with the plugin in it (`npm run build`, as the README says after installing)',
-    async () => {
-      const build = await run('npm', ['run', 'build'], { cwd: appDir, env: childEnv({ NODE_ENV: 'production' }), timeoutMs: 600_000 });
-      expectSuccess('npm run build', build);
-      const outDir = ['build', 'dist/build'].map((dir) => path.join(appDir, dir)).find((dir) => fs.existsSync(path.join(dir, 'index.html')));
-      if (!outDir) throw new Error(`no admin build found:\n${tail(build.output)}`);
-      // The plugin's admin entry registers its id: no Strapi chunk holds that string otherwise.
-      const bundled = fs
-        .readdirSync(outDir)
-        .filter((file) => file.endsWith('.js'))
-        .some((file) => /["'`]button-personalization["'`]/.test(fs.readFileSync(path.join(outDir, file), 'utf8')));
-      expect(bundled).toBe(true);
-    },
-    660_000
-  );
+  it('builds the admin panel with the plugin in it (`npm run build`, as the README says after installing)', async () => {
+    const build = await run('npm', ['run', 'build'], {
+      cwd: appDir,
+      env: childEnv({ NODE_ENV: 'production' }),
+      timeoutMs: 600_000,
+    });
+    expectSuccess('npm run build', build);
+    const outDir = ['build', 'dist/build']
+      .map((dir) => path.join(appDir, dir))
+      .find((dir) => fs.existsSync(path.join(dir, 'index.html')));
+    if (!outDir) throw new Error(`no admin build found:\n${tail(build.output)}`);
+    // The plugin's admin entry registers its id: no Strapi chunk holds that string otherwise.
+    const bundled = fs
+      .readdirSync(outDir)
+      .filter((file) => file.endsWith('.js'))
+      .some((file) => /["'`]button-personalization["'`]/.test(fs.readFileSync(path.join(outDir, file), 'utf8')));
+    expect(bundled).toBe(true);
+  }, 660_000);
 
-  it(
-    'boots on SQLite with the plugin (its webhook raw-body probe passing)',
-    async () => {
-      const port = await freePort();
-      baseUrl = `http://127.0.0.1:${port}`;
-      strapi = spawn(process.execPath, [path.join(appDir, 'node_modules/@strapi/strapi/bin/strapi.js'), 'start'], {
-        cwd: appDir,
-        env: {
-          ...process.env,
-          ...childEnv({
-            NODE_ENV: 'production',
-            HOST: '127.0.0.1',
-            PORT: String(port),
-            BUTTON_API_KEY: SIM_API_KEY,
-            BUTTON_API_BASE_URL: sim.url,
-            BUTTON_PUBREF_SECRET: PUBREF_SECRET,
-            BUTTON_WEBHOOK_SECRET: WEBHOOK_SECRET,
-            // Production refuses to generate one (older templates' .env has none); every deployment sets it.
-            JWT_SECRET: 'install-test-users-permissions-jwt-secret',
-          }),
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      strapi.stdout?.on('data', (chunk: Buffer) => (strapiLog += chunk.toString()));
-      strapi.stderr?.on('data', (chunk: Buffer) => (strapiLog += chunk.toString()));
-      for (let attempt = 0; ; attempt += 1) {
-        if (strapi.exitCode !== null) throw new Error(`strapi start exited with ${strapi.exitCode}:\n${tail(strapiLog)}`);
-        const health = await http(`${baseUrl}/_health`).catch(() => null);
-        if (health?.status === 204 && strapiLog.includes('raw-body check')) break;
-        if (attempt > 600) throw new Error(`Strapi did not start:\n${tail(strapiLog)}`);
-        await new Promise((resolve) => setTimeout(resolve, 200));
-      }
-      expect(strapiLog).toContain('raw-body check passed');
-      expect(strapiLog).not.toMatch(/\berror\b.*button-personalization/i);
-    },
-    180_000
-  );
+  it('boots on SQLite with the plugin (its webhook raw-body probe passing)', async () => {
+    const port = await freePort();
+    baseUrl = `http://127.0.0.1:${port}`;
+    strapi = spawn(process.execPath, [path.join(appDir, 'node_modules/@strapi/strapi/bin/strapi.js'), 'start'], {
+      cwd: appDir,
+      env: {
+        ...process.env,
+        ...childEnv({
+          NODE_ENV: 'production',
+          HOST: '127.0.0.1',
+          PORT: String(port),
+          BUTTON_API_KEY: SIM_API_KEY,
+          BUTTON_API_BASE_URL: sim.url,
+          BUTTON_PUBREF_SECRET: PUBREF_SECRET,
+          BUTTON_WEBHOOK_SECRET: WEBHOOK_SECRET,
+          // Production refuses to generate one (older templates' .env has none); every deployment sets it.
+          JWT_SECRET: 'install-test-users-permissions-jwt-secret',
+        }),
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    strapi.stdout?.on('data', (chunk: Buffer) => (strapiLog += chunk.toString()));
+    strapi.stderr?.on('data', (chunk: Buffer) => (strapiLog += chunk.toString()));
+    for (let attempt = 0; ; attempt += 1) {
+      if (strapi.exitCode !== null) throw new Error(`strapi start exited with ${strapi.exitCode}:\n${tail(strapiLog)}`);
+      const health = await http(`${baseUrl}/_health`).catch(() => null);
+      if (health?.status === 204 && strapiLog.includes('raw-body check')) break;
+      if (attempt > 600) throw new Error(`Strapi did not start:\n${tail(strapiLog)}`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    expect(strapiLog).toContain('raw-body check passed');
+    expect(strapiLog).not.toMatch(/\berror\b.*button-personalization/i);
+  }, 180_000);
 
-  it(
-    'serves live offers from the simulator merged with an entry created in the Content Manager, to an API token',
-    async () => {
-      const registered = await http(`${baseUrl}/admin/register-admin`, {
-        body: { firstname: 'Install', lastname: 'Test', ...ADMIN },
-      });
-      expect(registered.status).toBe(200);
-      adminJwt = registered.body.data.token as string;
+  it('serves live offers from the simulator merged with an entry created in the Content Manager, to an API token', async () => {
+    const registered = await http(`${baseUrl}/admin/register-admin`, {
+      body: { firstname: 'Install', lastname: 'Test', ...ADMIN },
+    });
+    expect(registered.status).toBe(200);
+    adminJwt = registered.body.data.token as string;
 
-      const merchant = MERCHANTS[0];
-      const created = await http(`${baseUrl}/content-manager/collection-types/${MERCHANT_UID}`, {
-        token: adminJwt,
-        body: {
-          merchant_id: merchant.merchant_id,
-          name: `${merchant.name} (install test)`,
-          cta_url: 'https://example.com/shop',
-          headline_template: 'Earn {rate} at {name}',
-          enabled: true,
-          badge: 'Top pick',
-        },
-      });
-      expect(created.status).toBe(201);
-      expect(created.body.data.badge).toBe('Top pick');
-      const published = await http(
-        `${baseUrl}/content-manager/collection-types/${MERCHANT_UID}/${created.body.data.documentId as string}/actions/publish`,
-        { token: adminJwt, body: {} }
-      );
-      expect(published.status).toBe(200);
+    const merchant = MERCHANTS[0];
+    const created = await http(`${baseUrl}/content-manager/collection-types/${MERCHANT_UID}`, {
+      token: adminJwt,
+      body: {
+        merchant_id: merchant.merchant_id,
+        name: `${merchant.name} (install test)`,
+        cta_url: 'https://example.com/shop',
+        headline_template: 'Earn {rate} at {name}',
+        enabled: true,
+        badge: 'Top pick',
+      },
+    });
+    expect(created.status).toBe(201);
+    expect(created.body.data.badge).toBe('Top pick');
+    const published = await http(
+      `${baseUrl}/content-manager/collection-types/${MERCHANT_UID}/${created.body.data.documentId as string}/actions/publish`,
+      { token: adminJwt, body: {} }
+    );
+    expect(published.status).toBe(200);
 
-      // Nothing is public by default: the README's first troubleshooting row.
-      const anonymous = await http(`${baseUrl}/api/button-personalization/offers`, { body: { user_id: 'u' } });
-      expect(anonymous.status).toBe(403);
+    // Nothing is public by default: the README's first troubleshooting row.
+    const anonymous = await http(`${baseUrl}/api/button-personalization/offers`, { body: { user_id: 'u' } });
+    expect(anonymous.status).toBe(403);
 
-      const token = await http(`${baseUrl}/admin/api-tokens`, {
-        token: adminJwt,
-        body: {
-          name: 'install-test',
-          type: 'custom',
-          lifespan: null,
-          permissions: ['plugin::button-personalization.offers.find'],
-        },
-      });
-      expect(token.status).toBe(201);
-      const userId = userWithEveryMerchant('install');
-      const callsBefore = sim.arrivals().length;
-      const offers = await http(`${baseUrl}/api/button-personalization/offers`, {
-        token: token.body.data.accessKey as string,
-        body: { user_id: userId },
-      });
-      expect(offers.status).toBe(200);
-      expect(sim.arrivals().length).toBe(callsBefore + 1);
-      const served = (offers.body.data as { merchant_id: string; merchant: { name: string } | null; offers: { pub_ref: string }[] }[]).find(
-        (entry) => entry.merchant_id === merchant.merchant_id
-      );
-      expect(served?.merchant?.name).toBe(`${merchant.name} (install test)`);
-      expect(served?.offers.length).toBeGreaterThan(0);
-      for (const offer of served?.offers ?? []) expect(offer.pub_ref).toMatch(/^b2~/);
-    },
-    120_000
-  );
+    const token = await http(`${baseUrl}/admin/api-tokens`, {
+      token: adminJwt,
+      body: {
+        name: 'install-test',
+        type: 'custom',
+        lifespan: null,
+        permissions: ['plugin::button-personalization.offers.find'],
+      },
+    });
+    expect(token.status).toBe(201);
+    const userId = userWithEveryMerchant('install');
+    const callsBefore = sim.arrivals().length;
+    const offers = await http(`${baseUrl}/api/button-personalization/offers`, {
+      token: token.body.data.accessKey as string,
+      body: { user_id: userId },
+    });
+    expect(offers.status).toBe(200);
+    expect(sim.arrivals().length).toBe(callsBefore + 1);
+    const served = (
+      offers.body.data as { merchant_id: string; merchant: { name: string } | null; offers: { pub_ref: string }[] }[]
+    ).find((entry) => entry.merchant_id === merchant.merchant_id);
+    expect(served?.merchant?.name).toBe(`${merchant.name} (install test)`);
+    expect(served?.offers.length).toBeGreaterThan(0);
+    for (const offer of served?.offers ?? []) expect(offer.pub_ref).toMatch(/^b2~/);
+  }, 120_000);
 
-  it(
-    "answers the plugin's 4xx through Strapi's own error middleware (its error classes, not a second copy's)",
-    async () => {
-      // Strapi recognises a 4xx by instanceof against ITS @strapi/utils: with another copy these were 500s.
-      const invalid = await http(`${baseUrl}/button-personalization/pub-refs/decode`, { token: adminJwt, body: { pub_ref: 5 } });
-      expect(invalid.status).toBe(400);
-      expect(invalid.body.error.name).toBe('ValidationError');
-      expect(invalid.body.error.details.errors[0].path).toEqual(['pub_ref']);
+  it("answers the plugin's 4xx through Strapi's own error middleware (its error classes, not a second copy's)", async () => {
+    // Strapi recognises a 4xx by instanceof against ITS @strapi/utils: with another copy these were 500s.
+    const invalid = await http(`${baseUrl}/button-personalization/pub-refs/decode`, { token: adminJwt, body: { pub_ref: 5 } });
+    expect(invalid.status).toBe(400);
+    expect(invalid.body.error.name).toBe('ValidationError');
+    expect(invalid.body.error.details.errors[0].path).toEqual(['pub_ref']);
 
-      const missing = await http(`${baseUrl}/button-personalization/commissions/no-such-transaction`, { token: adminJwt });
-      expect(missing.status).toBe(404);
+    const missing = await http(`${baseUrl}/button-personalization/commissions/no-such-transaction`, { token: adminJwt });
+    expect(missing.status).toBe(404);
 
-      // The ledger is read-only to everything but the verified webhook, a super admin's Content Manager included.
-      const forged = await http(`${baseUrl}/content-manager/collection-types/plugin::button-personalization.transaction`, {
-        token: adminJwt,
-        body: { transaction_id: 'tx-forged', status: 'validated' },
-      });
-      expect(forged.status).toBe(403);
-    },
-    60_000
-  );
+    // The ledger is read-only to everything but the verified webhook, a super admin's Content Manager included.
+    const forged = await http(`${baseUrl}/content-manager/collection-types/plugin::button-personalization.transaction`, {
+      token: adminJwt,
+      body: { transaction_id: 'tx-forged', status: 'validated' },
+    });
+    expect(forged.status).toBe(403);
+  }, 60_000);
 
-  it(
-    "opens the plugin's admin page in Chromium",
-    async () => {
-      let session: BrowserSession | undefined;
+  it("opens the plugin's admin page in Chromium", async () => {
+    let session: BrowserSession | undefined;
+    try {
+      session = await launchChromium();
+      const context = await newContext(session.browser);
+      const page = await context.newPage();
+      const failures: string[] = [];
+      page.on('pageerror', (error) => failures.push(error.message));
+      await logIn(page, baseUrl, ADMIN);
+      await page.goto(`${baseUrl}/admin/plugins/button-personalization`);
       try {
-        session = await launchChromium();
-        const context = await newContext(session.browser);
-        const page = await context.newPage();
-        const failures: string[] = [];
-        page.on('pageerror', (error) => failures.push(error.message));
-        await logIn(page, baseUrl, ADMIN);
-        await page.goto(`${baseUrl}/admin/plugins/button-personalization`);
-        try {
-          await page.getByText(`${MERCHANTS[0].name} (install test)`).first().waitFor();
-        } catch (error) {
-          await screenshot(page, `install-${target.strapi}-plugin-page`);
-          throw error;
-        }
-        expect(failures).toEqual([]);
-      } finally {
-        await session?.close();
+        await page.getByText(`${MERCHANTS[0].name} (install test)`).first().waitFor();
+      } catch (error) {
+        await screenshot(page, `install-${target.strapi}-plugin-page`);
+        throw error;
       }
-    },
-    180_000
-  );
+      expect(failures).toEqual([]);
+    } finally {
+      await session?.close();
+    }
+  }, 180_000);
 });

@@ -71,7 +71,8 @@ function chooseVersions(peerRange, published) {
     const missing = LOCKSTEP.filter((name) => !(published[name] ?? []).includes(lowest));
     throw new Error(`the declared lowest Strapi ${lowest} cannot be installed: ${missing.join(', ')} ${lowest} not published`);
   }
-  const newest = semver.rsort(stable(published['@strapi/strapi'] ?? []).filter((v) => semver.satisfies(v, peerRange)))
+  const newest = semver
+    .rsort(stable(published['@strapi/strapi'] ?? []).filter((v) => semver.satisfies(v, peerRange)))
     .filter(installable)
     .at(0);
   if (!newest) throw new Error(`no installable @strapi/strapi satisfies ${peerRange}`);
@@ -107,7 +108,10 @@ async function resolveVersions() {
   const lists = await Promise.all(names.map((name) => publishedVersions(registry, name)));
   const published = Object.fromEntries(names.map((name, index) => [name, lists[index]]));
   if (pinned.length > 0) {
-    return { peerRange, versions: pinned.map((version) => ({ strapi: version, createStrapiApp: scaffolderFor(version, published) })) };
+    return {
+      peerRange,
+      versions: pinned.map((version) => ({ strapi: version, createStrapiApp: scaffolderFor(version, published) })),
+    };
   }
   return { peerRange, versions: chooseVersions(peerRange, published) };
 }

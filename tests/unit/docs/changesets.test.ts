@@ -65,7 +65,10 @@ describe('npm run release:version', () => {
 
     const version = spawnSync(process.execPath, [CHANGESET_BIN, 'version'], { cwd: dir, encoding: 'utf8' });
     if (version.status !== 0) throw new Error(`changeset version failed:\n${version.stdout}${version.stderr}`);
-    const rewrite = spawnSync(process.execPath, ['.changeset/keep-a-changelog.cjs', '--date', '2026-12-01'], { cwd: dir, encoding: 'utf8' });
+    const rewrite = spawnSync(process.execPath, ['.changeset/keep-a-changelog.cjs', '--date', '2026-12-01'], {
+      cwd: dir,
+      encoding: 'utf8',
+    });
     if (rewrite.status !== 0) throw new Error(`keep-a-changelog failed:\n${rewrite.stderr}`);
   }, 60_000);
 

@@ -20,7 +20,14 @@ const IN_REPO = [`${REPO}/blob/main/`, `${REPO}/tree/main/`, `https://raw.github
 
 const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
 const tracked = new Set(execFileSync('git', ['ls-files'], { cwd: ROOT, encoding: 'utf8' }).split('\n').filter(Boolean));
-const trackedDirs = new Set([...tracked].flatMap((file) => file.split('/').slice(0, -1).map((_, i, parts) => parts.slice(0, i + 1).join('/'))));
+const trackedDirs = new Set(
+  [...tracked].flatMap((file) =>
+    file
+      .split('/')
+      .slice(0, -1)
+      .map((_, i, parts) => parts.slice(0, i + 1).join('/'))
+  )
+);
 
 /** GitHub's heading anchors: lower case, punctuation dropped, spaces to hyphens, repeats numbered. */
 function anchorsOf(markdown: string): Set<string> {
@@ -77,7 +84,8 @@ describe('the README as the npm page shows it', () => {
         broken.push(`${link} (not tracked)`);
         continue;
       }
-      if (anchor && !anchorsOf(fs.readFileSync(path.join(ROOT, target), 'utf8')).has(anchor)) broken.push(`${link} (no such heading)`);
+      if (anchor && !anchorsOf(fs.readFileSync(path.join(ROOT, target), 'utf8')).has(anchor))
+        broken.push(`${link} (no such heading)`);
     }
     expect(broken).toEqual([]);
   });

@@ -9,7 +9,11 @@ const { chooseVersions, scaffolderFor, LOCKSTEP } = require('../../install/strap
 
 /** Every lockstep package published at these versions, create-strapi-app at others. */
 function registry(versions: string[], createStrapiApp: string[], overrides: Record<string, string[]> = {}) {
-  return { ...Object.fromEntries(LOCKSTEP.map((name) => [name, [...versions]])), 'create-strapi-app': createStrapiApp, ...overrides };
+  return {
+    ...Object.fromEntries(LOCKSTEP.map((name) => [name, [...versions]])),
+    'create-strapi-app': createStrapiApp,
+    ...overrides,
+  };
 }
 
 describe('which Strapi versions the install test runs', () => {
@@ -37,7 +41,9 @@ describe('which Strapi versions the install test runs', () => {
   it('never scaffolds with a newer or another major create-strapi-app', () => {
     const published = registry([], ['4.25.0', '5.26.0', '5.40.0']);
     expect(scaffolderFor('5.31.3', published)).toBe('5.26.0');
-    expect(() => scaffolderFor('5.1.0', { ...published, 'create-strapi-app': ['4.25.0', '5.26.0'] })).toThrow('no create-strapi-app 5.x');
+    expect(() => scaffolderFor('5.1.0', { ...published, 'create-strapi-app': ['4.25.0', '5.26.0'] })).toThrow(
+      'no create-strapi-app 5.x'
+    );
   });
 });
 
@@ -53,10 +59,12 @@ describe("the README's plugin block added to a scaffold's config/plugins", () =>
     expect(evaluate({}, env)['button-personalization'].config.apiKey).toBe('<BUTTON_API_KEY>');
   });
 
-  it("keeps what the scaffold configures (TypeScript, with other plugins)", () => {
-    const scaffold = "export default ({ env }) => ({\n  upload: {\n    config: {},\n  },\n});\n";
+  it('keeps what the scaffold configures (TypeScript, with other plugins)', () => {
+    const scaffold = 'export default ({ env }) => ({\n  upload: {\n    config: {},\n  },\n});\n';
     const config = enablePluginIn(scaffold);
-    expect(config.startsWith("export default ({ env }) => ({\n  upload: {\n    config: {},\n  },\n  'button-personalization'")).toBe(true);
+    expect(
+      config.startsWith("export default ({ env }) => ({\n  upload: {\n    config: {},\n  },\n  'button-personalization'")
+    ).toBe(true);
     expect(config.endsWith('  },\n});\n')).toBe(true);
   });
 });
