@@ -55,13 +55,13 @@ export default defineConfig([
   // Node: the server, the JavaScript tools (simulator, benchmark, playground app and scripts) and the tests.
   {
     name: 'project/node',
-    files: ['server/**', 'simulator/**', 'bench/**', 'playground/**', 'tests/**', '*.js', '*.mjs'],
+    files: ['server/**', 'simulator/**', 'bench/**', 'playground/**', 'tests/**', '.changeset/**', '*.js', '*.mjs'],
     ignores: ['playground/public/**'],
     languageOptions: { globals: { ...globals.node } },
   },
   {
     name: 'project/commonjs',
-    files: ['**/*.js'],
+    files: ['**/*.js', '**/*.cjs'],
     languageOptions: { sourceType: 'commonjs' },
     // Plain CommonJS files (no build step): `require` is how they import.
     rules: { '@typescript-eslint/no-require-imports': 'off' },

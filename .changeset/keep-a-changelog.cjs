@@ -21,7 +21,7 @@ function entriesOf(lines) {
   const entries = [];
   for (const line of lines) {
     if (line.startsWith('- ')) entries.push([line.slice(2)]);
-    else if (entries.length > 0) entries.at(-1).push(line.trim() === '' ? '' : line.replace(/^ {2}/, ''));
+    else if (entries.length > 0) entries.at(-1).push(line.trim() === '' ? '' : line.replace(/^\s{2}/, ''));
   }
   for (const entry of entries) while (entry.at(-1) === '') entry.pop();
   return entries;
@@ -40,7 +40,7 @@ function rewrite(changelog, { date, repositoryUrl }) {
   // Changesets' block runs from its "## x.y.z" to the first line that is neither a heading of its own, a list
   // item, a continuation nor blank: the hand-written preamble that followed the title.
   let end = versionAt + 1;
-  while (end < generated.length && /^(### (Major|Minor|Patch) Changes|- |  |\s*$)/.test(generated[end])) end += 1;
+  while (end < generated.length && /^(### (Major|Minor|Patch) Changes|- | {2}|\s*$)/.test(generated[end])) end += 1;
   const block = generated.slice(versionAt + 1, end);
   const preamble = [...generated.slice(0, versionAt), ...generated.slice(end)];
 

@@ -51,7 +51,9 @@ function listenToOtherInstances(strapi: Core.Strapi) {
 /** Says what is (and is not) configured, never the values themselves. */
 function reportConfiguration(strapi: Core.Strapi, config: PluginConfig) {
   if (config.apiKey === undefined) {
-    strapi.log.warn(`[${PLUGIN_ID}] ${describeOption('apiKey')} is not set: the offers endpoint answers 503 until it is configured`);
+    strapi.log.warn(
+      `[${PLUGIN_ID}] ${describeOption('apiKey')} is not set: the offers endpoint answers 503 until it is configured`
+    );
   } else {
     strapi.log.info(
       `[${PLUGIN_ID}] calling Button at ${redactUrl(config.baseUrl)} (pool of ${config.pool.connections} keep-alive connections)`

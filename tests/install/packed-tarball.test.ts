@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { launchChromium, logIn, newContext, screenshot, type BrowserSession } from '../e2e/helpers/browser';
 import { enablePluginIn, EXTENSION_SOURCE } from './app-config';
+import { LOCKSTEP, type InstallTarget } from './strapi-versions';
 import { MERCHANTS, SIM_API_KEY, startSimulator, userWithEveryMerchant, type Simulator } from '../helpers/simulator';
 
 /**
@@ -26,10 +27,7 @@ const PUBREF_SECRET = 'install-test-pubref-secret';
 const WEBHOOK_SECRET = 'install-test-webhook-secret';
 const NPM_TIMEOUT_MS = 15 * 60_000;
 
-interface Target {
-  strapi: string;
-  createStrapiApp: string;
-}
+type Target = InstallTarget;
 
 /** The versions (see strapi-versions.js), resolved before Jest collects the cases. */
 function targets(): Target[] {
@@ -137,7 +135,6 @@ async function http(url: string, init: { method?: string; token?: string; body?:
   return { status: response.status, body };
 }
 
-const { LOCKSTEP } = require('./strapi-versions') as { LOCKSTEP: string[] };
 const cases = targets();
 
 describe.each(cases)('a fresh Strapi $strapi app (scaffolded by create-strapi-app $createStrapiApp)', (target) => {

@@ -31,7 +31,12 @@ function ensureEntriesBuilt(): void {
   const sources = ['server/src/public-api', 'server/src/pub-ref', 'server/src/access', 'server/src/commissions/intake']
     .map((dir) => path.join(ROOT, dir))
     .flatMap((dir) => fs.readdirSync(dir).map((file) => path.join(dir, file)))
-    .concat(ENTRY_TSCONFIG, 'server/src/contracts/offers.ts', 'server/src/button-client/errors.ts', 'server/src/config/option-names.ts')
+    .concat(
+      ENTRY_TSCONFIG,
+      'server/src/contracts/offers.ts',
+      'server/src/button-client/errors.ts',
+      'server/src/config/option-names.ts'
+    )
     .map((file) => path.resolve(ROOT, file));
   const builtAt = fs.existsSync(built) ? fs.statSync(built).mtimeMs : 0;
   if (sources.every((file) => fs.statSync(file).mtimeMs <= builtAt)) return;

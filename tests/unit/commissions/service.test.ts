@@ -257,7 +257,9 @@ describe('createCommissionsService: receive (the webhook route)', () => {
     const { service } = setup({ webhookSecret: undefined });
     const bytes = bytesOf('pending', '2026-03-01T10:00:00Z');
     expect((await service.receive(captured(bytes), signWebhookBody(bytes, WEBHOOK_SECRET))).status).toBe(503);
-    expect(() => service.customerHash('reader-1')).toThrow("the `webhookSecret` option (BUTTON_WEBHOOK_SECRET in the README's setup) is not set");
+    expect(() => service.customerHash('reader-1')).toThrow(
+      "the `webhookSecret` option (BUTTON_WEBHOOK_SECRET in the README's setup) is not set"
+    );
   });
 });
 

@@ -1,11 +1,5 @@
 import { enablePluginIn, PLUGIN_BLOCK } from '../../install/app-config';
-
-// Plain JavaScript (it runs before Jest collects the install test's cases), typed here by what the test uses.
-const { chooseVersions, scaffolderFor, LOCKSTEP } = require('../../install/strapi-versions') as {
-  chooseVersions(range: string, published: Record<string, string[]>): { strapi: string; createStrapiApp: string }[];
-  scaffolderFor(version: string, published: Record<string, string[]>): string;
-  LOCKSTEP: string[];
-};
+import { chooseVersions, LOCKSTEP, scaffolderFor } from '../../install/strapi-versions';
 
 /** Every lockstep package published at these versions, create-strapi-app at others. */
 function registry(versions: string[], createStrapiApp: string[], overrides: Record<string, string[]> = {}) {

@@ -38,7 +38,9 @@ export async function handleWebhook(
   deps: WebhookDeps
 ): Promise<WebhookAnswer> {
   if (deps.webhookSecret === undefined) {
-    deps.log.error(`webhook refused: ${describeOption('webhookSecret')} is not set, so no signature can be checked (Button will retry)`);
+    deps.log.error(
+      `webhook refused: ${describeOption('webhookSecret')} is not set, so no signature can be checked (Button will retry)`
+    );
     return errorAnswer(503, 'ServiceUnavailableError', 'Webhooks are not configured on this server');
   }
   const signature = checkWebhookSignature(raw, signatureHeader, deps.webhookSecret);
