@@ -171,8 +171,10 @@ function describeTarget(target: Target): void {
       if (strapi && strapi.exitCode === null) {
         const exited = new Promise((resolve) => strapi?.once('exit', resolve));
         strapi.kill('SIGTERM');
-        await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 15_000))]);
-        strapi.kill('SIGKILL');
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([exited, new Promise((resolve) => (timer = setTimeout(resolve, 15_000)))]);
+        clearTimeout(timer);
+        if (strapi.exitCode === null && strapi.signalCode === null) strapi.kill('SIGKILL');
       }
       await sim?.stop();
       if (workDir && process.env.INSTALL_TEST_KEEP !== '1') fs.rmSync(workDir, { recursive: true, force: true });
