@@ -2,6 +2,7 @@ import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { packedFiles } from '../helpers/packed-files';
 
 /**
  * The package's `./types` and `./node` entries, as a user's project gets them: the files `npm pack` would ship,
@@ -43,18 +44,6 @@ function ensureEntriesBuilt(): void {
   if (process.env.CI) throw new Error('dist/standalone is missing or stale: run `npm run build`');
   const result = run([TSC, '-p', ENTRY_TSCONFIG], ROOT);
   if (result.status !== 0) throw new Error(`building the entries failed:\n${output(result)}`);
-}
-
-/** What `npm pack` would put in the tarball: its own file list, not a guess. */
-function packedFiles(): string[] {
-  const result = spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    timeout: 120_000,
-  });
-  if (result.status !== 0) throw new Error(`npm pack --dry-run failed:\n${result.stderr}`);
-  const [pack] = JSON.parse(result.stdout) as [{ files: { path: string }[] }];
-  return pack.files.map((file) => file.path);
 }
 
 function write(file: string, text: string): void {
@@ -138,7 +127,7 @@ beforeAll(() => {
   ensureEntriesBuilt();
   project = fs.mkdtempSync(path.join(os.tmpdir(), 'button-entries-'));
   installed = path.join(project, 'node_modules', NAME);
-  for (const file of packedFiles()) {
+  for (const file of packedFiles(ROOT)) {
     fs.mkdirSync(path.dirname(path.join(installed, file)), { recursive: true });
     fs.copyFileSync(path.join(ROOT, file), path.join(installed, file));
   }

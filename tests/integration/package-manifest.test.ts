@@ -1,8 +1,8 @@
-import { spawnSync } from 'node:child_process';
 import { builtinModules } from 'node:module';
 import fs from 'node:fs';
 import path from 'node:path';
 import semver from 'semver';
+import { packedFiles } from '../helpers/packed-files';
 
 /**
  * What the published package promises, checked against what it ships: the files `npm pack` would put in the
@@ -33,16 +33,6 @@ interface Manifest {
 
 const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as Manifest;
 
-function packedFiles(): string[] {
-  const result = spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    timeout: 120_000,
-  });
-  if (result.status !== 0) throw new Error(`npm pack --dry-run failed:\n${result.stderr}`);
-  return (JSON.parse(result.stdout) as [{ files: { path: string }[] }])[0].files.map((file) => file.path).sort();
-}
-
 /** Bare module names a built file loads (require() and import ... from), packages reduced to their name. */
 function loadedModules(file: string): string[] {
   const code = fs.readFileSync(path.join(ROOT, file), 'utf8');
@@ -63,7 +53,7 @@ function loadedModules(file: string): string[] {
 const isBuiltin = (name: string) => name.startsWith('node:') || builtinModules.includes(name);
 
 describe('the published package', () => {
-  const files = packedFiles();
+  const files = packedFiles(ROOT);
 
   it('ships only what an app needs: the bundles, the Strapi-free entries with their types, and the docs npm shows', () => {
     const unexpected = files.filter(
