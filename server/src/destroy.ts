@@ -10,7 +10,7 @@ const shutdowns = new WeakMap<Core.Strapi, Promise<void>>();
 /**
  * Strapi runs plugin destroy lifecycles first, then destroys the HTTP server's sockets, then the database. So the
  * order here is: stop taking connections and let in-flight requests finish (bounded by `shutdown.graceMs`), then
- * save the merchant registry, close the Button pool and then the Redis connections (calls still in flight take
+ * stop delivering the hook outbox, save the merchant registry, close the Button pool and then the Redis connections (calls still in flight take
  * rate-limit tokens); Strapi cuts whatever is left after that.
  */
 const destroy = ({ strapi }: { strapi: Core.Strapi }): Promise<void> => {
@@ -25,6 +25,8 @@ const destroy = ({ strapi }: { strapi: Core.Strapi }): Promise<void> => {
 async function shutDown(strapi: Core.Strapi): Promise<void> {
   const drained = await drainHttpServer(strapi, graceMs(strapi));
   getService(strapi, 'settings').stop();
+  // The delivery in progress finishes (or is left claimed: another instance, or the next boot, redelivers it).
+  await getService(strapi, 'commissions').stopHooks();
   await getService(strapi, 'merchants').stop(); // its last merge may go through Redis: before Redis closes
   const closing = getService(strapi, 'button')
     .close()

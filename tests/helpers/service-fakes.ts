@@ -30,6 +30,7 @@ export function createFakeButtonClient(
     requests: [] as ButtonOffersRequest[],
     closed: false,
     configured: true,
+    lists: undefined,
     async fetchOffers(request: ButtonOffersRequest): Promise<OffersResult> {
       fake.requests.push(request);
       const result = answer(request);

@@ -12,6 +12,7 @@ import {
 import type { ButtonClientEvents } from './events';
 import { createHedger, type Hedger } from './hedging';
 import { createLatencyTracker } from './latency-tracker';
+import { createListClient, type ListClient } from './list-client';
 import { createLocalRateLimiter, type RateLimiter } from './rate-limiter';
 import { interpretOffersResponse } from './response';
 import { createRetryBudget } from './retry-budget';
@@ -32,6 +33,11 @@ export interface ButtonClient {
   readonly configured: boolean;
   /** Asks Button for this user's offers, live: there is deliberately no cache anywhere on this path. */
   fetchOffers(request: ButtonOffersRequest, options?: { signal?: AbortSignal }): Promise<OffersResult>;
+  /**
+   * Button's list endpoints on the accounts host (transactions, accounts, merchants), for background jobs:
+   * undefined without an API key.
+   */
+  readonly lists: ListClient | undefined;
   /** Opens a pooled connection ahead of traffic; failures are reported, never thrown. */
   warmup(): Promise<boolean>;
   poolStats(): PoolStats | undefined;
@@ -92,6 +98,21 @@ export function createButtonClient(config: PluginConfig, deps: ButtonClientDeps 
           tls: config.tls,
           userAgent: deps.userAgent ?? 'strapi-plugin-button-personalization',
         });
+  // Background pages: a connection or two to the accounts host, patient timeouts, a few more attempts.
+  const accountsTransport: Transport | undefined =
+    apiKey === undefined
+      ? undefined
+      : createTransport({
+          baseUrl: config.accountsBaseUrl,
+          apiKey,
+          apiVersion: config.apiVersion,
+          connectTimeoutMs: config.timeouts.connectMs,
+          connections: 2,
+          keepAliveTimeoutMs: config.pool.keepAliveTimeoutMs,
+          keepAlive: true,
+          tls: config.tls,
+          userAgent: deps.userAgent ?? 'strapi-plugin-button-personalization',
+        });
   const policy = {
     maxAttempts: config.retry.maxAttempts,
     baseDelayMs: config.retry.baseDelayMs,
@@ -106,6 +127,25 @@ export function createButtonClient(config: PluginConfig, deps: ButtonClientDeps 
     clock,
   });
   const limiter = deps.rateLimiter ?? createLocalRateLimiter({ perMinute: config.rateLimit.perMinute, clock });
+  const attemptMs = config.reconciliation.attemptTimeoutMs;
+  const lists =
+    accountsTransport === undefined
+      ? undefined
+      : createListClient({
+          transport: accountsTransport,
+          limiter,
+          perMinute: config.rateLimit.perMinute,
+          policy: {
+            maxAttempts: Math.max(4, config.retry.maxAttempts),
+            baseDelayMs: 500,
+            maxDelayMs: 15_000,
+            attemptTimeoutMs: attemptMs,
+            deadlineMs: attemptMs * 4 + 30_000,
+          },
+          clock,
+          random,
+          epochNow,
+        });
   const breaker = config.breaker.enabled ? createCircuitBreaker({ ...config.breaker, clock }) : undefined;
   if (breaker && events.onBreakerStateChange) breaker.onStateChange(events.onBreakerStateChange);
   const latencies = createLatencyTracker();
@@ -157,6 +197,7 @@ export function createButtonClient(config: PluginConfig, deps: ButtonClientDeps 
 
   return {
     configured: transport !== undefined,
+    lists,
 
     async fetchOffers(request, options = {}) {
       if (transport === undefined) {
@@ -222,7 +263,7 @@ export function createButtonClient(config: PluginConfig, deps: ButtonClientDeps 
     breakerState: () => breaker?.snapshot(),
 
     close: async () => {
-      await transport?.close();
+      await Promise.all([transport?.close(), accountsTransport?.close()]);
     },
   };
 }

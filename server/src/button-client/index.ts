@@ -19,6 +19,8 @@ export {
   UpstreamUnreachableError,
   type ButtonErrorCode,
 } from './errors';
+export type { ListClient, NumberedPage } from './list-client';
+export type { ListPage } from './response';
 export type { RateLimiter, RateDecision } from './rate-limiter';
 export type { ButtonMerchantOffers, ButtonOffer, ButtonOffersRequest } from './schemas';
 export type { PoolStats } from './transport';

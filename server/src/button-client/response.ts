@@ -1,6 +1,11 @@
 import { createButtonError, type ButtonError, type ButtonErrorDetails } from './errors';
 import { parseRetryAfter } from './backoff';
-import { buttonErrorEnvelopeSchema, buttonOffersSuccessSchema, type ButtonMerchantOffers } from './schemas';
+import {
+  buttonErrorEnvelopeSchema,
+  buttonListSuccessSchema,
+  buttonOffersSuccessSchema,
+  type ButtonMerchantOffers,
+} from './schemas';
 
 export interface RawResponse {
   statusCode: number;
@@ -17,19 +22,44 @@ const MAX_MESSAGE_LENGTH = 200;
  * status, so both must say "ok". Pure: the current time is passed in for Retry-After dates.
  */
 export function interpretOffersResponse(response: RawResponse, nowEpochMs: number): ButtonMerchantOffers[] {
+  return interpret(response, nowEpochMs, (json) => {
+    const parsed = buttonOffersSuccessSchema.safeParse(json);
+    return parsed.success ? { ok: true, value: parsed.data.object.merchant_offers } : { ok: false, issues: parsed.error.issues };
+  });
+}
+
+/** One page of a Button list: its objects (unvalidated: the reader checks what it uses) and the next page's URL. */
+export interface ListPage {
+  objects: unknown[];
+  next: string | null;
+}
+
+/** Like interpretOffersResponse, for Button's list endpoints (`{meta: {status, next, previous}, objects}`). */
+export function interpretListResponse(response: RawResponse, nowEpochMs: number): ListPage {
+  return interpret(response, nowEpochMs, (json) => {
+    const parsed = buttonListSuccessSchema.safeParse(json);
+    return parsed.success
+      ? { ok: true, value: { objects: parsed.data.objects, next: parsed.data.meta.next ?? null } }
+      : { ok: false, issues: parsed.error.issues };
+  });
+}
+
+type Parsed<T> = { ok: true; value: T } | { ok: false; issues: ReadonlyArray<{ path: PropertyKey[]; message: string }> };
+
+function interpret<T>(response: RawResponse, nowEpochMs: number, parse: (json: unknown) => Parsed<T>): T {
   const json = parseJson(response.text);
   const { statusCode } = response;
 
   if (statusCode >= 200 && statusCode < 300) {
-    const parsed = buttonOffersSuccessSchema.safeParse(json);
-    if (parsed.success) return parsed.data.object.merchant_offers;
+    const parsed = parse(json);
+    if (parsed.ok) return parsed.value;
     const upstreamMessage = errorMessageOf(json);
     const reason =
       json === undefined
         ? 'was not JSON'
         : upstreamMessage !== undefined
           ? `was an error envelope: ${upstreamMessage}`
-          : describeIssues(parsed.error.issues);
+          : describeIssues(parsed.issues);
     return fail('INVALID_RESPONSE', `Button answered ${statusCode} but its body ${reason}`, {
       retryable: false,
       upstreamStatus: statusCode,

@@ -55,6 +55,15 @@ export const buttonOffersSuccessSchema = z.looseObject({
   object: z.looseObject({ merchant_offers: z.array(buttonMerchantOffersSchema) }),
 });
 
+/**
+ * Button's list envelope (accounts, transactions, merchants): `meta.next` is the next page's URL (or null). The
+ * objects are validated by whoever reads them, field by field: Button adds fields.
+ */
+export const buttonListSuccessSchema = z.looseObject({
+  meta: z.looseObject({ status: z.literal('ok'), next: z.string().nullish(), previous: z.string().nullish() }),
+  objects: z.array(z.unknown()),
+});
+
 /** Button's error envelope; every part optional because 429/5xx bodies are undocumented. */
 export const buttonErrorEnvelopeSchema = z.looseObject({
   meta: z.looseObject({ status: z.string().optional() }).optional(),

@@ -31,6 +31,8 @@ export interface PoolStats {
 
 export interface Transport {
   postOffers(body: ButtonOffersRequest, options: AttemptOptions): Promise<RawResponse>;
+  /** A GET of one of Button's list endpoints (`/v1/...` with its query), relative to the base URL. */
+  get(pathAndQuery: string, options: AttemptOptions): Promise<RawResponse>;
   /** Opens a connection (TCP + TLS) ahead of the first real call; the answer itself does not matter. */
   warmup(timeoutMs: number): Promise<void>;
   stats(): PoolStats;
@@ -52,7 +54,8 @@ const releaseTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export function createTransport(options: TransportOptions): Transport {
   const base = new URL(options.baseUrl);
-  const path = `${base.pathname.replace(/\/+$/, '')}/v1/offers`;
+  const basePath = base.pathname.replace(/\/+$/, '');
+  const path = `${basePath}/v1/offers`;
   const pool = new Pool(base.origin, {
     connections: options.connections,
     pipelining: 1,
@@ -88,33 +91,41 @@ export function createTransport(options: TransportOptions): Transport {
     if (outcome === 'timeout') await pool.destroy();
   }
 
+  async function send(
+    request: { method: 'GET' | 'POST'; path: string; body?: string },
+    { timeoutMs, signal }: AttemptOptions
+  ): Promise<RawResponse> {
+    const timeout = new AbortController();
+    const timer = setTimeout(() => timeout.abort(new AttemptTimeoutError(timeoutMs)), timeoutMs);
+    const combined = signal === undefined ? timeout.signal : AbortSignal.any([timeout.signal, signal]);
+    try {
+      const response = await pool.request({
+        ...request,
+        headers,
+        signal: combined,
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
+        // keepAlive off asks for `connection: close`: a new TCP + TLS handshake per call (benchmark baseline).
+        reset: !options.keepAlive,
+      });
+      const text = await response.body.text();
+      await releaseTurn();
+      return { statusCode: response.statusCode, headers: response.headers, text };
+    } catch (error) {
+      // undici rejects with the abort reason; make sure our own timer reads as a timeout, not an abort.
+      if (timeout.signal.aborted) throw timeout.signal.reason;
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   return {
-    async postOffers(body, { timeoutMs, signal }) {
-      const timeout = new AbortController();
-      const timer = setTimeout(() => timeout.abort(new AttemptTimeoutError(timeoutMs)), timeoutMs);
-      const combined = signal === undefined ? timeout.signal : AbortSignal.any([timeout.signal, signal]);
-      try {
-        const response = await pool.request({
-          method: 'POST',
-          path,
-          headers,
-          body: JSON.stringify(body),
-          signal: combined,
-          headersTimeout: timeoutMs,
-          bodyTimeout: timeoutMs,
-          // keepAlive off asks for `connection: close`: a new TCP + TLS handshake per call (benchmark baseline).
-          reset: !options.keepAlive,
-        });
-        const text = await response.body.text();
-        await releaseTurn();
-        return { statusCode: response.statusCode, headers: response.headers, text };
-      } catch (error) {
-        // undici rejects with the abort reason; make sure our own timer reads as a timeout, not an abort.
-        if (timeout.signal.aborted) throw timeout.signal.reason;
-        throw error;
-      } finally {
-        clearTimeout(timer);
-      }
+    postOffers(body, attempt) {
+      return send({ method: 'POST', path, body: JSON.stringify(body) }, attempt);
+    },
+    get(pathAndQuery, attempt) {
+      return send({ method: 'GET', path: `${basePath}${pathAndQuery}` }, attempt);
     },
     async warmup(timeoutMs) {
       // An OPTIONS carries no identifiers and no body: it only pays the handshake now instead of on a user's

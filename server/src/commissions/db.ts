@@ -1,11 +1,11 @@
-import type { TRANSACTION_UID, WEBHOOK_EVENT_UID } from '../constants';
+import type { HOOK_DELIVERY_UID, TRANSACTION_UID, WEBHOOK_EVENT_UID } from '../constants';
 
 /**
- * The few Query Engine methods the commissions capability uses, on its own two tables only: what the service
+ * The few Query Engine methods the commissions capability uses, on its own tables only: what the service
  * factory takes instead of `strapi`, so unit tests pass a small fake (tests/unit/commissions/fake-db.ts).
  */
 
-export type LedgerUid = typeof TRANSACTION_UID | typeof WEBHOOK_EVENT_UID;
+export type LedgerUid = typeof TRANSACTION_UID | typeof WEBHOOK_EVENT_UID | typeof HOOK_DELIVERY_UID;
 type Params = Record<string, unknown>;
 
 export interface LedgerQuery {
@@ -15,6 +15,7 @@ export interface LedgerQuery {
   count(params: Params): Promise<number | string>;
   create(params: { data: Params }): Promise<unknown>;
   updateMany(params: { where: Params; data: Params }): Promise<{ count: number }>;
+  deleteMany(params: { where: Params }): Promise<{ count: number }>;
 }
 
 export interface LedgerDb {

@@ -23,6 +23,9 @@ export function bootstrapCommissions(strapi: Core.Strapi): void {
   const check = getService(strapi, 'commissions').rawBodyCheck;
   const path = `${strapi.config.get<string>('api.rest.prefix', '/api')}${WEBHOOK_PATH}`.replace(/\/+/g, '/');
   strapi.server.httpServer.once('listening', () => {
+    // Every bootstrap has run (the app's too, where it registers its onStateChange callbacks): deliver now, what a
+    // crash left in the outbox first.
+    getService(strapi, 'commissions').startHooks();
     void check.run(strapi.server.app.callback(), path).then(({ verdict, status }) => {
       if (verdict === 'ok')
         strapi.log.info(`[${PLUGIN_ID}] raw-body check passed: the webhook route receives the exact bytes sent`);

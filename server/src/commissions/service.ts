@@ -15,6 +15,8 @@ export interface CommissionsConfig {
   webhookSecret: string | undefined;
   pubRefSecret: string | undefined;
   pubRefMaxAgeDays: number;
+  /** The outbox's delivery policy to the publisher's callbacks. */
+  hooks: { maxAttempts: number; baseDelayMs: number; maxDelayMs: number; pollMs?: number };
 }
 
 export interface CommissionsDeps {
@@ -28,6 +30,9 @@ export interface CommissionsDeps {
   now?: () => Date;
   rawBodyCheck?: RawBodyCheck;
   newDocumentId?: () => string;
+  /** Names this instance in outbox claims (utils/instance-id.ts). */
+  instanceId: string;
+  random?: () => number;
 }
 
 /**
@@ -51,6 +56,9 @@ export function createCommissionsService(deps: CommissionsDeps) {
     emit: (event, payload) => deps.eventHub.emit(event, payload),
     now: deps.now ?? (() => new Date()),
     newDocumentId: deps.newDocumentId,
+    hooks: config.hooks,
+    instanceId: deps.instanceId,
+    random: deps.random,
   });
   const rawBodyCheck = deps.rawBodyCheck ?? createRawBodyCheck();
   const warnedUnavailable = { value: false };
@@ -79,11 +87,23 @@ export function createCommissionsService(deps: CommissionsDeps) {
     },
 
     /**
-     * Registers publisher code run once per real state change of a transaction (first seen, or a new status
-     * from a newer event), after the change is committed. Returns a function that unregisters it.
+     * Registers publisher code run once per real state change of a transaction (first seen, or a new status from a
+     * newer event, by webhook or reconciliation), after the change is committed, through the ledger's outbox: at
+     * least once (after a crash or a failed callback, again), in order per transaction, each time with the change's
+     * `idempotencyKey`. Returns a function that unregisters it. Register it in your app's bootstrap.
      */
     onStateChange(listener: StateChangeListener): () => void {
       return ledger.onStateChange(listener);
+    },
+
+    /** Starts delivering the outbox (what a crash left pending first): once the app has registered its callbacks. */
+    startHooks(): void {
+      ledger.hooks.start();
+    },
+
+    /** Stops delivering (shutdown), after the delivery in progress. */
+    stopHooks(): Promise<void> {
+      return ledger.hooks.stop();
     },
 
     /** The keyed hash the ledger stores instead of a user id: to find a user's transactions. */

@@ -16,10 +16,23 @@ function isRedisConnectionLike(value: unknown): value is RedisConnectionLike {
 }
 
 export const DEFAULT_BASE_URL = 'https://pubapi.usebutton.com';
+/** Button's accounts and transactions APIs live on another host than the Offers API. */
+export const DEFAULT_ACCOUNTS_BASE_URL = 'https://api.usebutton.com';
 export const DEFAULT_HEADLINE_TEMPLATE = 'Earn {rate} back at {name}';
 
 // Environment variables arrive as '' when set but empty: treat that as "not configured", not as a key.
 const optionalSecret = z.preprocess((value) => (value === '' || value === null ? undefined : value), z.string().optional());
+const blankToUndefined = (value: unknown) => (value === '' || value === null ? undefined : value);
+// A Strapi cron rule (5 or 6 fields); '' or null turns the schedule off.
+const cronRule = (fallback: string) =>
+  z.preprocess(
+    (value) => (value === null ? '' : value),
+    z
+      .string()
+      .trim()
+      .regex(/^$|^(\S+\s+){4,5}\S+$/, 'must be a cron rule such as "17 */6 * * *", or empty to turn it off')
+      .default(fallback)
+  );
 const milliseconds = (fallback: number) =>
   z
     .int()
@@ -44,6 +57,14 @@ export const pluginConfigSchema = z.strictObject({
       .string()
       .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date like 2026-01-01')
       .optional()
+  ),
+  /**
+   * The origin of Button's other APIs: accounts and transactions (reconciliation), merchants. Not the Offers
+   * API's (`baseUrl`): Button serves them from api.usebutton.com, with the same key and the same rate limit.
+   */
+  accountsBaseUrl: z.preprocess(
+    blankToUndefined,
+    z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).default(DEFAULT_ACCOUNTS_BASE_URL)
   ),
   webhookSecret: optionalSecret,
   pubRefSecret: optionalSecret,
@@ -220,6 +241,57 @@ export const pluginConfigSchema = z.strictObject({
         .min(0)
         .max(10 * 60 * 1000)
         .default(10_000), // 10 s: far above an offers call's 1.5 s deadline
+    })
+    .prefault({}),
+  reconciliation: z
+    .strictObject({
+      /**
+       * The Button account whose transactions are reconciled with the ledger (`GET /v1/affiliation/accounts` lists
+       * yours; the Commissions page shows them). Unset: no scheduled reconciliation.
+       */
+      accountId: z.preprocess(
+        blankToUndefined,
+        z
+          .string()
+          .regex(/^[A-Za-z0-9_.-]{1,128}$/, 'must be a Button account id such as acc-XXX')
+          .optional()
+      ),
+      /** When to run (Strapi cron, server time); '' = only on demand. Every six hours by default. */
+      schedule: cronRule('17 */6 * * *'),
+      /**
+       * How far back each run looks, by `modified_date`. Button retries a webhook for 3 days: four days catch
+       * everything it gave up on, and each run overlaps the previous ones (a missed run is caught by the next).
+       */
+      windowHours: z
+        .int()
+        .min(1)
+        .max(24 * 90)
+        .default(96),
+      /** Pages one run reads at most (a bound, not a target): a larger backlog is finished by the next runs. */
+      maxPages: z.int().min(1).max(100_000).default(1_000),
+      /** One page's timeout: a background job, not the request path. */
+      attemptTimeoutMs: milliseconds(15_000),
+    })
+    .prefault({}),
+  retention: z
+    .strictObject({
+      /** Raw webhook payloads (events and transactions) are removed after this many days; the ledger's fields stay. */
+      rawPayloadDays: z.int().min(1).max(3_650).default(90),
+      /** When the retention job runs (Strapi cron); '' = never. Daily by default. */
+      schedule: cronRule('43 3 * * *'),
+    })
+    .prefault({}),
+  hooks: z
+    .strictObject({
+      /** Deliveries of one state change to a failing `onStateChange` callback before it is left for an operator. */
+      maxAttempts: z.int().min(1).max(100).default(12),
+      /** First retry delay; doubled each attempt (full jitter), up to `maxDelayMs`. */
+      baseDelayMs: milliseconds(1_000),
+      maxDelayMs: z
+        .int()
+        .positive()
+        .max(24 * 3_600_000)
+        .default(3_600_000),
     })
     .prefault({}),
   offers: z

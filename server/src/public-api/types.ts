@@ -83,6 +83,7 @@ export interface PluginConfigInput {
   apiKey?: string | null | undefined;
   baseUrl?: string | null | undefined;
   apiVersion?: string | undefined;
+  accountsBaseUrl?: string | null | undefined;
   webhookSecret?: string | null | undefined;
   pubRefSecret?: string | null | undefined;
   pubRefMaxAgeDays?: number;
@@ -137,5 +138,14 @@ export interface PluginConfigInput {
   pool?: { connections?: number; keepAliveTimeoutMs?: number; keepAlive?: boolean; warmup?: boolean };
   tls?: { ca?: string | null | undefined; rejectUnauthorized?: boolean };
   shutdown?: { graceMs?: number };
+  reconciliation?: {
+    accountId?: string | null | undefined;
+    schedule?: string | null;
+    windowHours?: number;
+    maxPages?: number;
+    attemptTimeoutMs?: number;
+  };
+  retention?: { rawPayloadDays?: number; schedule?: string | null };
+  hooks?: { maxAttempts?: number; baseDelayMs?: number; maxDelayMs?: number };
   offers?: { includeUnmapped?: boolean; defaultHeadlineTemplate?: string };
 }

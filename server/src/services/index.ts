@@ -15,6 +15,7 @@ import { createSharedState, type SharedState } from '../shared-state';
 import { offersRoutes, restPrefix, serverUrl, webhookUrl } from '../utils/paths';
 import { getService } from '../utils/get-service';
 import { strapiPluginStore } from '../utils/plugin-store';
+import { INSTANCE_ID } from '../utils/instance-id';
 
 /**
  * The composition root: the one place that reads the plugin's config (`getPluginConfig`) and Strapi's pieces, and
@@ -61,16 +62,17 @@ const sharedState: Factory<SharedState> = ({ strapi }) =>
   });
 
 const commissions: Factory<CommissionsService> = ({ strapi }) => {
-  const { webhookSecret, pubRefSecret, pubRefMaxAgeDays } = getPluginConfig(strapi);
+  const { webhookSecret, pubRefSecret, pubRefMaxAgeDays, hooks } = getPluginConfig(strapi);
   return createCommissionsService({
     // The ledger's narrow view of the query engine (commissions/db.ts): the only handle on its two tables.
     db: {
       query: (uid) => strapi.db.query(uid) as unknown as ReturnType<LedgerDb['query']>,
       transaction: <T>(work: () => Promise<T>) => strapi.db.transaction(() => work()) as unknown as Promise<T>,
     },
-    config: { webhookSecret, pubRefSecret, pubRefMaxAgeDays },
+    config: { webhookSecret, pubRefSecret, pubRefMaxAgeDays, hooks },
     log: prefixedLog(strapi),
     eventHub: strapi.eventHub,
+    instanceId: INSTANCE_ID,
   });
 };
 

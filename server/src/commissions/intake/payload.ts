@@ -63,8 +63,13 @@ export const transactionSchema = z.looseObject({
 
 export type WebhookTransaction = z.output<typeof transactionSchema>;
 
+/** Where an event came from: Button's webhook, or a reconciliation run reading Button's Transactions API. */
+export type EventSource = 'webhook' | 'reconciliation';
+
 /** What every event carries about the bytes received. */
 interface Received {
+  /** Absent means a webhook. */
+  source?: EventSource;
   /** The body as a database can store it (see `sanitise.ts`): the original, unless `sanitised`. */
   body: Record<string, unknown>;
   /** Whether `body` differs from what was received. */

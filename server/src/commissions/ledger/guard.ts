@@ -1,10 +1,13 @@
 import type { Core } from '@strapi/strapi';
-import { PLUGIN_ID, TRANSACTION_UID, WEBHOOK_EVENT_UID } from '../../constants';
+import { HOOK_DELIVERY_UID, PLUGIN_ID, TRANSACTION_UID, WEBHOOK_EVENT_UID } from '../../constants';
 import { strapiErrors } from '../../utils/strapi-errors';
 import { isLedgerWriter } from './scope';
 
-/** The money tables: written by the signed webhook endpoint and nothing else. */
-export const LEDGER_UIDS: readonly string[] = [TRANSACTION_UID, WEBHOOK_EVENT_UID];
+/**
+ * The money tables: written by the verified paths (signed webhooks, reconciliation with Button's API) and nothing
+ * else. The outbox is one of them: a forged pending delivery would have the publisher's callback credit a user.
+ */
+export const LEDGER_UIDS: readonly string[] = [TRANSACTION_UID, WEBHOOK_EVENT_UID, HOOK_DELIVERY_UID];
 
 const DOCUMENT_READ_ACTIONS = new Set(['findMany', 'findFirst', 'findOne', 'count']);
 const DB_WRITE_ACTIONS = [

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { decodePubRef, pubRefFreshness, type DecodedPubRef, type ShownRate } from '../../pub-ref';
-import type { WebhookEvent, WebhookTransaction } from '../intake/payload';
+import type { EventSource, WebhookEvent, WebhookTransaction } from '../intake/payload';
 
 /**
  * Turns a verified webhook into ledger rows, pure. Personal data: Button sends back the publisher's user id
@@ -44,6 +44,7 @@ export interface TransactionRow {
   modified_ms: number;
   last_webhook_id: string;
   last_event_type: string;
+  last_source: EventSource;
   payload: Record<string, unknown>;
   payload_sanitised: boolean;
   payload_sha256: string;
@@ -63,6 +64,7 @@ export interface EventRow {
   payload: Record<string, unknown> | null;
   payload_sanitised: boolean;
   payload_sha256: string;
+  source: EventSource;
 }
 
 export function customerHash(customerId: string, webhookSecret: string): string {
@@ -130,6 +132,7 @@ export function transactionRow(
     modified_ms: modified.getTime(),
     last_webhook_id: event.id,
     last_event_type: event.eventType,
+    last_source: event.source ?? 'webhook',
     payload: redactPayload(event.body, secrets.webhookSecret),
     payload_sanitised: event.sanitised,
     payload_sha256: event.payloadSha256,
@@ -149,6 +152,7 @@ export function eventRow(event: WebhookEvent, webhookSecret: string): EventRow {
     payload: tx ? redactPayload(event.body, webhookSecret) : null,
     payload_sanitised: event.sanitised,
     payload_sha256: event.payloadSha256,
+    source: event.source ?? 'webhook',
   };
 }
 

@@ -8,6 +8,11 @@ import type { TransactionStatus } from '../intake/payload';
  * it is left out of the copy emitted on `strapi.eventHub`.
  */
 export interface TransactionStateChange {
+  /**
+   * The same for every delivery of this change (the id of the event that made it): a callback that credits a user
+   * once per key is safe under at-least-once delivery (a crash, a failing callback retried, two callbacks).
+   */
+  idempotencyKey: string;
   transactionId: string;
   /** null the first time the transaction is seen. */
   previousStatus: TransactionStatus | null;
@@ -40,6 +45,16 @@ export interface TransactionStateChange {
   publisherCustomerId: string | null;
   publisherCustomerHash: string | null;
   modifiedDate: string;
+  /** Where the change came from: a webhook, or a reconciliation run that found it in Button's Transactions API. */
+  source: 'webhook' | 'reconciliation';
 }
 
-export type StateChangeListener = (change: TransactionStateChange) => void | Promise<void>;
+/** About this delivery of a change (the outbox retries until every callback succeeded). */
+export interface StateChangeDelivery {
+  /** The change's idempotency key again (`change.idempotencyKey`). */
+  idempotencyKey: string;
+  /** 1 for the first delivery, more after a crash or a failed callback. */
+  attempt: number;
+}
+
+export type StateChangeListener = (change: TransactionStateChange, delivery: StateChangeDelivery) => void | Promise<void>;

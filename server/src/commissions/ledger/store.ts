@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { PLUGIN_ID, TRANSACTION_UID, WEBHOOK_EVENT_UID } from '../../constants';
+import { HOOK_DELIVERY_UID, PLUGIN_ID, TRANSACTION_UID, WEBHOOK_EVENT_UID } from '../../constants';
 import type { DecodedPubRef } from '../../pub-ref';
 import type { CommissionsLog, LedgerDb } from '../db';
+import { createHookDispatcher, type HookDispatcher } from '../hooks/dispatcher';
+import { sealCustomerId } from '../hooks/seal';
 import type { WebhookEvent } from '../intake/payload';
 import { isTransientConflict, isUniqueViolation } from './db-errors';
 import { eventRow, transactionRow, type LedgerSecrets, type TransactionRow } from './record';
@@ -11,6 +13,9 @@ import { decideTransition } from './transition';
 
 /** What recording one verified event did (the webhook answers it to Button as `outcome`). */
 export type RecordOutcome = 'applied' | 'stale' | 'conflict' | 'ignored' | 'duplicate';
+
+/** The same, with `applied` told apart: a transaction the ledger did not have, or a newer state of one it had. */
+export type RecordEffect = 'inserted' | 'updated' | Exclude<RecordOutcome, 'applied'>;
 
 export const STATE_CHANGED_EVENT = `${PLUGIN_ID}.transaction.state-changed`;
 const EVENTS_TABLE = 'button_webhook_events';
@@ -34,6 +39,11 @@ export interface LedgerDeps {
   now(): Date;
   /** Document ids for new rows; Strapi-shaped random ids unless a test fixes them. */
   newDocumentId?: () => string;
+  /** The outbox's delivery policy (config `hooks`). */
+  hooks: { maxAttempts: number; baseDelayMs: number; maxDelayMs: number; pollMs?: number };
+  /** Names this instance in outbox claims. */
+  instanceId: string;
+  random?: () => number;
 }
 
 /**
@@ -46,19 +56,38 @@ export function createLedger(deps: LedgerDeps) {
   const listeners = new Set<StateChangeListener>();
   const newDocumentId = deps.newDocumentId ?? documentId;
   const newEntry = (now: Date) => ({ documentId: newDocumentId(), createdAt: now, updatedAt: now, publishedAt: now });
+  const hooks: HookDispatcher = createHookDispatcher({
+    db: deps.db,
+    listeners,
+    webhookSecret: () => {
+      try {
+        return deps.secrets().webhookSecret;
+      } catch {
+        return undefined;
+      }
+    },
+    emit: deps.emit,
+    eventName: STATE_CHANGED_EVENT,
+    log: deps.log,
+    now: deps.now,
+    random: deps.random ?? Math.random,
+    instanceId: deps.instanceId,
+    ...deps.hooks,
+  });
 
-  const attempt = async (event: WebhookEvent): Promise<{ outcome: RecordOutcome; change?: TransactionStateChange }> => {
+  const attempt = async (event: WebhookEvent): Promise<{ effect: RecordEffect; change?: TransactionStateChange }> => {
     const keys = deps.secrets();
     const now = deps.now();
     const events = deps.db.query(WEBHOOK_EVENT_UID);
     const transactions = deps.db.query(TRANSACTION_UID);
+    const deliveries = deps.db.query(HOOK_DELIVERY_UID);
 
     // The only write scope the ledger's database guard accepts (see guard.ts).
     return runAsLedgerWriter(() =>
       deps.db.transaction(async () => {
         if (event.kind === 'unknown') {
           await events.create({ data: { ...eventRow(event, keys.webhookSecret), outcome: 'ignored', ...newEntry(now) } });
-          return { outcome: 'ignored' as const };
+          return { effect: 'ignored' as const };
         }
         const { row, decoded } = transactionRow(event, keys);
         const current = (await transactions.findOne({
@@ -82,7 +111,7 @@ export function createLedger(deps: LedgerDeps) {
         // The gate: a second delivery of this event id fails here, and the whole transaction with it.
         await events.create({ data: { ...eventRow(event, keys.webhookSecret), outcome, ...newEntry(now) } });
 
-        if (transition.kind === 'stale') return { outcome: 'stale' as const };
+        if (transition.kind === 'stale') return { effect: 'stale' as const };
         if (transition.kind === 'conflict') {
           // Not applied: the transaction only counts it (compare-and-set, like every update), for the admin.
           // A row written before conflict_count existed may hold null: compare against what was read.
@@ -93,7 +122,7 @@ export function createLedger(deps: LedgerDeps) {
             data: { conflict_count: (seen ?? 0) + 1, updatedAt: now },
           });
           if (count !== 1) throw new ConcurrentUpdate();
-          return { outcome: 'conflict' as const };
+          return { effect: 'conflict' as const };
         }
         if (transition.kind === 'insert') {
           await transactions.create({ data: { ...row, conflict_count: 0, ...newEntry(now) } });
@@ -104,69 +133,78 @@ export function createLedger(deps: LedgerDeps) {
           });
           if (count !== 1) throw new ConcurrentUpdate();
         }
+        const effect = transition.kind === 'insert' ? ('inserted' as const) : ('updated' as const);
         const previousStatus = current?.status ?? null;
         const changed = transition.kind === 'insert' || transition.statusChanged;
-        if (!changed) return { outcome: 'applied' as const };
+        if (!changed) return { effect };
         // Click-id reuse is visible to the hook: one served offer normally leads to one transaction.
         const clickIdTransactions =
           row.click_id === null
             ? 0
             : await transactions.count({ where: { click_id: row.click_id, transaction_id: { $ne: row.transaction_id } } });
-        return {
-          outcome: 'applied' as const,
-          change: toChange(event, row, decoded, previousStatus, Number(clickIdTransactions)),
-        };
+        const change = toChange(event, row, decoded, previousStatus, Number(clickIdTransactions));
+        // The outbox row commits with the change, or neither does: the hook can be late, never lost.
+        const { publisherCustomerId, ...storable } = change;
+        await deliveries.create({
+          data: {
+            event_id: change.idempotencyKey,
+            transaction_id: change.transactionId,
+            change: storable,
+            customer_id_sealed: publisherCustomerId === null ? null : sealCustomerId(publisherCustomerId, keys.webhookSecret),
+            status: 'pending',
+            attempts: 0,
+            next_attempt_at: now,
+            ...newEntry(now),
+          },
+        });
+        return { effect, change };
       })
     );
   };
 
-  const notify = async (change: TransactionStateChange) => {
-    for (const listener of listeners) {
+  async function recordWithEffect(event: WebhookEvent): Promise<RecordEffect> {
+    for (let tries = 1; ; tries += 1) {
+      let result: Awaited<ReturnType<typeof attempt>>;
       try {
-        await listener(change);
+        result = await attempt(event);
       } catch (error) {
-        // The state is stored and acknowledged: a failing publisher hook must not make Button redeliver.
-        deps.log.error(`a transaction state-change listener failed for ${change.transactionId}: ${(error as Error).message}`);
+        if (isUniqueViolation(error, EVENTS_TABLE)) return 'duplicate';
+        const retry = error instanceof ConcurrentUpdate || isUniqueViolation(error, TRANSACTIONS_TABLE) || isTransientConflict(error);
+        if (!retry || tries >= MAX_ATTEMPTS) throw error;
+        continue;
       }
+      // Only after the commit: a rolled-back attempt never reaches the publisher's code. Not awaited: the
+      // answer to Button (or the reconciliation run) does not wait for the publisher's callbacks.
+      if (result.change) void hooks.wake();
+      return result.effect;
     }
-    // The event hub may feed other plugins (audit logs, webhooks): it gets the hash, never the clear user id.
-    const { publisherCustomerId: _clear, ...shared } = change;
-    Promise.resolve(deps.emit(STATE_CHANGED_EVENT, shared)).catch((error: unknown) =>
-      deps.log.error(`an event hub subscriber failed for ${change.transactionId}: ${(error as Error)?.message}`)
-    );
-  };
+  }
 
   return {
     /**
-     * Stores one verified webhook event. Resolves once it is durably committed (or known as a duplicate);
-     * rejects when storage failed, with nothing half-written.
+     * Stores one verified event (a webhook, or a state reconciliation found). Resolves once it is durably committed
+     * (or known as a duplicate); rejects when storage failed, with nothing half-written.
      */
     async record(event: WebhookEvent): Promise<RecordOutcome> {
-      for (let tries = 1; ; tries += 1) {
-        let result: Awaited<ReturnType<typeof attempt>>;
-        try {
-          result = await attempt(event);
-        } catch (error) {
-          if (isUniqueViolation(error, EVENTS_TABLE)) return 'duplicate';
-          const retry =
-            error instanceof ConcurrentUpdate || isUniqueViolation(error, TRANSACTIONS_TABLE) || isTransientConflict(error);
-          if (!retry || tries >= MAX_ATTEMPTS) throw error;
-          continue;
-        }
-        // Only after the commit: a rolled-back attempt never reaches the publisher's code.
-        if (result.change) await notify(result.change);
-        return result.outcome;
-      }
+      const effect = await recordWithEffect(event);
+      return effect === 'inserted' || effect === 'updated' ? 'applied' : effect;
     },
+
+    /** Like `record`, telling a new transaction from a newer state of a known one. */
+    recordWithEffect,
 
     /**
      * Registers publisher code run once per real state change of a transaction (first seen, or a new status
-     * from a newer event), after the change is committed. Returns a function that unregisters it.
+     * from a newer event), after the change is committed, through the outbox (at least once, in order per
+     * transaction, with an idempotency key). Returns a function that unregisters it.
      */
     onStateChange(listener: StateChangeListener): () => void {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
+
+    /** The outbox's delivery loop: started once Strapi serves (after the app registered its callbacks). */
+    hooks,
   };
 }
 
@@ -180,6 +218,7 @@ function toChange(
   clickIdTransactions: number
 ): TransactionStateChange {
   return {
+    idempotencyKey: event.id,
     transactionId: row.transaction_id,
     previousStatus,
     status: row.status,
@@ -203,6 +242,7 @@ function toChange(
     category: row.category,
     publisherCustomerId: event.transaction.publisher_customer_id ?? null,
     publisherCustomerHash: row.publisher_customer_hash,
+    source: event.source ?? 'webhook',
     modifiedDate: row.modified_date.toISOString(),
   };
 }
