@@ -7,7 +7,9 @@
  *   SIMULATOR_PORT (default 9400), SIMULATOR_HOST (127.0.0.1), SIMULATOR_TLS=1 for HTTPS with the repo's test
  *   certificate, BUTTON_API_KEY (the key it accepts; default sim_api_key), SIMULATOR_LATENCY_MS and
  *   SIMULATOR_JITTER_MS (base latency), or SIMULATOR_PROFILE (`zero`, `button`: see profiles.js) instead of both.
- *   Faults at run time: PUT /__simulator/faults; counters: GET /__simulator/stats; POST /__simulator/outage.
+ *   SIMULATOR_ACCOUNT_ID (default acc-simulator-1) and SIMULATOR_TRANSACTIONS_PAGE_SIZE (default 100) shape the
+ *   Transactions API. Faults at run time: PUT /__simulator/faults; counters: GET /__simulator/stats;
+ *   POST /__simulator/outage; webhooks: POST /__simulator/webhooks; Button's record: GET /__simulator/transactions.
  */
 
 const { createButtonSimulator } = require('./server');
@@ -22,6 +24,10 @@ async function main() {
     // How long an idle keep-alive connection stays open (Node's default is 5 s; API load balancers keep 60 s or more).
     keepAliveTimeoutMs: process.env.SIMULATOR_KEEP_ALIVE_TIMEOUT_MS
       ? Number(process.env.SIMULATOR_KEEP_ALIVE_TIMEOUT_MS)
+      : undefined,
+    accountId: process.env.SIMULATOR_ACCOUNT_ID || undefined,
+    transactionsPageSize: process.env.SIMULATOR_TRANSACTIONS_PAGE_SIZE
+      ? Number(process.env.SIMULATOR_TRANSACTIONS_PAGE_SIZE)
       : undefined,
   });
   const latency = process.env.SIMULATOR_PROFILE

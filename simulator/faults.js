@@ -6,12 +6,15 @@
  *
  * Rules are checked in order; the first that fires decides. A rule fires for its next `times` requests,
  * or with `probability` on each request (a seeded generator, so a run is reproducible), or always.
+ * A rule meets only the requests of its `route` (the Offers API unless it says otherwise).
  */
 
 /**
  * @typedef {'status' | 'reset' | 'hang' | 'malformed' | 'schema' | 'error-envelope' | 'delay'} FaultKind
+ * @typedef {'offers' | 'transactions' | 'accounts'} Route
  * @typedef {{
  *   kind: FaultKind,
+ *   route?: Route | 'any',    // which Button API the rule targets; default 'offers'
  *   status?: number,          // 'status': the HTTP status to answer with
  *   retryAfter?: string,      // 'status': a Retry-After header value (seconds or an HTTP date)
  *   message?: string,         // 'status' / 'error-envelope': the error message in Button's envelope
@@ -24,6 +27,7 @@
  */
 
 const KINDS = new Set(['status', 'reset', 'hang', 'malformed', 'schema', 'error-envelope', 'delay']);
+const ROUTES = new Set(['offers', 'transactions', 'accounts', 'any']);
 
 /**
  * mulberry32: tiny, fast, good enough to spread faults evenly and reproducibly.
@@ -56,6 +60,8 @@ function validateFaultSettings(settings) {
     if (!Array.isArray(rules)) throw new TypeError('rules must be an array');
     rules.forEach((rule, i) => {
       if (!rule || !KINDS.has(rule.kind)) throw new TypeError(`rules[${i}].kind must be one of ${[...KINDS].join(', ')}`);
+      if (rule.route !== undefined && !ROUTES.has(rule.route))
+        throw new TypeError(`rules[${i}].route must be one of ${[...ROUTES].join(', ')}`);
       if (rule.kind === 'status' && !(Number.isInteger(rule.status) && rule.status >= 100 && rule.status <= 599)) {
         throw new TypeError(`rules[${i}].status must be an HTTP status code`);
       }
@@ -89,9 +95,15 @@ function createFaultPlan() {
     clear() {
       this.set({});
     },
-    /** The rule the next request meets, or undefined for a normal answer. */
-    next() {
+    /**
+     * The rule the next request on `route` meets, or undefined for a normal answer. Rules of other routes draw
+     * nothing from the generator, so adding them leaves a seeded run of the Offers API unchanged.
+     * @param {Route} [route]
+     */
+    next(route = 'offers') {
       for (const rule of rules) {
+        const target = rule.route ?? 'offers';
+        if (target !== 'any' && target !== route) continue;
         if (rule.times !== undefined) {
           if (rule.times <= 0) continue;
           if (rule.probability === undefined || random() < rule.probability) {

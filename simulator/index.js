@@ -6,6 +6,7 @@ const { createButtonSimulator, validateOffersRequest, TEST_CA_PATH } = require('
 const { MERCHANTS, offersFor } = require('./catalogue');
 const { createWebhookSender, transaction, webhookEvent, signBody } = require('./webhooks');
 const { LATENCY_PROFILES, latencyProfile } = require('./profiles');
+const { createTransactionStore } = require('./transactions');
 
 module.exports = {
   createButtonSimulator,
@@ -17,6 +18,7 @@ module.exports = {
   transaction,
   webhookEvent,
   signBody,
+  createTransactionStore,
   LATENCY_PROFILES,
   latencyProfile,
 };

@@ -2,14 +2,15 @@
 'use strict';
 
 /**
- * A Button Offers API simulator: a real HTTP or HTTPS server on a real socket, answering
- * `POST /v1/offers` the way Button does (Basic auth, Button's envelopes and validation errors), with
- * faults injectable at run time and counters that tests and the benchmark read.
+ * A Button API simulator: a real HTTP or HTTPS server on a real socket, answering `POST /v1/offers` the way
+ * Button does (Basic auth, Button's envelopes and validation errors), and Button's Transactions API
+ * (`GET /v1/affiliation/accounts`, `GET /v1/affiliation/accounts/:id/transactions`) over the transactions its
+ * webhook senders produced, with faults injectable at run time and counters that tests and the benchmark read.
  *
  * In-process: `const sim = createButtonSimulator({ apiKey }); await sim.start();` then `sim.url`,
- * `sim.faults.set(...)`, `sim.stats()`, `await sim.stop()`.
+ * `sim.faults.set(...)`, `sim.stats()`, `sim.webhookSender({ url })`, `sim.transactions`, `await sim.stop()`.
  * Over HTTP (another process): `GET /__simulator/stats`, `GET /__simulator/arrivals`, `PUT /__simulator/faults`,
- * `POST /__simulator/reset`,
+ * `POST /__simulator/reset`, `POST /__simulator/webhooks`, `GET` and `DELETE /__simulator/transactions`,
  * `POST /__simulator/outage` (body `{"ms": 10000}`: the answer is sent, then the server goes away for that long).
  */
 
@@ -17,9 +18,11 @@ const http = require('node:http');
 const https = require('node:https');
 const fs = require('node:fs');
 const path = require('node:path');
+const { createHmac, randomBytes, timingSafeEqual } = require('node:crypto');
 const { MERCHANTS, offersFor } = require('./catalogue');
 const { createFaultPlan, validateFaultSettings } = require('./faults');
 const { createWebhookSender } = require('./webhooks');
+const { createTransactionStore, TIME_FIELDS } = require('./transactions');
 
 const CERT_DIR = path.join(__dirname, 'certs');
 /** The test certificate (CN localhost, SAN 127.0.0.1 and ::1) that HTTPS mode serves; clients trust it via `ca`. */
@@ -32,6 +35,22 @@ const ARRIVALS_KEPT = 200_000;
 const PRINTABLE_ASCII = /^[\x21-\x7E]+$/;
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 const MAX_OUTAGE_MS = 10 * 60 * 1000; // 10 min: longer is a mistake, not a scenario
+const DEFAULT_ACCOUNT_ID = 'acc-simulator-1';
+const DEFAULT_TRANSACTIONS_PAGE_SIZE = 100;
+const TRANSACTIONS_PATH = /^\/v1\/affiliation\/accounts\/([^/]+)\/transactions$/;
+// ISO-8601 as Button's clients send it: a date, or a date-time with an optional fraction and zone.
+const ISO_8601 = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+/** What the `malformed` and `schema` faults answer: broken the same two ways in either envelope. */
+const BROKEN_BODIES = {
+  offers: {
+    malformed: '{"meta": {"status": "ok"}, "object": {"merchant_offers": [',
+    schema: { meta: { status: 'ok' }, object: { merchant_offers: 'not-a-list' } },
+  },
+  list: {
+    malformed: '{"meta": {"status": "ok", "next": null, "previous": null}, "objects": [',
+    schema: { meta: { status: 'ok', next: null, previous: null }, objects: 'not-a-list' },
+  },
+};
 
 /**
  * @param {{
@@ -40,11 +59,20 @@ const MAX_OUTAGE_MS = 10 * 60 * 1000; // 10 min: longer is a mistake, not a scen
  *   keepAliveTimeoutMs?: number,
  *   merchants?: import('./catalogue').CatalogueMerchant[],
  *   webhookSecret?: string,
+ *   accountId?: string,
+ *   transactionsPageSize?: number,
+ *   maxTransactions?: number,
  * }} [options]
  */
 function createButtonSimulator(options = {}) {
   let expectedAuth = basicAuth(options.apiKey ?? 'sim_api_key');
   const merchants = options.merchants ?? MERCHANTS;
+  const accountId = options.accountId ?? DEFAULT_ACCOUNT_ID;
+  const pageSize = options.transactionsPageSize ?? DEFAULT_TRANSACTIONS_PAGE_SIZE;
+  if (!(Number.isInteger(pageSize) && pageSize > 0)) throw new TypeError('transactionsPageSize must be a positive integer');
+  const store = createTransactionStore({ maxTransactions: options.maxTransactions });
+  // Per simulator: a cursor is only good for the query and the simulator that issued it, as Button's are opaque.
+  const cursorKey = randomBytes(32);
   const faults = createFaultPlan();
   const sockets = new Set();
   /** @type {Set<http.ServerResponse>} */
@@ -61,17 +89,28 @@ function createButtonSimulator(options = {}) {
 
   const handler = (/** @type {http.IncomingMessage} */ req, /** @type {http.ServerResponse} */ res) => {
     const url = new URL(req.url ?? '/', 'http://simulator');
-    if (url.pathname.startsWith('/__simulator/')) return handleControl(url.pathname, req, res);
+    if (url.pathname.startsWith('/__simulator/')) return handleControl(url, req, res);
     if (req.method === 'OPTIONS') {
       // Clients warm their connections up with an OPTIONS: counted apart so it never skews request counts.
       counters.warmups += 1;
       return answerRaw(res, 204, '');
     }
     counters.requestsReceived += 1;
-    if (url.pathname === '/v1/offers') recordArrival(Date.now());
-    if (url.pathname !== '/v1/offers') return answer(res, 404, errorEnvelope('Not found'));
-    if (req.method !== 'POST') return answer(res, 405, errorEnvelope('Method not allowed'), { Allow: 'POST' });
-    readBody(req, res, (raw) => handleOffers(req, res, raw));
+    if (url.pathname === '/v1/offers') {
+      recordArrival(Date.now());
+      if (req.method !== 'POST') return answer(res, 405, errorEnvelope('Method not allowed'), { Allow: 'POST' });
+      return readBody(req, res, (raw) => handleOffers(req, res, raw));
+    }
+    const transactionsPath = TRANSACTIONS_PATH.exec(url.pathname);
+    if (url.pathname !== '/v1/affiliation/accounts' && transactionsPath === null)
+      return answer(res, 404, errorEnvelope('Not found'));
+    if (req.method !== 'GET') return answer(res, 405, errorEnvelope('Method not allowed'), { Allow: 'GET' });
+    if (transactionsPath === null) {
+      counters.accountsRequests += 1;
+      return serve('accounts', req, res, accountsAnswer);
+    }
+    counters.transactionsRequests += 1;
+    serve('transactions', req, res, () => transactionsAnswer(req, url, transactionsPath[1] ?? ''));
   };
 
   const server = options.tls
@@ -106,8 +145,31 @@ function createButtonSimulator(options = {}) {
     }
     recent.push({ at: Date.now(), authorized, apiVersion: req.headers['x-button-api-version'], body });
     if (recent.length > RECENT_REQUESTS_KEPT) recent = recent.slice(-RECENT_REQUESTS_KEPT);
+    serve('offers', req, res, () => {
+      const invalid = validateOffersRequest(body);
+      if (invalid) return { status: 400, body: errorEnvelope(invalid) };
+      const merchantOffers = offersFor(body.user_id, { merchantId: body.merchant_id, merchants });
+      counters.offersServed += 1;
+      // `generated_at` is not in Button's documented schema: it stands for the fields Button may add at any time.
+      return {
+        status: 200,
+        body: { meta: { status: 'ok' }, object: { merchant_offers: merchantOffers, generated_at: new Date().toISOString() } },
+      };
+    });
+  }
 
-    const fault = faults.next();
+  /**
+   * Answers one Button API request through the fault plan: the rule it meets on its route decides first (a hang
+   * or a reset happens whatever the key), then Basic auth, then the fault's answer or the normal one.
+   * @param {import('./faults').Route} route
+   * @param {http.IncomingMessage} req
+   * @param {http.ServerResponse} res
+   * @param {() => { status: number, body: unknown }} normal computed only when it is answered
+   */
+  function serve(route, req, res, normal) {
+    const authorized = req.headers.authorization === expectedAuth;
+    const broken = route === 'offers' ? BROKEN_BODIES.offers : BROKEN_BODIES.list;
+    const fault = faults.next(route);
     const wait = faults.latencyMs() + (fault?.kind === 'delay' ? (fault.delayMs ?? 0) : 0);
     if (fault) counters.faultsFired[fault.kind] = (counters.faultsFired[fault.kind] ?? 0) + 1;
     const respond = () => {
@@ -131,32 +193,136 @@ function createButtonSimulator(options = {}) {
           headers
         );
       }
-      if (fault?.kind === 'malformed') return answerRaw(res, 200, '{"meta": {"status": "ok"}, "object": {"merchant_offers": [');
-      if (fault?.kind === 'schema')
-        return answer(res, 200, { meta: { status: 'ok' }, object: { merchant_offers: 'not-a-list' } });
+      if (fault?.kind === 'malformed') return answerRaw(res, 200, broken.malformed);
+      if (fault?.kind === 'schema') return answer(res, 200, broken.schema);
       if (fault?.kind === 'error-envelope') return answer(res, 200, errorEnvelope(fault.message ?? 'Something went wrong'));
-
-      const invalid = validateOffersRequest(body);
-      if (invalid) return answer(res, 400, errorEnvelope(invalid));
-      const merchantOffers = offersFor(body.user_id, { merchantId: body.merchant_id, merchants });
-      counters.offersServed += 1;
-      // `generated_at` is not in Button's documented schema: it stands for the fields Button may add at any time.
-      answer(res, 200, {
-        meta: { status: 'ok' },
-        object: { merchant_offers: merchantOffers, generated_at: new Date().toISOString() },
-      });
+      const { status, body } = normal();
+      answer(res, status, body);
     };
     if (wait > 0) setTimeout(respond, wait);
     else respond();
   }
 
+  function accountsAnswer() {
+    return {
+      status: 200,
+      body: listEnvelope([{ id: accountId, name: 'Simulator Publisher', currency: 'USD' }], null, null),
+    };
+  }
+
   /**
-   * @param {string} pathname
+   * One page of the account's transactions in [start, end) by time_field, with absolute links to its neighbours.
+   * @param {http.IncomingMessage} req
+   * @param {URL} url
+   * @param {string} accountSegment as it appears in the path (percent-encoded)
+   */
+  function transactionsAnswer(req, url, accountSegment) {
+    if (decodeSegment(accountSegment) !== accountId) return { status: 404, body: errorEnvelope('Account not found') };
+    const query = parseTransactionsQuery(url.searchParams);
+    if (typeof query === 'string') return { status: 400, body: errorEnvelope(query) };
+    const scope = `${accountId}|${query.timeField}|${query.start}|${query.end}`;
+    const rawCursor = url.searchParams.get('cursor');
+    const cursor = rawCursor === null ? undefined : readCursor(rawCursor, scope);
+    if (cursor === null) return { status: 400, body: errorEnvelope('Invalid cursor') };
+    const page = store.page({
+      start: query.start,
+      end: query.end,
+      timeField: query.timeField,
+      limit: pageSize,
+      after: cursor?.d === 'n' ? [cursor.t, cursor.i] : undefined,
+      before: cursor?.d === 'p' ? [cursor.t, cursor.i] : undefined,
+    });
+    /** @param {'n' | 'p'} direction @param {import('./transactions').PageKey | undefined} key */
+    const link = (direction, key) => {
+      if (key === undefined) return null;
+      const params = new URLSearchParams({
+        start: /** @type {string} */ (url.searchParams.get('start')),
+        end: /** @type {string} */ (url.searchParams.get('end')),
+        time_field: query.timeField,
+        cursor: writeCursor({ d: direction, t: key[0], i: key[1] }, scope),
+      });
+      return `${origin(req)}${url.pathname}?${params}`;
+    };
+    const next = page.hasAfter ? link('n', page.last) : null;
+    const previous = page.hasBefore ? link('p', page.first) : null;
+    return { status: 200, body: listEnvelope(page.objects, next, previous) };
+  }
+
+  /**
+   * Where the client reached us, so the links it follows come back the same way (through a proxy or a port
+   * mapping too).
+   * @param {http.IncomingMessage} req
+   */
+  function origin(req) {
+    const host = req.headers.host ?? (bound ? `${bound.host}:${bound.port}` : '127.0.0.1');
+    return `${options.tls ? 'https' : 'http'}://${host}`;
+  }
+
+  /**
+   * @param {string} payload
+   * @param {string} scope
+   */
+  function cursorMac(payload, scope) {
+    return createHmac('sha256', cursorKey).update(`${scope}\n${payload}`).digest().subarray(0, 16);
+  }
+
+  /**
+   * @param {Cursor} cursor
+   * @param {string} scope the query it belongs to
+   */
+  function writeCursor(cursor, scope) {
+    const payload = Buffer.from(JSON.stringify(cursor)).toString('base64url');
+    return `${payload}.${cursorMac(payload, scope).toString('base64url')}`;
+  }
+
+  /**
+   * @param {string} text
+   * @param {string} scope
+   * @returns {Cursor | null} null when tampered with, or issued for another query or by another simulator
+   */
+  function readCursor(text, scope) {
+    const [payload, mac, extra] = text.split('.');
+    if (payload === undefined || mac === undefined || extra !== undefined) return null;
+    const given = Buffer.from(mac, 'base64url');
+    const expected = cursorMac(payload, scope);
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
+    try {
+      const cursor = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+      const valid = (cursor?.d === 'n' || cursor?.d === 'p') && Number.isFinite(cursor.t) && typeof cursor.i === 'string';
+      return valid ? cursor : null;
+    } catch {
+      return null;
+    }
+  }
+
+  /**
+   * @param {URL} url
    * @param {http.IncomingMessage} req
    * @param {http.ServerResponse} res
    */
-  function handleControl(pathname, req, res) {
+  function handleControl(url, req, res) {
+    const { pathname } = url;
     if (pathname === '/__simulator/stats' && req.method === 'GET') return answer(res, 200, stats());
+    if (pathname === '/__simulator/transactions' && req.method === 'GET') {
+      let objects;
+      try {
+        objects = store.list({
+          start: url.searchParams.get('start') ?? undefined,
+          end: url.searchParams.get('end') ?? undefined,
+          timeField: /** @type {import('./transactions').TimeField | undefined} */ (
+            url.searchParams.get('time_field') ?? undefined
+          ),
+        });
+      } catch (error) {
+        return answer(res, 400, { error: /** @type {Error} */ (error).message });
+      }
+      return answer(res, 200, { size: store.size, objects });
+    }
+    if (pathname === '/__simulator/transactions' && req.method === 'DELETE') {
+      const cleared = store.size;
+      store.clear();
+      return answer(res, 200, { cleared, size: 0 });
+    }
     if (pathname === '/__simulator/arrivals' && req.method === 'GET') return answer(res, 200, { arrivals: arrivalTimes() });
     if (pathname === '/__simulator/reset' && req.method === 'POST') {
       reset();
@@ -201,17 +367,37 @@ function createButtonSimulator(options = {}) {
   }
 
   /**
-   * `POST /__simulator/webhooks` `{url, pub_ref, final?, order?, duplicates?, concurrent?, secret?}`: plays a
-   * transaction's life for that pubRef against that URL, signed with `secret` (default: options.webhookSecret).
-   * @param {Buffer} raw
+   * A webhook sender whose events land in this simulator's transaction store and whose deliveries its counters
+   * count; signed with `secret`, by default the simulator's `webhookSecret`.
+   * @param {{ url: string, secret?: string, retryDelaysMs?: number[], userAgent?: string,
+   *   drop?: import('./webhooks').DropPolicy }} input
    */
-  async function sendWebhooks(raw) {
-    const input = JSON.parse(raw.toString('utf8') || '{}');
+  function webhookSender(input) {
     const secret = input.secret ?? options.webhookSecret;
     if (typeof input.url !== 'string' || !/^https?:\/\//.test(input.url)) throw new TypeError('url must be an http(s) URL');
     if (typeof secret !== 'string' || secret === '')
       throw new TypeError('secret is required (or start the simulator with webhookSecret)');
-    const sender = createWebhookSender({ url: input.url, secret, retryDelaysMs: input.retry_delays_ms });
+    return createWebhookSender({
+      ...input,
+      secret,
+      store,
+      onReport: (report) => {
+        counters.webhooksSent += report.attempts.length;
+        if (report.dropped) counters.webhooksDropped += 1;
+      },
+    });
+  }
+
+  /**
+   * `POST /__simulator/webhooks` `{url, pub_ref, final?, order?, duplicates?, concurrent?, secret?, drop_ratio?,
+   * drop_seed?}`: plays a transaction's life for that pubRef against that URL, signed with `secret` (default:
+   * options.webhookSecret). Each request seeds its own drop generator: vary drop_seed to vary what is lost.
+   * @param {Buffer} raw
+   */
+  async function sendWebhooks(raw) {
+    const input = JSON.parse(raw.toString('utf8') || '{}');
+    const drop = input.drop_ratio === undefined ? undefined : { ratio: input.drop_ratio, seed: input.drop_seed ?? 1 };
+    const sender = webhookSender({ url: input.url, secret: input.secret, retryDelaysMs: input.retry_delays_ms, drop });
     const result = await sender.lifecycle({
       pubRef: input.pub_ref ?? null,
       final: input.final,
@@ -222,8 +408,12 @@ function createButtonSimulator(options = {}) {
       amount: input.amount,
       regress: input.regress === true,
     });
-    counters.webhooksSent += sender.stats().attempts;
-    return { transaction_id: result.transactionId, events: result.events, reports: result.reports };
+    return {
+      transaction_id: result.transactionId,
+      events: result.events,
+      reports: result.reports,
+      dropped: sender.stats().dropped,
+    };
   }
 
   function stats() {
@@ -231,6 +421,7 @@ function createButtonSimulator(options = {}) {
       ...counters,
       faultsFired: { ...counters.faultsFired },
       connectionsOpen: sockets.size,
+      transactionsStored: store.size,
       faults: faults.describe(),
     };
   }
@@ -246,6 +437,7 @@ function createButtonSimulator(options = {}) {
     return arrivals.slice(-ARRIVALS_KEPT);
   }
 
+  /** Counters and faults; the transaction store is data a test set up, cleared on its own (`transactions.clear()`). */
   function reset() {
     counters = freshCounters();
     recent = [];
@@ -298,6 +490,10 @@ function createButtonSimulator(options = {}) {
     faults,
     stats,
     reset,
+    /** Button's record of every transaction its webhook senders produced, delivered or not. */
+    transactions: store,
+    webhookSender,
+    accountId,
     /**
      * Changes the key the simulator accepts (a key rotation on Button's side, or a revoked key).
      * @param {string} key
@@ -351,6 +547,9 @@ function freshCounters() {
     outages: 0,
     warmups: 0,
     webhooksSent: 0,
+    webhooksDropped: 0,
+    transactionsRequests: 0,
+    accountsRequests: 0,
     /** @type {Record<string, number>} */
     faultsFired: {},
   };
@@ -379,6 +578,59 @@ function validateOffersRequest(body) {
 /** @param {string} key */
 function basicAuth(key) {
   return `Basic ${Buffer.from(`${key}:`).toString('base64')}`;
+}
+
+/** @typedef {{ d: 'n' | 'p', t: number, i: string }} Cursor  // direction and the key the page starts after/ends before */
+
+/**
+ * `start` and `end` are required, `time_field` defaults to created_date as Button's does.
+ * @param {URLSearchParams} params
+ * @returns {{ start: number, end: number, timeField: import('./transactions').TimeField } | string} or the error
+ */
+function parseTransactionsQuery(params) {
+  const start = parseInstant(params.get('start'));
+  if (start === undefined) return 'Invalid or missing start: an ISO-8601 date-time is required';
+  const end = parseInstant(params.get('end'));
+  if (end === undefined) return 'Invalid or missing end: an ISO-8601 date-time is required';
+  if (end < start) return 'end must not be before start';
+  const timeField = params.get('time_field') ?? 'created_date';
+  if (!TIME_FIELDS.has(timeField)) return `Invalid time_field: one of ${[...TIME_FIELDS].join(', ')}`;
+  return { start, end, timeField: /** @type {import('./transactions').TimeField} */ (timeField) };
+}
+
+/**
+ * Epoch ms of an ISO-8601 date or date-time. A date-time without a zone is read as UTC, not as this machine's
+ * local time, so a window means the same on every machine.
+ * @param {string | null} text
+ */
+function parseInstant(text) {
+  const match = text === null ? null : ISO_8601.exec(text);
+  if (match === null || text === null) return undefined;
+  const zoned = text.includes('T') && match[1] === undefined ? `${text}Z` : text;
+  const ms = Date.parse(zoned);
+  return Number.isFinite(ms) ? ms : undefined;
+}
+
+/**
+ * @param {string} segment
+ * @returns {string | undefined} undefined for a broken percent-encoding, which names no account
+ */
+function decodeSegment(segment) {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Button's list envelope.
+ * @param {unknown[]} objects
+ * @param {string | null} next
+ * @param {string | null} previous
+ */
+function listEnvelope(objects, next, previous) {
+  return { meta: { status: 'ok', next, previous }, objects };
 }
 
 /** @param {string} message */

@@ -9,9 +9,15 @@
  * Button's rules (docs): any 2xx acknowledges; anything else is retried with exponential backoff (for up to
  * three days); a 400 is permanent and not retried; each attempt has a new `request_id`. The backoff here is
  * scaled down (`retryDelaysMs`) so tests run in milliseconds.
+ *
+ * With a `store`, every event's transaction is recorded there first, as Button knows a state whether or not its
+ * webhook arrives; `drop` then loses chosen deliveries outright, so reconciliation against the Transactions API
+ * can be shown to recover them.
  */
 
 const { createHmac, randomBytes } = require('node:crypto');
+const { seededRandom } = require('./faults');
+const { isTransaction } = require('./transactions');
 
 /** @typedef {'pending' | 'validated' | 'declined'} TxStatus */
 /** @typedef {{ id: string, event_type: string, data: Record<string, unknown>, request_id?: string }} WebhookEvent */
@@ -22,7 +28,9 @@ const { createHmac, randomBytes } = require('node:crypto');
  *   rawBody?: string,                          // send these bytes instead of the event's JSON (signed as is)
  * }} DeliveryOptions
  * @typedef {{ status: number, attempt: number, requestId: string, body: unknown }} AttemptResult
- * @typedef {{ eventId: string, delivered: boolean, attempts: AttemptResult[] }} DeliveryReport
+ * @typedef {{ eventId: string, delivered: boolean, dropped?: true, attempts: AttemptResult[] }} DeliveryReport
+ * @typedef {{ ratio: number, seed?: number } | ((event: WebhookEvent, deliveryIndex: number) => boolean)} DropPolicy
+ * @typedef {{ put: (tx: unknown) => boolean }} TransactionSink
  */
 
 /** @param {string} prefix */
@@ -37,12 +45,15 @@ function signBody(body, secret) {
 }
 
 /**
- * A Button Transaction as webhooks carry it. Money in minor units.
- * @param {{ pubRef: string | null, status?: TxStatus, modifiedDate?: string, id?: string, buttonOrderId?: string,
- *   customerId?: string, amount?: number, orderTotal?: number, currency?: string, merchantId?: string }} input
+ * A Button Transaction as webhooks carry it. Money in minor units. `createdDate` defaults to `modifiedDate`: a
+ * transaction's later states keep the date it was created, which is what a created_date window relies on.
+ * @param {{ pubRef: string | null, status?: TxStatus, modifiedDate?: string, createdDate?: string, id?: string,
+ *   buttonOrderId?: string, customerId?: string, amount?: number, orderTotal?: number, currency?: string,
+ *   merchantId?: string }} input
  */
 function transaction(input) {
   const modified = input.modifiedDate ?? new Date().toISOString();
+  const created = input.createdDate ?? modified;
   const status = input.status ?? 'pending';
   return {
     id: input.id ?? newId('tx'),
@@ -58,10 +69,10 @@ function transaction(input) {
     order_id: 'order-1001',
     commerce_organization: input.merchantId ?? 'org-3a1f0c9e2b7d4e51',
     order_line_items: [{ identifier: 'sku-1', description: 'Item', amount: 5000, quantity: 1 }],
-    created_date: modified,
+    created_date: created,
     modified_date: modified,
     validated_date: status === 'validated' ? modified : null,
-    attribution_date: modified,
+    attribution_date: created,
   };
 }
 
@@ -76,11 +87,31 @@ function webhookEvent(eventType, data, id) {
 }
 
 /**
- * @param {{ url: string, secret: string, retryDelaysMs?: number[], userAgent?: string }} options
+ * The predicate a drop policy stands for. A ratio draws one number per delivery from its own seeded generator, so
+ * the same seed loses the same deliveries for the same sequence of calls.
+ * @param {DropPolicy | undefined} drop
+ * @returns {(event: WebhookEvent, deliveryIndex: number) => boolean}
+ */
+function dropPredicate(drop) {
+  if (drop === undefined) return () => false;
+  if (typeof drop === 'function') return drop;
+  const { ratio, seed = 1 } = drop;
+  if (!(typeof ratio === 'number' && ratio >= 0 && ratio <= 1)) throw new TypeError('drop.ratio must be between 0 and 1');
+  if (!Number.isInteger(seed)) throw new TypeError('drop.seed must be an integer');
+  const random = seededRandom(seed);
+  return () => random() < ratio;
+}
+
+/**
+ * @param {{ url: string, secret: string, retryDelaysMs?: number[], userAgent?: string, store?: TransactionSink,
+ *   drop?: DropPolicy, onReport?: (report: DeliveryReport) => void }} options `onReport` sees every finished
+ *   delivery (the simulator server counts them)
  */
 function createWebhookSender(options) {
   const retryDelaysMs = options.retryDelaysMs ?? [10, 20, 40, 80];
-  const sent = { attempts: 0, acknowledged: 0, refused: 0 };
+  const sent = { attempts: 0, acknowledged: 0, refused: 0, dropped: 0 };
+  const shouldDrop = dropPredicate(options.drop);
+  let deliveries = 0;
 
   /**
    * One HTTP attempt.
@@ -117,12 +148,33 @@ function createWebhookSender(options) {
 
   /**
    * Delivers one event the way Button does: retried on anything but 2xx and 400, until acknowledged or out of
-   * (scaled-down) retries.
+   * (scaled-down) retries. A dropped event is recorded in the store like any other but never posted.
    * @param {WebhookEvent} event
    * @param {DeliveryOptions} [delivery]
    * @returns {Promise<DeliveryReport>}
    */
   async function deliver(event, delivery = {}) {
+    // Numbered and judged before any await: concurrent deliveries keep the order they were called in.
+    const dropped = shouldDrop(event, deliveries);
+    deliveries += 1;
+    if (options.store !== undefined && isTransaction(event.data)) options.store.put(event.data);
+    const report = dropped ? dropReport(event) : await post(event, delivery);
+    options.onReport?.(report);
+    return report;
+  }
+
+  /** @param {WebhookEvent} event @returns {DeliveryReport} */
+  function dropReport(event) {
+    sent.dropped += 1;
+    return { eventId: event.id, delivered: false, dropped: true, attempts: [] };
+  }
+
+  /**
+   * @param {WebhookEvent} event
+   * @param {DeliveryOptions} delivery
+   * @returns {Promise<DeliveryReport>}
+   */
+  async function post(event, delivery) {
     /** @type {AttemptResult[]} */
     const attempts = [];
     for (let attempt = 1; ; attempt += 1) {
@@ -160,7 +212,14 @@ function createWebhookSender(options) {
     const start = input.start ?? new Date();
     const txId = input.transactionId ?? newId('tx');
     const buttonOrderId = newId('btnorder');
-    const common = { pubRef: input.pubRef, id: txId, buttonOrderId, customerId: input.customerId, amount: input.amount };
+    const common = {
+      pubRef: input.pubRef,
+      id: txId,
+      buttonOrderId,
+      customerId: input.customerId,
+      amount: input.amount,
+      createdDate: start.toISOString(),
+    };
     const events = [webhookEvent('tx-pending', transaction({ ...common, status: 'pending', modifiedDate: start.toISOString() }))];
     const final = input.final === undefined ? 'validated' : input.final;
     if (final !== null) {
