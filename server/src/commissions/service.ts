@@ -101,6 +101,11 @@ export function createCommissionsService(deps: CommissionsDeps) {
       ledger.hooks.start();
     },
 
+    /** Delivers what is due in the outbox now and resolves when done (scripts, tests, "retry now"). */
+    deliverPendingHooks(): Promise<void> {
+      return ledger.hooks.wake();
+    },
+
     /** Stops delivering (shutdown), after the delivery in progress. */
     stopHooks(): Promise<void> {
       return ledger.hooks.stop();
