@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { getPluginConfig } from './config';
 import { PLUGIN_ID } from './constants';
+import { unscheduleJobs } from './jobs/schedule';
 import { drainHttpServer } from './shutdown';
 import { getService } from './utils/get-service';
 
@@ -23,6 +24,7 @@ const destroy = ({ strapi }: { strapi: Core.Strapi }): Promise<void> => {
 };
 
 async function shutDown(strapi: Core.Strapi): Promise<void> {
+  unscheduleJobs(strapi); // no new job starts; a run in progress keeps its lease until it ends or expires
   const drained = await drainHttpServer(strapi, graceMs(strapi));
   getService(strapi, 'settings').stop();
   // The delivery in progress finishes (or is left claimed: another instance, or the next boot, redelivers it).

@@ -9,6 +9,9 @@ export const ACTIONS = {
   preview: `plugin::${PLUGIN_ID}.preview`,
   debug: `plugin::${PLUGIN_ID}.debug`,
   settings: `plugin::${PLUGIN_ID}.settings`,
+  reconcile: `plugin::${PLUGIN_ID}.reconcile`,
+  export: `plugin::${PLUGIN_ID}.export`,
+  erase: `plugin::${PLUGIN_ID}.erase`,
 } as const;
 
 export const ACTION_DEFINITIONS = [
@@ -16,6 +19,9 @@ export const ACTION_DEFINITIONS = [
   { uid: 'preview', displayName: 'Run live offer previews (calls Button)' },
   { uid: 'debug', displayName: 'Decode and build pubRefs' },
   { uid: 'settings', displayName: 'Read and change settings' },
+  { uid: 'reconcile', displayName: "Run reconciliation with Button's Transactions API now" },
+  { uid: 'export', displayName: 'Export commissions (CSV)' },
+  { uid: 'erase', displayName: "Erase an end user's data from the commission ledger" },
 ].map((action) => ({ ...action, section: 'plugins', pluginName: PLUGIN_ID }));
 
 /** Route policies: an authenticated admin holding `action`. */

@@ -1,5 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { PLUGIN_ID, WEBHOOK_PATH } from '../constants';
+import { getPluginConfig } from '../config';
+import { scheduleJobs } from '../jobs/schedule';
 import { getService } from '../utils/get-service';
 import { createRawBodyCapture, WEBHOOK_MIDDLEWARE_FIX } from './intake/capture';
 import { guardLedgerTables, refuseLedgerDocumentWrites } from './ledger/guard';
@@ -20,6 +22,7 @@ export function registerCommissions(strapi: Core.Strapi): void {
  */
 export function bootstrapCommissions(strapi: Core.Strapi): void {
   guardLedgerTables(strapi);
+  scheduleCommissionJobs(strapi);
   const check = getService(strapi, 'commissions').rawBodyCheck;
   const path = `${strapi.config.get<string>('api.rest.prefix', '/api')}${WEBHOOK_PATH}`.replace(/\/+/g, '/');
   strapi.server.httpServer.once('listening', () => {
@@ -42,4 +45,34 @@ export function bootstrapCommissions(strapi: Core.Strapi): void {
         );
     });
   });
+}
+
+/**
+ * Reconciliation (off until `reconciliation.accountId` is set) and retention, on Strapi's cron. Every instance
+ * schedules them; a lease in the database lets one of them work.
+ */
+function scheduleCommissionJobs(strapi: Core.Strapi): void {
+  const { reconciliation, retention } = getPluginConfig(strapi);
+  const commissions = () => getService(strapi, 'commissions');
+  scheduleJobs(
+    strapi,
+    [
+      {
+        name: 'reconciliation',
+        rule: reconciliation.accountId === undefined ? '' : reconciliation.schedule,
+        async run() {
+          const started = await commissions().startReconciliation('schedule');
+          if (started.started) await started.done;
+        },
+      },
+      {
+        name: 'retention',
+        rule: retention.schedule,
+        async run() {
+          await commissions().pruneRawPayloads();
+        },
+      },
+    ],
+    { error: (message) => strapi.log.error(`[${PLUGIN_ID}] ${message}`) }
+  );
 }

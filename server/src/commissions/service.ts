@@ -1,3 +1,5 @@
+import type { ListClient } from '../button-client';
+import type { JobLocks } from '../jobs/lock';
 import { decodePubRef, type DecodedPubRef } from '../pub-ref';
 import type { CommissionsLog, LedgerDb } from './db';
 import type { CapturedBody } from './intake/capture';
@@ -7,7 +9,11 @@ import type { WebhookEvent } from './intake/payload';
 import { customerHash, type LedgerSecrets } from './ledger/record';
 import type { StateChangeListener } from './ledger/state-change';
 import { createLedger, WebhookSecretMissingError, type RecordOutcome } from './ledger/store';
+import { eraseCustomer, type ErasureResult } from './erasure';
+import { commissionsCsv } from './export';
 import { commissionDetail, commissionTotals, listCommissions, transactionsForPubRef, type CommissionFilters } from './reads';
+import { createReconciliation, type ReconciliationConfig, type RunsQuery, type RunTrigger } from './reconciliation';
+import { pruneRawPayloads, type PruneResult } from './retention';
 import { describeOption } from '../config/option-names';
 
 /** The part of the plugin's validated config the commissions capability uses (see config/index.ts). */
@@ -17,6 +23,8 @@ export interface CommissionsConfig {
   pubRefMaxAgeDays: number;
   /** The outbox's delivery policy to the publisher's callbacks. */
   hooks: { maxAttempts: number; baseDelayMs: number; maxDelayMs: number; pollMs?: number };
+  reconciliation: ReconciliationConfig;
+  retention: { rawPayloadDays: number };
 }
 
 export interface CommissionsDeps {
@@ -33,6 +41,12 @@ export interface CommissionsDeps {
   /** Names this instance in outbox claims (utils/instance-id.ts). */
   instanceId: string;
   random?: () => number;
+  /** Button's list endpoints (the Button client's), or undefined without an API key. */
+  lists: () => ListClient | undefined;
+  /** The reconciliation runs table. */
+  runs: () => RunsQuery;
+  /** Leases for the scheduled jobs (jobs/lock.ts). */
+  locks: JobLocks;
 }
 
 /**
@@ -59,6 +73,17 @@ export function createCommissionsService(deps: CommissionsDeps) {
     hooks: config.hooks,
     instanceId: deps.instanceId,
     random: deps.random,
+  });
+  const now = deps.now ?? (() => new Date());
+  const reconciliation = createReconciliation({
+    config: config.reconciliation,
+    lists: deps.lists,
+    record: (event) => ledger.recordWithEffect(event),
+    ledgerDb: db,
+    runs: deps.runs,
+    locks: deps.locks,
+    log,
+    now,
   });
   const rawBodyCheck = deps.rawBodyCheck ?? createRawBodyCheck();
   const warnedUnavailable = { value: false };
@@ -122,6 +147,61 @@ export function createCommissionsService(deps: CommissionsDeps) {
      */
     decodePubRef(pubRef: string | null | undefined, userId?: string | null): DecodedPubRef {
       return decodePubRef(pubRef, config.pubRefSecret, userId);
+    },
+
+    /** Reconciliation with Button's Transactions API: configuration, runs, accounts. */
+    reconciliationStatus() {
+      return reconciliation.status();
+    },
+
+    /**
+     * Starts a reconciliation run unless one is running on any instance (`started: false`, with the reason).
+     * Resolves once it started; `done` resolves with the finished run.
+     */
+    startReconciliation(trigger: RunTrigger, requestedBy?: number) {
+      return reconciliation.start(trigger, requestedBy);
+    },
+
+    reconciliationRuns(limit?: number) {
+      return reconciliation.runs(limit);
+    },
+
+    /** The publisher's Button accounts, to find the id to configure (`reconciliation.accountId`). */
+    buttonAccounts() {
+      return reconciliation.accounts();
+    },
+
+    /**
+     * Removes raw payloads older than `retention.rawPayloadDays` (and delivered outbox rows), once across the
+     * fleet at a time; null when another instance is already doing it.
+     */
+    async pruneRawPayloads(): Promise<PruneResult | null> {
+      const lease = await deps.locks.acquire('retention', 10 * 60_000);
+      if (lease === null) return null;
+      try {
+        const at = now();
+        const result = await pruneRawPayloads(db, new Date(at.getTime() - config.retention.rawPayloadDays * 86_400_000), at);
+        log.info(
+          `retention: raw payloads older than ${config.retention.rawPayloadDays} days removed from ${result.events} events ` +
+            `and ${result.transactions} transactions; ${result.deliveries} delivered hook rows deleted`
+        );
+        return result;
+      } finally {
+        await lease.release();
+      }
+    },
+
+    /**
+     * Erasure for one end user (privacy request): what the ledger holds that links transactions to this user id is
+     * removed, what accounting needs is kept (see erasure.ts). Needs the webhook secret (the customer hash's key).
+     */
+    eraseUser(userId: string): Promise<ErasureResult> {
+      return eraseCustomer(db, customerHash(userId, secrets().webhookSecret), now());
+    },
+
+    /** The Commissions list as CSV (the list's filters), a page at a time. */
+    exportCsv(filters: CommissionFilters): AsyncGenerator<string> {
+      return commissionsCsv(db, filters);
     },
 
     /** Admin Commissions page: one page of the ledger, newest change first. */

@@ -10,6 +10,7 @@ export const README_ENV_VARS = {
   pubRefSecret: 'BUTTON_PUBREF_SECRET',
   'rateLimit.expectedInstances': 'BUTTON_RATE_LIMIT_EXPECTED_INSTANCES',
   'access.assertionSecret': 'BUTTON_ACCESS_ASSERTION_SECRET',
+  'reconciliation.accountId': 'BUTTON_RECONCILIATION_ACCOUNT_ID',
 } as const;
 
 export type NamedOption = keyof typeof README_ENV_VARS;

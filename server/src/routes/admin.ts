@@ -34,6 +34,32 @@ export default {
       handler: 'commissions.list',
       config: { policies: requireAdmin(ACTIONS.read) },
     },
+    // Before /commissions/:transactionId, which would take "export" for an id.
+    {
+      method: 'GET' as const,
+      path: '/commissions/export',
+      handler: 'commissions.exportCsv',
+      config: { policies: requireAdmin(ACTIONS.export) },
+    },
+    {
+      method: 'GET' as const,
+      path: '/reconciliation',
+      handler: 'commissions.reconciliation',
+      config: { policies: requireAdmin(ACTIONS.read) },
+    },
+    {
+      method: 'POST' as const,
+      path: '/reconciliation/runs',
+      handler: 'commissions.reconcileNow',
+      config: { policies: requireAdmin(ACTIONS.reconcile) },
+    },
+    {
+      method: 'GET' as const,
+      path: '/reconciliation/accounts',
+      handler: 'commissions.accounts',
+      config: { policies: requireAdmin(ACTIONS.reconcile) },
+    },
+    { method: 'POST' as const, path: '/erasure', handler: 'commissions.erase', config: { policies: requireAdmin(ACTIONS.erase) } },
     {
       method: 'GET' as const,
       path: '/commissions/:transactionId',

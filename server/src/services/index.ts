@@ -2,7 +2,7 @@ import type { Core } from '@strapi/strapi';
 import { createAccessService, type AccessService } from '../access/service';
 import { createButtonService, type ButtonService } from '../button-client/service';
 import { getPluginConfig } from '../config';
-import { PLUGIN_ID } from '../constants';
+import { PLUGIN_ID, RECONCILIATION_RUN_UID } from '../constants';
 import { createHealthService, type HealthService } from '../health/service';
 import { createCommissionsService, type CommissionsService, type LedgerDb } from '../commissions';
 import { strapiMerchantEntries } from '../merchants/entries';
@@ -16,6 +16,8 @@ import { offersRoutes, restPrefix, serverUrl, webhookUrl } from '../utils/paths'
 import { getService } from '../utils/get-service';
 import { strapiPluginStore } from '../utils/plugin-store';
 import { INSTANCE_ID } from '../utils/instance-id';
+import type { RunsQuery } from '../commissions/reconciliation';
+import { createJobLocks, type LockQuery } from '../jobs/lock';
 
 /**
  * The composition root: the one place that reads the plugin's config (`getPluginConfig`) and Strapi's pieces, and
@@ -62,17 +64,25 @@ const sharedState: Factory<SharedState> = ({ strapi }) =>
   });
 
 const commissions: Factory<CommissionsService> = ({ strapi }) => {
-  const { webhookSecret, pubRefSecret, pubRefMaxAgeDays, hooks } = getPluginConfig(strapi);
+  const { webhookSecret, pubRefSecret, pubRefMaxAgeDays, hooks, reconciliation, retention } = getPluginConfig(strapi);
   return createCommissionsService({
     // The ledger's narrow view of the query engine (commissions/db.ts): the only handle on its two tables.
     db: {
       query: (uid) => strapi.db.query(uid) as unknown as ReturnType<LedgerDb['query']>,
       transaction: <T>(work: () => Promise<T>) => strapi.db.transaction(() => work()) as unknown as Promise<T>,
     },
-    config: { webhookSecret, pubRefSecret, pubRefMaxAgeDays, hooks },
+    config: { webhookSecret, pubRefSecret, pubRefMaxAgeDays, hooks, reconciliation, retention },
     log: prefixedLog(strapi),
     eventHub: strapi.eventHub,
     instanceId: INSTANCE_ID,
+    // The Button client's list endpoints: the same pool owner, limiter and budget as the offers.
+    lists: () => getService(strapi, 'button').client().lists,
+    runs: () => strapi.db.query(RECONCILIATION_RUN_UID) as unknown as RunsQuery,
+    locks: createJobLocks({
+      query: (uid) => strapi.db.query(uid) as unknown as LockQuery,
+      holder: INSTANCE_ID,
+      now: () => new Date(),
+    }),
   });
 };
 
