@@ -93,6 +93,23 @@ module.exports = ({ env }) => {
         shutdown: {
           graceMs: env.int('BUTTON_SHUTDOWN_GRACE_MS'),
         },
+        accountsBaseUrl: env('BUTTON_ACCOUNTS_BASE_URL'),
+        reconciliation: {
+          accountId: env('BUTTON_RECONCILIATION_ACCOUNT_ID'),
+          schedule: env('BUTTON_RECONCILIATION_SCHEDULE'),
+          windowHours: env.int('BUTTON_RECONCILIATION_WINDOW_HOURS'),
+          maxPages: env.int('BUTTON_RECONCILIATION_MAX_PAGES'),
+          attemptTimeoutMs: env.int('BUTTON_RECONCILIATION_ATTEMPT_TIMEOUT_MS'),
+        },
+        retention: {
+          rawPayloadDays: env.int('BUTTON_RETENTION_RAW_PAYLOAD_DAYS'),
+          schedule: env('BUTTON_RETENTION_SCHEDULE'),
+        },
+        hooks: {
+          maxAttempts: env.int('BUTTON_HOOKS_MAX_ATTEMPTS'),
+          baseDelayMs: env.int('BUTTON_HOOKS_BASE_DELAY_MS'),
+          maxDelayMs: env.int('BUTTON_HOOKS_MAX_DELAY_MS'),
+        },
         offers: {
           includeUnmapped: bool('BUTTON_OFFERS_INCLUDE_UNMAPPED'),
           defaultHeadlineTemplate: env('BUTTON_OFFERS_DEFAULT_HEADLINE'),

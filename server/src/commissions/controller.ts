@@ -40,11 +40,7 @@ const listQuerySchema = z
 const exportQuerySchema = listQuerySchema.transform(({ page: _page, pageSize: _pageSize, ...filters }) => filters);
 
 const erasureBodySchema = z.strictObject({
-  user_id: z
-    .string({ error: 'must be a string' })
-    .trim()
-    .min(1, 'must not be empty')
-    .max(255, 'must be at most 255 characters'),
+  user_id: z.string({ error: 'must be a string' }).trim().min(1, 'must not be empty').max(255, 'must be at most 255 characters'),
 });
 
 type ListQuery = Omit<z.output<typeof listQuerySchema>, 'page' | 'pageSize'>;
@@ -104,7 +100,12 @@ const commissionsController = ({ strapi }: { strapi: Core.Strapi }) => ({
         ctx.status = 409;
         ctx.body = {
           data: null,
-          error: { status: 409, name: 'ConflictError', message: 'A reconciliation is already running', details: { code: 'RUNNING' } },
+          error: {
+            status: 409,
+            name: 'ConflictError',
+            message: 'A reconciliation is already running',
+            details: { code: 'RUNNING' },
+          },
         };
         return;
       }

@@ -26,6 +26,8 @@ export type { TransactionStatus as CommissionStatus } from '../commissions/intak
 export type { RuntimeSettings as RuntimeSettingsInput } from '../settings/runtime-settings';
 export type { RecentCallsSnapshot as HealthUpstream } from '../health/recent-calls';
 export type { RecordOutcome } from '../commissions/ledger/store';
+export type { ReconciliationRun } from '../commissions/reconciliation';
+export type { ErasureResult } from '../commissions/erasure';
 export type { WebhookErrorBody, WebhookSuccessBody } from '../commissions/intake/handle';
 export type { ErrorResponse } from './offers';
 export type { ValidationIssue } from '../utils/validation';
@@ -168,4 +170,33 @@ export type SettingsDescription = Json<ReturnType<SettingsService['describe']>>;
 
 export interface SettingsResponse {
   data: SettingsDescription;
+}
+
+// --- reconciliation, erasure --------------------------------------------------------------------------------------
+
+/** GET /reconciliation: whether it is configured, its schedule, and the last runs (newest first). */
+export interface ReconciliationResponse {
+  data: {
+    accountId: string | null;
+    /** The cron rule, or null when not scheduled (no account, or an empty schedule). */
+    schedule: string | null;
+    windowHours: number;
+    configured: boolean;
+    runs: import('../commissions/reconciliation').ReconciliationRun[];
+  };
+}
+
+/** POST /reconciliation/runs: 202 with the run just started; 409 (`details.code` RUNNING) when one is running. */
+export interface ReconcileNowResponse {
+  data: import('../commissions/reconciliation').ReconciliationRun;
+}
+
+/** GET /reconciliation/accounts: the Button accounts the API key sees. */
+export interface ButtonAccountsResponse {
+  data: Array<{ id: string; name: string | null; currency: string | null }>;
+}
+
+/** POST /erasure `{ user_id }`: what was anonymised. */
+export interface ErasureResponse {
+  data: import('../commissions/erasure').ErasureResult;
 }

@@ -59,7 +59,12 @@ export default {
       handler: 'commissions.accounts',
       config: { policies: requireAdmin(ACTIONS.reconcile) },
     },
-    { method: 'POST' as const, path: '/erasure', handler: 'commissions.erase', config: { policies: requireAdmin(ACTIONS.erase) } },
+    {
+      method: 'POST' as const,
+      path: '/erasure',
+      handler: 'commissions.erase',
+      config: { policies: requireAdmin(ACTIONS.erase) },
+    },
     {
       method: 'GET' as const,
       path: '/commissions/:transactionId',

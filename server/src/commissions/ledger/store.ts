@@ -169,7 +169,8 @@ export function createLedger(deps: LedgerDeps) {
         result = await attempt(event);
       } catch (error) {
         if (isUniqueViolation(error, EVENTS_TABLE)) return 'duplicate';
-        const retry = error instanceof ConcurrentUpdate || isUniqueViolation(error, TRANSACTIONS_TABLE) || isTransientConflict(error);
+        const retry =
+          error instanceof ConcurrentUpdate || isUniqueViolation(error, TRANSACTIONS_TABLE) || isTransientConflict(error);
         if (!retry || tries >= MAX_ATTEMPTS) throw error;
         continue;
       }

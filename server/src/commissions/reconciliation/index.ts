@@ -161,7 +161,12 @@ export function createReconciliation(deps: ReconciliationDeps) {
         // Holding the lease, no other run is alive: a row still "running" is from an instance that died mid-run.
         await deps.runs().updateMany({
           where: { status: 'running' },
-          data: { status: 'failed', message: 'interrupted: the instance stopped during the run', finished_at: now, updatedAt: now },
+          data: {
+            status: 'failed',
+            message: 'interrupted: the instance stopped during the run',
+            finished_at: now,
+            updatedAt: now,
+          },
         });
         const window = { start: new Date(now.getTime() - config.windowHours * 3_600_000), end: new Date(now.getTime() + 60_000) };
         const created = (await deps.runs().create({

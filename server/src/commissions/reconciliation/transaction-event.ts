@@ -12,8 +12,7 @@ import { transactionSchema, type TransactionEventType, type WebhookEvent } from 
  * there (stale: one row, whichever came first). The stored body says where it came from.
  */
 export type ApiTransactionParse =
-  | { ok: true; event: WebhookEvent & { kind: 'transaction' } }
-  | { ok: false; transactionId: string | null; problem: string };
+  { ok: true; event: WebhookEvent & { kind: 'transaction' } } | { ok: false; transactionId: string | null; problem: string };
 
 export function eventFromApiTransaction(object: unknown, runId: string): ApiTransactionParse {
   if (object === null || typeof object !== 'object' || Array.isArray(object)) {
@@ -27,7 +26,9 @@ export function eventFromApiTransaction(object: unknown, runId: string): ApiTran
   }
   const tx = parsed.data;
   const eventType = `tx-${tx.status}` as TransactionEventType;
-  const id = `recon-${createHash('sha256').update(`${tx.id}\n${tx.status}\n${Date.parse(tx.modified_date)}`).digest('hex')}`;
+  const id = `recon-${createHash('sha256')
+    .update(`${tx.id}\n${tx.status}\n${Date.parse(tx.modified_date)}`)
+    .digest('hex')}`;
   const body = { id, event_type: eventType, source: 'reconciliation', data: json };
   return {
     ok: true,
