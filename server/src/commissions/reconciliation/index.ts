@@ -1,5 +1,5 @@
 import type { ListClient } from '../../button-client';
-import { RECONCILIATION_RUN_UID, TRANSACTION_UID } from '../../constants';
+import { TRANSACTION_UID } from '../../constants';
 import type { JobLocks, Lease } from '../../jobs/lock';
 import type { CommissionsLog, LedgerDb } from '../db';
 import type { WebhookEvent } from '../intake/payload';
