@@ -1,24 +1,26 @@
-import { TRANSACTION_UID, WEBHOOK_EVENT_UID } from '../../../server/src/constants';
+import { HOOK_DELIVERY_UID, TRANSACTION_UID, WEBHOOK_EVENT_UID } from '../../../server/src/constants';
+import { unsealCustomerId } from '../../../server/src/commissions/hooks/seal';
 import type { CapturedBody } from '../../../server/src/commissions/intake/capture';
 import type { RawBodyCheck } from '../../../server/src/commissions/intake/check';
 import { parseWebhookBody, type WebhookEvent } from '../../../server/src/commissions/intake/payload';
 import { signWebhookBody } from '../../../server/src/commissions/intake/signature';
 import { isLedgerWriter } from '../../../server/src/commissions/ledger/scope';
-import type { TransactionStateChange } from '../../../server/src/commissions/ledger/state-change';
+import type { StateChangeDelivery, TransactionStateChange } from '../../../server/src/commissions/ledger/state-change';
 import { createCommissionsService, type CommissionsConfig } from '../../../server/src/commissions/service';
 import { encodePubRef } from '../../../server/src/pub-ref';
 import { transaction, webhookEvent } from '../../../simulator';
 import { createFakeDb, type FakeDb } from './fake-db';
 
 /**
- * The commissions service called as a factory with small fakes (an in-memory db, a fixed clock, a collecting
- * log and event hub): ordering, conflicts, duplicates, rollback and retries, hook notification once per change,
- * and the webhook answers, without booting Strapi.
+ * The commissions service called as a factory with small fakes (an in-memory db, a clock that moves when told, a
+ * collecting log and event hub): ordering, conflicts, duplicates, rollback and retries, the outbox row written with
+ * each real state change, hook delivery once per change through it, and the webhook answers, without booting Strapi.
  */
 const WEBHOOK_SECRET = 'whsec-unit';
 const PUBREF_SECRET = 'pubref-unit';
 const NOW = new Date('2026-03-02T00:00:00.000Z');
 const OFFER = { id: 'offer-1', rate_percent: '5', rate_fixed: null, currency: null };
+const HOOKS = { maxAttempts: 3, baseDelayMs: 1_000, maxDelayMs: 60_000 };
 
 interface Setup {
   db: FakeDb;
@@ -26,6 +28,9 @@ interface Setup {
   lines: string[];
   emitted: Array<{ event: string; payload: unknown }>;
   changes: TransactionStateChange[];
+  deliveries: StateChangeDelivery[];
+  /** Moves the service's clock forward. */
+  advance(ms: number): void;
 }
 
 function setup(
@@ -36,24 +41,29 @@ function setup(
   const lines: string[] = [];
   const emitted: Setup['emitted'] = [];
   let ids = 0;
+  let now = NOW.getTime();
   const service = createCommissionsService({
     db,
-    config: { webhookSecret: WEBHOOK_SECRET, pubRefSecret: PUBREF_SECRET, pubRefMaxAgeDays: 30, ...config },
+    config: { webhookSecret: WEBHOOK_SECRET, pubRefSecret: PUBREF_SECRET, pubRefMaxAgeDays: 30, hooks: HOOKS, ...config },
     log: {
       info: (message) => lines.push(`info ${message}`),
       warn: (message) => lines.push(`warn ${message}`),
       error: (message) => lines.push(`error ${message}`),
     },
     eventHub: { emit: options.emit ?? ((event, payload) => emitted.push({ event, payload })) },
-    now: () => NOW,
+    now: () => new Date(now),
     newDocumentId: () => `doc${(ids += 1)}`,
     rawBodyCheck: options.rawBodyCheck,
+    instanceId: 'unit-1',
+    random: () => 0.5,
   });
   const changes: TransactionStateChange[] = [];
-  service.onStateChange((change) => {
+  const deliveries: StateChangeDelivery[] = [];
+  service.onStateChange((change, delivery) => {
     changes.push(change);
+    deliveries.push(delivery);
   });
-  return { db, service, lines, emitted, changes };
+  return { db, service, lines, emitted, changes, deliveries, advance: (ms) => (now += ms) };
 }
 
 type Status = 'pending' | 'validated' | 'declined';
@@ -73,6 +83,9 @@ function eventOf(status: Status, modifiedDate: string, txId = 'tx-1', eventId?: 
 const statusOf = (db: FakeDb, txId = 'tx-1') =>
   db.rows(TRANSACTION_UID).find((row) => row.transaction_id === txId) as Record<string, unknown> | undefined;
 
+const outbox = (db: FakeDb) => db.rows(HOOK_DELIVERY_UID);
+const allTables = (db: FakeDb) => JSON.stringify([db.rows(TRANSACTION_UID), db.rows(WEBHOOK_EVENT_UID), outbox(db)]);
+
 describe('createCommissionsService: record', () => {
   it('stores a first event in both tables, with the clock, the keyed customer hash and no clear user id', async () => {
     const { db, service } = setup();
@@ -89,29 +102,84 @@ describe('createCommissionsService: record', () => {
       publisher_customer_hash: service.customerHash('reader-1'),
     });
     expect(db.rows(WEBHOOK_EVENT_UID)).toEqual([expect.objectContaining({ outcome: 'applied', createdAt: NOW })]);
-    expect(JSON.stringify([db.rows(TRANSACTION_UID), db.rows(WEBHOOK_EVENT_UID)])).not.toContain('reader-1');
+    expect(allTables(db)).not.toContain('reader-1');
+  });
+
+  it('writes an outbox row with the change: pending, due now, the user id only sealed, unsealed once delivered', async () => {
+    const { db, service, changes } = setup();
+    const event = eventOf('pending', '2026-03-01T10:00:00Z', 'tx-1', 'hook-1');
+    await service.record(event);
+    const [row, ...others] = outbox(db);
+    expect(others).toEqual([]);
+    expect(row).toMatchObject({
+      id: expect.any(Number),
+      event_id: 'hook-1',
+      transaction_id: 'tx-1',
+      status: 'pending',
+      attempts: 0,
+      next_attempt_at: NOW,
+      change: expect.objectContaining({ idempotencyKey: 'hook-1', status: 'pending', previousStatus: null, source: 'webhook' }),
+    });
+    expect(row?.change).not.toHaveProperty('publisherCustomerId');
+    expect(unsealCustomerId(row?.customer_id_sealed as string, WEBHOOK_SECRET)).toBe('reader-1');
+    expect(allTables(db)).not.toContain('reader-1');
+
+    await service.deliverPendingHooks();
+    expect(changes).toEqual([expect.objectContaining({ idempotencyKey: 'hook-1', publisherCustomerId: 'reader-1' })]);
+    expect(outbox(db)).toEqual([
+      expect.objectContaining({
+        status: 'delivered',
+        attempts: 1,
+        delivered_at: NOW,
+        customer_id_sealed: null,
+        last_error: null,
+      }),
+    ]);
+    expect(allTables(db)).not.toContain('reader-1');
+  });
+
+  it('stores the event source: reconciliation events are marked as such, in rows and in the change', async () => {
+    const { db, service, changes } = setup();
+    await service.record({ ...eventOf('pending', '2026-03-01T10:00:00Z'), source: 'reconciliation' });
+    expect(db.rows(WEBHOOK_EVENT_UID)).toEqual([expect.objectContaining({ source: 'reconciliation' })]);
+    expect(statusOf(db)).toMatchObject({ last_source: 'reconciliation' });
+    await service.deliverPendingHooks();
+    expect(changes).toEqual([expect.objectContaining({ source: 'reconciliation' })]);
   });
 
   it('writes only inside the ledger write scope (the scope the database guard accepts)', async () => {
     const { db, service } = setup();
-    const scopes: boolean[] = [];
-    type CreateParams = Parameters<ReturnType<FakeDb['query']>['create']>[0];
+    const scopes: string[] = [];
+    type Query = ReturnType<FakeDb['query']>;
     db.query = ((query) => (uid: Parameters<FakeDb['query']>[0]) => {
       const q = query(uid);
-      return { ...q, create: (params: CreateParams) => (scopes.push(isLedgerWriter()), q.create(params)) };
+      return {
+        ...q,
+        create: (params: Parameters<Query['create']>[0]) => (scopes.push(`create ${String(isLedgerWriter())}`), q.create(params)),
+        updateMany: (params: Parameters<Query['updateMany']>[0]) => (
+          scopes.push(`updateMany ${String(isLedgerWriter())}`),
+          q.updateMany(params)
+        ),
+      };
     })(db.query.bind(db));
     await service.record(eventOf('pending', '2026-03-01T10:00:00Z'));
-    expect(scopes).toEqual([true, true]);
+    await service.deliverPendingHooks();
+    // The event, the transaction, the outbox row; then the delivery's claim and its "delivered".
+    expect(scopes).toEqual(['create true', 'create true', 'create true', 'updateMany true', 'updateMany true']);
     expect(isLedgerWriter()).toBe(false);
   });
 
-  it('answers duplicate for an event id already stored, and notifies once', async () => {
+  it('answers duplicate for an event id already stored, writes no second outbox row, and notifies once', async () => {
     const { db, service, changes, emitted } = setup();
     const event = eventOf('pending', '2026-03-01T10:00:00Z', 'tx-1', 'hook-1');
     expect(await service.record(event)).toBe('applied');
     expect(await service.record(event)).toBe('duplicate');
+    await service.deliverPendingHooks();
+    expect(await service.record(event)).toBe('duplicate'); // after delivery too
+    await service.deliverPendingHooks();
     expect(db.rows(WEBHOOK_EVENT_UID)).toHaveLength(1);
     expect(db.rows(TRANSACTION_UID)).toHaveLength(1);
+    expect(outbox(db)).toEqual([expect.objectContaining({ event_id: 'hook-1', status: 'delivered' })]);
     expect(changes).toHaveLength(1);
     expect(emitted).toHaveLength(1);
   });
@@ -124,7 +192,9 @@ describe('createCommissionsService: record', () => {
     // A final status older than the stored pending still applies (Button never sends it again).
     expect(await service.record(eventOf('validated', '2026-03-01T08:00:00Z'))).toBe('applied');
     expect(statusOf(db)).toMatchObject({ status: 'validated', conflict_count: 0 });
-    // Notified on the first sight and on the status change only, not on the stale event or the adjustment.
+    // An outbox row for the first sight and the status change only, not for the stale event or the adjustment.
+    expect(outbox(db).map((row) => (row.change as TransactionStateChange).status)).toEqual(['pending', 'validated']);
+    await service.deliverPendingHooks();
     expect(changes.map((change) => [change.previousStatus, change.status])).toEqual([
       [null, 'pending'],
       ['pending', 'validated'],
@@ -135,16 +205,25 @@ describe('createCommissionsService: record', () => {
   it.each<[string, Status, string]>([
     ['a newer tx-pending after validated', 'pending', '2026-03-01T12:00:00Z'],
     ['tx-declined after validated, even older', 'declined', '2026-03-01T08:00:00Z'],
-  ])('records %s as a conflict: counted, not applied, not notified', async (_label, later, date) => {
+  ])('records %s as a conflict: counted, not applied, no outbox row, not notified', async (_label, later, date) => {
     const { db, service, changes } = setup();
     await service.record(eventOf('validated', '2026-03-01T10:00:00Z'));
     expect(await service.record(eventOf(later, date))).toBe('conflict');
     expect(await service.record(eventOf(later, date))).toBe('conflict'); // another event id, counted again
     expect(statusOf(db)).toMatchObject({ status: 'validated', conflict_count: 2 });
+    expect(outbox(db)).toHaveLength(1);
+    await service.deliverPendingHooks();
     expect(changes).toHaveLength(1);
   });
 
-  it('acknowledges an unknown event type as ignored: an event row, no transaction, no hook', async () => {
+  it('writes no outbox row for a stale event', async () => {
+    const { db, service } = setup();
+    await service.record(eventOf('validated', '2026-03-01T10:00:00Z'));
+    expect(await service.record(eventOf('validated', '2026-03-01T09:00:00Z'))).toBe('stale');
+    expect(outbox(db)).toHaveLength(1);
+  });
+
+  it('acknowledges an unknown event type as ignored: an event row, no transaction, no outbox row, no hook', async () => {
     const { db, service, changes } = setup();
     const parsed = parseWebhookBody(Buffer.from(JSON.stringify({ id: 'hook-x', event_type: 'order-shipped', data: {} })));
     if (!parsed.success) throw new Error(parsed.message);
@@ -153,6 +232,8 @@ describe('createCommissionsService: record', () => {
       expect.objectContaining({ event_id: 'hook-x', outcome: 'ignored', payload: null }),
     ]);
     expect(db.rows(TRANSACTION_UID)).toHaveLength(0);
+    expect(outbox(db)).toHaveLength(0);
+    await service.deliverPendingHooks();
     expect(changes).toHaveLength(0);
   });
 
@@ -161,7 +242,46 @@ describe('createCommissionsService: record', () => {
     db.failNext(TRANSACTION_UID, 'create', Object.assign(new Error('disk full'), { code: 'SQLITE_FULL' }));
     await expect(service.record(eventOf('pending', '2026-03-01T10:00:00Z'))).rejects.toThrow('disk full');
     expect(db.rows(WEBHOOK_EVENT_UID)).toHaveLength(0);
+    expect(outbox(db)).toHaveLength(0);
+    await service.deliverPendingHooks();
     expect(changes).toHaveLength(0);
+  });
+
+  it('writes the outbox row in the same database transaction: a failed outbox write undoes the change too', async () => {
+    const { db, service, changes } = setup();
+    const open = { value: false };
+    const createdWhileOpen: Array<[string, boolean]> = [];
+    const transaction = db.transaction.bind(db);
+    db.transaction = async (work) => {
+      open.value = true;
+      try {
+        return await transaction(work);
+      } finally {
+        open.value = false;
+      }
+    };
+    const query = db.query.bind(db);
+    db.query = (uid) => {
+      const q = query(uid);
+      return { ...q, create: (params) => (createdWhileOpen.push([uid, open.value]), q.create(params)) };
+    };
+
+    db.failNext(HOOK_DELIVERY_UID, 'create', Object.assign(new Error('disk full'), { code: 'SQLITE_FULL' }));
+    const event = eventOf('pending', '2026-03-01T10:00:00Z', 'tx-1', 'hook-1');
+    await expect(service.record(event)).rejects.toThrow('disk full');
+    expect([db.rows(WEBHOOK_EVENT_UID), db.rows(TRANSACTION_UID), outbox(db)]).toEqual([[], [], []]);
+    await service.deliverPendingHooks();
+    expect(changes).toHaveLength(0);
+
+    // Button delivers the event again: all three rows, once.
+    expect(await service.record(event)).toBe('applied');
+    expect([db.rows(WEBHOOK_EVENT_UID), db.rows(TRANSACTION_UID), outbox(db)].map((rows) => rows.length)).toEqual([1, 1, 1]);
+    expect(createdWhileOpen.filter(([uid]) => uid === HOOK_DELIVERY_UID)).toEqual([
+      [HOOK_DELIVERY_UID, true],
+      [HOOK_DELIVERY_UID, true],
+    ]);
+    await service.deliverPendingHooks();
+    expect(changes).toEqual([expect.objectContaining({ idempotencyKey: 'hook-1' })]);
   });
 
   it('runs the whole transaction again after a lost compare-and-set or a transient conflict', async () => {
@@ -172,30 +292,63 @@ describe('createCommissionsService: record', () => {
     db.failNext(TRANSACTION_UID, 'findOne', Object.assign(new Error('deadlock'), { code: '40P01' }));
     expect(await service.record(eventOf('validated', '2026-03-01T12:00:00Z'))).toBe('applied');
     expect(db.rows(WEBHOOK_EVENT_UID)).toHaveLength(3);
+    expect(outbox(db)).toHaveLength(2); // the retried attempt wrote its outbox row once
+    await service.deliverPendingHooks();
     expect(changes.map((change) => change.status)).toEqual(['pending', 'validated']);
   });
 
-  it('keeps a failing listener or event-hub subscriber from failing the webhook, and logs it', async () => {
-    const { service, lines } = setup({}, { emit: () => Promise.reject(new Error('subscriber down')) });
-    service.onStateChange(() => {
-      throw new Error('publisher bug');
-    });
+  it('answers the webhook without waiting for the callbacks', async () => {
+    const { service } = setup();
+    let release!: () => void;
+    service.onStateChange(() => new Promise<void>((resolve) => (release = resolve)));
     expect(await service.record(eventOf('pending', '2026-03-01T10:00:00Z'))).toBe('applied');
+    const delivered = service.deliverPendingHooks();
+    await new Promise((resolve) => setImmediate(resolve));
+    release();
+    await delivered;
+  });
+
+  it('keeps a failing listener or event-hub subscriber from failing the webhook, retries it later, and logs it', async () => {
+    const { db, service, lines, deliveries, advance } = setup({}, { emit: () => Promise.reject(new Error('subscriber down')) });
+    let failures = 1;
+    service.onStateChange(() => {
+      if (failures-- > 0) throw new Error('publisher bug');
+    });
+    const event = eventOf('pending', '2026-03-01T10:00:00Z', 'tx-1', 'hook-1');
+    expect(await service.record(event)).toBe('applied');
+    await service.deliverPendingHooks();
+    expect(lines).toEqual([
+      expect.stringMatching(
+        /^warn the onStateChange callback failed for tx-1 \(key hook-1, attempt 1\); retrying at \S+: publisher bug$/
+      ),
+    ]);
+    expect(outbox(db)).toEqual([expect.objectContaining({ status: 'pending', attempts: 1, last_error: 'publisher bug' })]);
+
+    // random 0.5 of the first backoff window (1 s): due 500 ms later, not before.
+    advance(499);
+    await service.deliverPendingHooks();
+    expect(deliveries).toHaveLength(1);
+    advance(1);
+    await service.deliverPendingHooks();
+    expect(deliveries).toEqual([
+      { idempotencyKey: 'hook-1', attempt: 1 },
+      { idempotencyKey: 'hook-1', attempt: 2 },
+    ]);
     await new Promise((resolve) => setImmediate(resolve));
     expect(lines).toEqual(
-      expect.arrayContaining([
-        expect.stringMatching(/^error a transaction state-change listener failed for tx-1: publisher bug$/),
-        expect.stringMatching(/^error an event hub subscriber failed for tx-1: subscriber down$/),
-      ])
+      expect.arrayContaining([expect.stringMatching(/^error an event hub subscriber failed for tx-1: subscriber down$/)])
     );
+    expect(outbox(db)).toEqual([expect.objectContaining({ status: 'delivered', attempts: 2 })]);
   });
 
   it('emits the change on the event hub without the clear user id; the listener gets it', async () => {
     const { service, emitted, changes } = setup();
     await service.record(eventOf('pending', '2026-03-01T10:00:00Z'));
+    await service.deliverPendingHooks();
     expect(changes[0]).toMatchObject({ publisherCustomerId: 'reader-1', clickIdTransactions: 0, tagValid: true });
     expect(emitted).toEqual([{ event: 'button-personalization.transaction.state-changed', payload: expect.any(Object) }]);
     expect(emitted[0]?.payload).not.toHaveProperty('publisherCustomerId');
+    expect(JSON.stringify(emitted)).not.toContain('reader-1');
   });
 
   it('stops notifying a listener once unregistered', async () => {
@@ -205,9 +358,18 @@ describe('createCommissionsService: record', () => {
       seen.push(change.status);
     });
     await service.record(eventOf('pending', '2026-03-01T10:00:00Z'));
+    await service.deliverPendingHooks();
     off();
     await service.record(eventOf('validated', '2026-03-01T11:00:00Z'));
+    await service.deliverPendingHooks();
     expect(seen).toEqual(['pending']);
+  });
+
+  it('delivers on its own after a commit (the wake), without deliverPendingHooks', async () => {
+    const { service, changes } = setup();
+    await service.record(eventOf('pending', '2026-03-01T10:00:00Z'));
+    for (let turn = 0; turn < 20 && changes.length === 0; turn += 1) await new Promise((resolve) => setImmediate(resolve));
+    expect(changes).toHaveLength(1);
   });
 });
 
