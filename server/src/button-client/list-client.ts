@@ -66,6 +66,10 @@ export function createListClient(options: ListClientOptions): ListClient {
     const wait = Math.max(0, nextSlot - now);
     nextSlot = Math.max(now, nextSlot) + minIntervalMs;
     if (wait > 0) await clock.sleep(wait, signal);
+    await takeToken(signal);
+  }
+
+  async function takeToken(signal: AbortSignal | undefined): Promise<void> {
     for (;;) {
       const decision = await limiter.acquire();
       if (decision.allowed) return;
@@ -100,8 +104,11 @@ export function createListClient(options: ListClientOptions): ListClient {
       {
         clock,
         random,
-        // A retry is a call like any other: it needs its own token of the shared budget.
-        canRetry: async () => (await limiter.acquire()).allowed,
+        // A retry is a call like any other: it waits for its own token of the shared budget (never fails for it).
+        canRetry: async () => {
+          await takeToken(signal);
+          return true;
+        },
       },
       signal
     );

@@ -254,16 +254,15 @@ describe('createListClient: retries', () => {
     expect(server.seen).toHaveLength(3);
   });
 
-  it('asks the shared limiter for a token before a retry: a refused retry ends the page with the error', async () => {
-    server.handle(() => ({ status: 503, body: '' }));
+  it('asks the shared limiter for a token before a retry, and waits for it when refused (a background page is patient)', async () => {
+    let calls = 0;
+    server.handle(() => (++calls === 1 ? { status: 503, body: '' } : { body: page([{ id: 'tx-1' }], null) }));
     const decisions = [{ allowed: true as const }, { allowed: false as const, retryAfterMs: 1_000 }];
     const limiter: RateLimiter = { acquire: async () => decisions.shift() ?? { allowed: true } };
-    const { list } = client({ limiter });
-    await expect(list.page({ path: PATH, query: QUERY })).rejects.toMatchObject({
-      code: 'UPSTREAM_UNAVAILABLE',
-      retryRefused: true,
-    });
-    expect(server.seen).toHaveLength(1);
+    const { list, clock } = client({ limiter });
+    await expect(list.page({ path: PATH, query: QUERY })).resolves.toMatchObject({ objects: expect.any(Array) });
+    expect(server.seen).toHaveLength(2);
+    expect(clock.sleeps).toContain(1_000);
   });
 });
 

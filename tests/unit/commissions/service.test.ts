@@ -7,6 +7,7 @@ import { signWebhookBody } from '../../../server/src/commissions/intake/signatur
 import { isLedgerWriter } from '../../../server/src/commissions/ledger/scope';
 import type { StateChangeDelivery, TransactionStateChange } from '../../../server/src/commissions/ledger/state-change';
 import { createCommissionsService, type CommissionsConfig } from '../../../server/src/commissions/service';
+import { createJobLocks } from '../../../server/src/jobs/lock';
 import { encodePubRef } from '../../../server/src/pub-ref';
 import { transaction, webhookEvent } from '../../../simulator';
 import { createFakeDb, type FakeDb } from './fake-db';
@@ -44,7 +45,15 @@ function setup(
   let now = NOW.getTime();
   const service = createCommissionsService({
     db,
-    config: { webhookSecret: WEBHOOK_SECRET, pubRefSecret: PUBREF_SECRET, pubRefMaxAgeDays: 30, hooks: HOOKS, ...config },
+    config: {
+      webhookSecret: WEBHOOK_SECRET,
+      pubRefSecret: PUBREF_SECRET,
+      pubRefMaxAgeDays: 30,
+      hooks: HOOKS,
+      reconciliation: { accountId: undefined, schedule: '', windowHours: 96, maxPages: 10 },
+      retention: { rawPayloadDays: 90 },
+      ...config,
+    },
     log: {
       info: (message) => lines.push(`info ${message}`),
       warn: (message) => lines.push(`warn ${message}`),
@@ -56,6 +65,15 @@ function setup(
     rawBodyCheck: options.rawBodyCheck,
     instanceId: 'unit-1',
     random: () => 0.5,
+    lists: () => undefined,
+    runs: () => {
+      throw new Error('no reconciliation runs in these tests');
+    },
+    locks: createJobLocks({
+      query: () => db.query('plugin::button-personalization.job-lock' as never) as never,
+      holder: 'unit-1',
+      now: () => new Date(now),
+    }),
   });
   const changes: TransactionStateChange[] = [];
   const deliveries: StateChangeDelivery[] = [];

@@ -156,7 +156,8 @@ export function createHookDispatcher(deps: DispatcherDeps) {
   }
 
   async function sweep(): Promise<void> {
-    do {
+    await Promise.resolve(); // always asynchronous, so `sweeping` is assigned before the loop can clear it
+    for (;;) {
       again = false;
       try {
         // A full batch handled: there may be more due right now.
@@ -164,7 +165,13 @@ export function createHookDispatcher(deps: DispatcherDeps) {
       } catch (error) {
         deps.log.error(`delivering state changes to the onStateChange callbacks failed: ${(error as Error).message}`);
       }
-    } while (again && !stopped);
+      // Cleared in the same turn as the last look at `again`: a wake() after this starts a sweep of its own
+      // instead of joining one that is about to end without looking again.
+      if (!again || stopped) {
+        sweeping = undefined;
+        return;
+      }
+    }
   }
 
   /** Runs a sweep now, or once more right after the one running (each commit calls it). */
@@ -174,9 +181,7 @@ export function createHookDispatcher(deps: DispatcherDeps) {
       again = true;
       return sweeping;
     }
-    sweeping = sweep().finally(() => {
-      sweeping = undefined;
-    });
+    sweeping = sweep();
     return sweeping;
   }
 

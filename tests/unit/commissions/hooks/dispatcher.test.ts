@@ -524,13 +524,11 @@ describe('createHookDispatcher: start and stop', () => {
     expect(seen.map((entry) => entry.key)).toEqual(['hook-1', 'hook-2']);
   });
 
-  // BUG (server/src/commissions/hooks/dispatcher.ts, wake(): `sweeping = sweep().finally(...)`): a wake() that lands
-  // after sweep() left its `while (again && !stopped)` loop but before the `.finally` reaction cleared `sweeping`
-  // sets `again` and returns the promise of a sweep that will not look again. The awaited wake (deliverPendingHooks,
-  // the wake after each commit) resolves with a due row undelivered; it waits for the next poll (5 s), or for ever
-  // when start() was not called. Clearing `sweeping` inside the async function (try/finally, same microtask as the
-  // loop's last check) closes the gap. Each k below is a wake arriving k microtasks into a running sweep.
-  it.failing('an awaited wake always delivers what was due when it was called, whenever it lands in a sweep', async () => {
+  // A wake landing after a sweep's last look at `again` but before `sweeping` was cleared joined a sweep that ended
+  // without looking again: the awaited wake resolved with a due row undelivered (until the next poll, or for ever
+  // without start()). `sweeping` is now cleared in the same turn as that last look. Each k below is a wake arriving
+  // k microtasks into a running sweep.
+  it('an awaited wake always delivers what was due when it was called, whenever it lands in a sweep', async () => {
     const lostAt: number[] = [];
     for (let k = 0; k < 60; k += 1) {
       const { db, seen, clock, dispatcher } = harness();
