@@ -21,6 +21,7 @@ describe('how messages name an option', () => {
       webhookSecret: 'w',
       pubRefSecret: 'p',
       access: { assertionSecret: 'a' },
+      reconciliation: { accountId: 'acc-1' },
     }) as unknown as Record<string, unknown>;
     const [head, tail] = option.split('.') as [string, string | undefined];
     const parent = tail === undefined ? config : (config[head] as Record<string, unknown>);
