@@ -162,6 +162,11 @@ export function createCommissionsService(deps: CommissionsDeps) {
       return reconciliation.start(trigger, requestedBy);
     },
 
+    /** Shutdown: stops a reconciliation run in progress (it records itself as stopped). */
+    stopReconciliation(): Promise<void> {
+      return reconciliation.stop();
+    },
+
     reconciliationRuns(limit?: number) {
       return reconciliation.runs(limit);
     },

@@ -82,6 +82,9 @@ const MAX_MESSAGE_LENGTH = 500;
 
 export function createReconciliation(deps: ReconciliationDeps) {
   const { config, log } = deps;
+  // Aborted on shutdown: the run in progress stops between pages and records why, before the database closes.
+  const stopping = new AbortController();
+  const running = new Set<Promise<unknown>>();
 
   async function current(transactionId: string) {
     const row = (await deps.ledgerDb.query(TRANSACTION_UID).findOne({
@@ -106,6 +109,7 @@ export function createReconciliation(deps: ReconciliationDeps) {
           record: deps.record,
           current,
           log,
+          signal: stopping.signal,
           afterPage: async (progress) => {
             counts = progress;
             await deps.runs().updateMany({ where: { id }, data: { ...progress, updatedAt: deps.now() } });
@@ -117,7 +121,9 @@ export function createReconciliation(deps: ReconciliationDeps) {
       if (counts.truncated) message = `stopped after ${config.maxPages} pages (reconciliation.maxPages): the next run goes on`;
     } catch (error) {
       status = 'failed';
-      message = (error instanceof Error ? error.message : String(error)).slice(0, MAX_MESSAGE_LENGTH);
+      message = stopping.signal.aborted
+        ? 'stopped: Strapi shut down during the run (the next run covers the window again)'
+        : (error instanceof Error ? error.message : String(error)).slice(0, MAX_MESSAGE_LENGTH);
       log.error(`reconciliation run ${id} failed: ${message}`);
     } finally {
       await deps.runs().updateMany({
@@ -150,6 +156,7 @@ export function createReconciliation(deps: ReconciliationDeps) {
      * once it started (the row exists, the lease is held); `done` resolves when it finished.
      */
     async start(trigger: RunTrigger, requestedBy?: number): Promise<StartResult> {
+      if (stopping.signal.aborted) return { started: false, reason: 'running' };
       const accountId = config.accountId;
       if (accountId === undefined) return { started: false, reason: 'not-configured' };
       const lists = deps.lists();
@@ -185,11 +192,19 @@ export function createReconciliation(deps: ReconciliationDeps) {
         })) as { id: number };
         const run = await readRun(created.id);
         const done = execute(created.id, lease, window, accountId, lists);
+        running.add(done);
+        void done.finally(() => running.delete(done)).catch(() => undefined);
         return { started: true, run, done };
       } catch (error) {
         await lease.release();
         throw error;
       }
+    },
+
+    /** Shutdown: the run in progress stops after its current request and records itself as stopped. */
+    async stop(): Promise<void> {
+      stopping.abort();
+      await Promise.allSettled([...running]);
     },
 
     /** The newest runs first. */
