@@ -1,4 +1,5 @@
 import type { ListClient } from '../button-client';
+import { HOOK_DELIVERY_UID } from '../constants';
 import type { JobLocks } from '../jobs/lock';
 import { decodePubRef, type DecodedPubRef } from '../pub-ref';
 import type { CommissionsLog, LedgerDb } from './db';
@@ -160,6 +161,17 @@ export function createCommissionsService(deps: CommissionsDeps) {
      */
     startReconciliation(trigger: RunTrigger, requestedBy?: number) {
       return reconciliation.start(trigger, requestedBy);
+    },
+
+    /** For metrics: the outbox's backlog and the last successful reconciliation (epoch seconds). */
+    async operations() {
+      const deliveries = db.query(HOOK_DELIVERY_UID);
+      const [pending, failed, runs] = await Promise.all([
+        deliveries.count({ where: { status: 'pending' } }),
+        deliveries.count({ where: { status: 'failed' } }),
+        reconciliation.lastSuccess(),
+      ]);
+      return { hooks: { pending: Number(pending), failed: Number(failed) }, lastReconciliationSuccess: runs };
     },
 
     /** Shutdown: stops a reconciliation run in progress (it records itself as stopped). */

@@ -63,6 +63,14 @@ export interface MetricsSources {
   offersRoutes?: readonly string[];
   /** Whether this instance shares state through Redis right now (shared-state/index.ts). */
   sharedMode?: () => SharedStateMode;
+  /** The ledger's operations at scrape time: the hook outbox and the last successful reconciliation. */
+  ledger?: () => Promise<LedgerOperations>;
+}
+
+export interface LedgerOperations {
+  hooks: { pending: number; failed: number };
+  /** Epoch seconds, or null when no run has succeeded yet. */
+  lastReconciliationSuccess: number | null;
 }
 
 const SHARED_MODES = ['local', 'connecting', 'shared', 'fallback'] as const satisfies readonly SharedStateMode[];
@@ -159,6 +167,35 @@ export function createPluginMetrics(sources: MetricsSources) {
     collect() {
       const current = sources.sharedMode?.() ?? 'local';
       for (const mode of SHARED_MODES) this.set({ mode }, mode === current ? 1 : 0);
+    },
+  });
+  // One database read per scrape, shared by the two gauges below.
+  let reading: Promise<LedgerOperations | undefined> | undefined;
+  const ledgerOperations = () =>
+    (reading ??= (sources.ledger?.() ?? Promise.resolve(undefined))
+      .catch(() => undefined)
+      .finally(() => setImmediate(() => (reading = undefined))));
+  new Gauge({
+    name: 'button_hook_deliveries',
+    help:
+      'State changes in the ledger outbox not yet delivered to the onStateChange callbacks: pending (to deliver or ' +
+      'retry) and failed (gave up after hooks.maxAttempts; an operator must look).',
+    labelNames: ['status'],
+    registers,
+    async collect() {
+      const operations = await ledgerOperations();
+      if (operations === undefined) return;
+      this.set({ status: 'pending' }, operations.hooks.pending);
+      this.set({ status: 'failed' }, operations.hooks.failed);
+    },
+  });
+  new Gauge({
+    name: 'button_reconciliation_last_success_timestamp_seconds',
+    help: 'When the last successful reconciliation with Button\'s Transactions API finished (0 before the first).',
+    registers,
+    async collect() {
+      const operations = await ledgerOperations();
+      if (operations?.lastReconciliationSuccess != null) this.set(operations.lastReconciliationSuccess);
     },
   });
   const sharedFallbacks = new Counter({

@@ -1,6 +1,6 @@
 import type { ButtonClient } from '../button-client/client';
 import type { SharedStateMode } from '../shared-state';
-import { createPluginMetrics } from './registry';
+import { createPluginMetrics, type LedgerOperations } from './registry';
 
 export interface MetricsServiceDeps {
   /** Button's host, the `server_address` label. */
@@ -10,6 +10,7 @@ export interface MetricsServiceDeps {
   /** The offers routes as clients call them (see utils/paths.ts): the only `http_route` labels. */
   offersRoutes: readonly string[];
   sharedMode?: () => SharedStateMode;
+  ledger?: () => Promise<LedgerOperations>;
 }
 
 /** The plugin's metrics, reading the live client's state at scrape time. */
@@ -21,6 +22,7 @@ export function createMetricsService(deps: MetricsServiceDeps) {
     breakerState: () => deps.client()?.breakerState()?.state,
     offersRoutes: deps.offersRoutes,
     ...(deps.sharedMode === undefined ? {} : { sharedMode: deps.sharedMode }),
+    ...(deps.ledger === undefined ? {} : { ledger: deps.ledger }),
   });
 }
 

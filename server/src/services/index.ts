@@ -99,6 +99,7 @@ const metrics: Factory<MetricsService> = ({ strapi }) =>
     baseUrl: getPluginConfig(strapi).baseUrl,
     client: () => getService(strapi, 'button').peek(),
     sharedMode: () => getService(strapi, 'sharedState').status().mode,
+    ledger: () => getService(strapi, 'commissions').operations(),
     offersRoutes: Object.values(offersRoutes(restPrefix(strapi))),
   });
 

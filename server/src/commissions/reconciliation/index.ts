@@ -207,6 +207,17 @@ export function createReconciliation(deps: ReconciliationDeps) {
       await Promise.allSettled([...running]);
     },
 
+    /** When the last successful run finished (epoch seconds), or null. */
+    async lastSuccess(): Promise<number | null> {
+      const [row] = (await deps.runs().findMany({
+        select: ['finished_at'],
+        where: { status: 'succeeded' },
+        orderBy: [{ id: 'desc' }],
+        limit: 1,
+      })) as Array<{ finished_at: string | Date | null }>;
+      return row?.finished_at ? Math.floor(new Date(row.finished_at).getTime() / 1000) : null;
+    },
+
     /** The newest runs first. */
     async runs(limit = 20): Promise<ReconciliationRun[]> {
       const rows = await deps.runs().findMany({ select: RUN_FIELDS, orderBy: [{ id: 'desc' }], limit });
