@@ -191,7 +191,7 @@ export function createPluginMetrics(sources: MetricsSources) {
   });
   new Gauge({
     name: 'button_reconciliation_last_success_timestamp_seconds',
-    help: 'When the last successful reconciliation with Button\'s Transactions API finished (0 before the first).',
+    help: "When the last successful reconciliation with Button's Transactions API finished (0 before the first).",
     registers,
     async collect() {
       const operations = await ledgerOperations();
