@@ -60,6 +60,9 @@ async function main() {
     BUTTON_API_CA_FILE: TEST_CA_PATH,
     BUTTON_WEBHOOK_SECRET: process.env.BUTTON_WEBHOOK_SECRET || DEMO_WEBHOOK_SECRET,
     BUTTON_PUBREF_SECRET: process.env.BUTTON_PUBREF_SECRET || DEMO_PUBREF_SECRET,
+    // Reconciliation reads the simulator's Transactions API (every webhook it plays is there too).
+    BUTTON_ACCOUNTS_BASE_URL: simUrl,
+    BUTTON_RECONCILIATION_ACCOUNT_ID: process.env.BUTTON_RECONCILIATION_ACCOUNT_ID || sim.accountId,
   });
   // The cluster's processes inherit this environment.
   if (instances !== undefined) return runCluster(instances, sim, simUrl);
@@ -95,6 +98,9 @@ async function main() {
  curl -sk -X POST ${simUrl}/__simulator/webhooks \\
    -H 'Content-Type: application/json' \\
    -d '{"url": "${url}/api/button-personalization/webhooks", "pub_ref": "<a pub_ref from above>", "final": "validated"}'
+
+ Add "drop_ratio": 1 to lose those webhooks on the way: the transaction is only in Button's Transactions API
+ until a reconciliation (Commissions page > Reconciliation > Run now) brings it into the ledger.
 ==================================================================
 `);
 }
