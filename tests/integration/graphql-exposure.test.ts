@@ -11,7 +11,14 @@ import { startPlayground, type Playground } from '../helpers/playground';
  * offers are read-only there, and the ledger's schemas stay out of the generated OpenAPI document. Only the signed
  * webhook endpoint writes money rows.
  */
-const LEDGER_TYPES = ['ButtonPersonalizationTransaction', 'ButtonPersonalizationWebhookEvent'];
+// The ledger, its hook outbox, reconciliation runs and job leases: the plugin's internal types.
+const LEDGER_TYPES = [
+  'ButtonPersonalizationTransaction',
+  'ButtonPersonalizationWebhookEvent',
+  'ButtonPersonalizationHookDelivery',
+  'ButtonPersonalizationReconciliationRun',
+  'ButtonPersonalizationJobLock',
+];
 const FORGED = {
   transaction_id: 'forged-tx-1',
   status: 'validated',
@@ -75,7 +82,9 @@ describe.each([
   it('has no ledger type, query or mutation in the schema', async () => {
     const { queries, mutations, types } = await rootFields(token());
     for (const type of LEDGER_TYPES) expect(types.filter((name) => name.startsWith(type))).toEqual([]);
-    expect([...queries, ...mutations].filter((name) => /transaction|webhookevent/i.test(name))).toEqual([]);
+    expect(
+      [...queries, ...mutations].filter((name) => /transaction|webhookevent|hookdeliver|reconciliationrun|joblock/i.test(name))
+    ).toEqual([]);
   });
 
   it('keeps merchant offers queryable (published entries) and without mutations', async () => {

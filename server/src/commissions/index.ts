@@ -8,7 +8,7 @@ export { bootstrapCommissions, registerCommissions } from './lifecycle';
 export { createRawBodyCapture } from './intake/capture';
 export { createCommissionsService, type CommissionsConfig, type CommissionsDeps, type CommissionsService } from './service';
 export type { CommissionsLog, LedgerDb, LedgerQuery } from './db';
-export { LEDGER_UIDS, LEDGER_READ_ONLY, ledgerWriteRefused } from './ledger/guard';
+export { INTERNAL_UIDS, LEDGER_UIDS, LEDGER_READ_ONLY, ledgerWriteRefused } from './ledger/guard';
 export { checkWebhookSignature, signWebhookBody } from './intake/signature';
 export type { RecordOutcome } from './ledger/store';
 export type { EventRow, PubRefStatus, TransactionRow } from './ledger/record';

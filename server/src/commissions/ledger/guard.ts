@@ -1,5 +1,12 @@
 import type { Core } from '@strapi/strapi';
-import { HOOK_DELIVERY_UID, PLUGIN_ID, TRANSACTION_UID, WEBHOOK_EVENT_UID } from '../../constants';
+import {
+  HOOK_DELIVERY_UID,
+  JOB_LOCK_UID,
+  PLUGIN_ID,
+  RECONCILIATION_RUN_UID,
+  TRANSACTION_UID,
+  WEBHOOK_EVENT_UID,
+} from '../../constants';
 import { strapiErrors } from '../../utils/strapi-errors';
 import { isLedgerWriter } from './scope';
 
@@ -8,6 +15,13 @@ import { isLedgerWriter } from './scope';
  * else. The outbox is one of them: a forged pending delivery would have the publisher's callback credit a user.
  */
 export const LEDGER_UIDS: readonly string[] = [TRANSACTION_UID, WEBHOOK_EVENT_UID, HOOK_DELIVERY_UID];
+
+/**
+ * Every type only the plugin's own code writes: the ledger, and the reconciliation runs and job leases (a forged
+ * lease would stop reconciliation; a forged run would mislead an operator). None is editable through the Document
+ * Service (the plugin writes them through the query engine) nor exposed by GraphQL.
+ */
+export const INTERNAL_UIDS: readonly string[] = [...LEDGER_UIDS, RECONCILIATION_RUN_UID, JOB_LOCK_UID];
 
 const DOCUMENT_READ_ACTIONS = new Set(['findMany', 'findFirst', 'findOne', 'count']);
 const DB_WRITE_ACTIONS = [
@@ -40,7 +54,7 @@ export function ledgerWriteRefused(uid: string, action: string): Error & { code:
  */
 export function refuseLedgerDocumentWrites(strapi: Core.Strapi): void {
   strapi.documents.use(async (context, next) => {
-    if (LEDGER_UIDS.includes(context.uid) && !DOCUMENT_READ_ACTIONS.has(context.action)) {
+    if (INTERNAL_UIDS.includes(context.uid) && !DOCUMENT_READ_ACTIONS.has(context.action)) {
       throw ledgerWriteRefused(context.uid, context.action);
     }
     return next();
