@@ -1,12 +1,16 @@
 import http from 'node:http';
 import destroy from '../../../server/src/destroy';
 
-/** A Strapi with just what the plugin's destroy uses: its HTTP server, log, config, and the two services it closes. */
+/** A Strapi with just what the plugin's destroy uses: its HTTP server, log, config, and the services it stops. */
 function fakeStrapi(calls: string[], graceMs = 10_000) {
   const httpServer = http.createServer();
   const services: Record<string, unknown> = {
     merchants: { stop: async () => void calls.push('merchants.stop') },
     settings: { stop: () => void calls.push('settings.stop') },
+    commissions: {
+      stopHooks: async () => void calls.push('commissions.stopHooks'),
+      stopReconciliation: async () => void calls.push('commissions.stopReconciliation'),
+    },
     sharedState: { close: async () => void calls.push('sharedState.close') },
     button: {
       config: () => ({ shutdown: { graceMs } }),
@@ -34,7 +38,14 @@ describe('destroy', () => {
     expect(second).toBe(first);
     await Promise.all([first, second]);
     await destroy({ strapi });
-    expect(calls).toEqual(['settings.stop', 'merchants.stop', 'button.close', 'sharedState.close']);
+    expect(calls).toEqual([
+      'settings.stop',
+      'commissions.stopHooks',
+      'commissions.stopReconciliation',
+      'merchants.stop',
+      'button.close',
+      'sharedState.close',
+    ]);
   });
 
   it('stops listening before it closes the Button pool, and closes Redis last', async () => {
