@@ -326,6 +326,9 @@ describe.each<DatabaseClient>(['sqlite', 'postgres', 'mysql'])('reconciliation o
       .findMany({ where: { source: 'reconciliation' } })) as Row[];
     expect(reconciled.map((event) => event.transaction_id).sort()).toEqual([...differing].sort());
     expect(reconciled.every((event) => event.outcome === 'applied' && String(event.event_id).startsWith('recon-'))).toBe(true);
+    // Stored like a webhook's: the customer id only as its keyed hash.
+    expect(JSON.stringify(reconciled.map((event) => event.payload))).not.toContain('"reader-');
+    expect(JSON.stringify(rows.map((row) => row.payload))).not.toContain('"reader-');
     const fromWebhooks = (await ledger.app.strapi.db
       .query(WEBHOOK_EVENT_UID as never)
       .count({ where: { source: 'webhook' } })) as number;
@@ -458,4 +461,42 @@ describe.each<DatabaseClient>(['sqlite', 'postgres', 'mysql'])('reconciliation o
     }
     expect((await allTransactions(ledger.app.strapi)).length).toBe(DATASET.length + 1);
   });
+
+  // A failure message past 255 characters (Button's error message, up to 200, after the client's own words) must
+  // still be stored on every database, or the run row would stay `running` and its lease held.
+  it('records a failure with a long message from Button as failed, and releases the lease', async () => {
+    ledger.sim.faults.set({
+      rules: [{ route: 'transactions', kind: 'error-envelope', message: 'Button is unhappy. '.repeat(12), times: 1 }],
+    });
+    try {
+      const res = await ledger.app
+        .http()
+        .post('/button-personalization/reconciliation/runs')
+        .set('Authorization', `Bearer ${token}`);
+      expect(res.status).toBe(202);
+      const id = res.body.data.id as number;
+      const run = await waitFor(
+        `run ${id}`,
+        async () => {
+          const runs = (await commissions().reconciliationRuns(5)) as Run[];
+          const found = runs.find((candidate) => candidate.id === id);
+          return found !== undefined && found.status !== 'running' ? found : undefined;
+        },
+        150
+      );
+      expect(run.status).toBe('failed');
+      expect(run.message).toMatch(/^Button answered 200 but its body was an error envelope/);
+    } finally {
+      ledger.sim.faults.clear();
+    }
+    const next = await ledger.app
+      .http()
+      .post('/button-personalization/reconciliation/runs')
+      .set('Authorization', `Bearer ${token}`);
+    expect(next.status).toBe(202);
+    await waitFor('the next run', async () => {
+      const [latest] = (await commissions().reconciliationRuns(1)) as Run[];
+      return latest !== undefined && latest.status !== 'running' ? latest : undefined;
+    });
+  }, 60_000);
 });
