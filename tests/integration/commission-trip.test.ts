@@ -97,6 +97,7 @@ describe.each<DatabaseClient>(['sqlite', 'postgres', 'mysql'])('commission trip 
   it('offers -> pub_ref -> Button webhooks -> ledger, with the hook fired once per state change', async () => {
     const offer = await servedOffer();
     const clickId = offer.pub_ref.split('~')[1];
+    await app.strapi.plugin('button-personalization').service('commissions').deliverPendingHooks();
     const before = changes.length;
 
     const played = await playWebhooks({ pub_ref: offer.pub_ref, final: 'validated', customer_id: USER, duplicates: 2 });
@@ -113,6 +114,7 @@ describe.each<DatabaseClient>(['sqlite', 'postgres', 'mysql'])('commission trip 
       rate_kind: offer.rate_percent !== null ? 'percent' : 'fixed',
       rate_value: offer.rate_percent ?? offer.rate_fixed,
     });
+    await app.strapi.plugin('button-personalization').service('commissions').deliverPendingHooks();
     const fired = changes.slice(before);
     expect(fired.map((change) => [change.previousStatus, change.status])).toEqual([
       [null, 'pending'],
@@ -128,6 +130,7 @@ describe.each<DatabaseClient>(['sqlite', 'postgres', 'mysql'])('commission trip 
 
   it('declined, delivered out of order and concurrently: the ledger ends declined, the hook fires once', async () => {
     const offer = await servedOffer();
+    await app.strapi.plugin('button-personalization').service('commissions').deliverPendingHooks();
     const before = changes.length;
     const played = await playWebhooks({
       pub_ref: offer.pub_ref,
@@ -141,6 +144,7 @@ describe.each<DatabaseClient>(['sqlite', 'postgres', 'mysql'])('commission trip 
       expect.objectContaining({ status: 'declined', offer_id: offer.id }),
     ]);
     // The late pending event is stale: the only state change is the first sight, already declined.
+    await app.strapi.plugin('button-personalization').service('commissions').deliverPendingHooks();
     expect(changes.slice(before).map((change) => [change.previousStatus, change.status])).toEqual([[null, 'declined']]);
   });
 
@@ -157,6 +161,7 @@ describe.each<DatabaseClient>(['sqlite', 'postgres', 'mysql'])('commission trip 
         }
       },
     });
+    await app.strapi.plugin('button-personalization').service('commissions').deliverPendingHooks();
     const before = changes.length;
     const played = await playWebhooks({ pub_ref: offer.pub_ref, final: null, retry_delays_ms: [5, 5] });
     expect(played.reports[0]!.delivered).toBe(true);
@@ -164,6 +169,7 @@ describe.each<DatabaseClient>(['sqlite', 'postgres', 'mysql'])('commission trip 
     expect(await transactionsOf(app.strapi, played.transaction_id)).toEqual([
       expect.objectContaining({ status: 'pending', click_id: offer.pub_ref.split('~')[1] }),
     ]);
+    await app.strapi.plugin('button-personalization').service('commissions').deliverPendingHooks();
     expect(changes.length - before).toBe(1);
   });
 

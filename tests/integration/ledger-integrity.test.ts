@@ -29,6 +29,8 @@ type Status = 'pending' | 'validated' | 'declined';
 
 describe.each<DatabaseClient>(['sqlite', 'postgres', 'mysql'])('ledger integrity on %s', (client) => {
   let app: Playground;
+  /** Hook deliveries run after the answer to Button (the outbox): wait for them before reading `changes`. */
+  const settle = () => app.strapi.plugin('button-personalization').service('commissions').deliverPendingHooks();
   const changes: Array<Record<string, unknown>> = [];
 
   beforeAll(async () => {
@@ -65,10 +67,12 @@ describe.each<DatabaseClient>(['sqlite', 'postgres', 'mysql'])('ledger integrity
     it("reports user A's pubRef on user B's transaction as invalid, never valid", async () => {
       const aliceRef = issue('alice', new Date('2026-03-01T09:00:00Z'));
       const onBob = txEvent('pending', '2026-03-01T10:00:00Z', { pubRef: aliceRef, customerId: 'bob' });
+      await settle(); // deliveries of earlier tests have landed
       const before = changes.length;
       await postWebhook(app, JSON.stringify(onBob)).expect(200);
       const [row] = await transactionsOf(app.strapi, onBob.data.id as string);
       expect(row).toMatchObject({ pub_ref: aliceRef, pub_ref_status: 'invalid', pub_ref_tag_valid: false });
+      await settle();
       expect(changes.slice(before)).toEqual([expect.objectContaining({ tagValid: false, pubRefStatus: 'invalid' })]);
 
       const onAlice = txEvent('pending', '2026-03-01T10:00:00Z', { pubRef: aliceRef, customerId: 'alice' });
@@ -102,13 +106,16 @@ describe.each<DatabaseClient>(['sqlite', 'postgres', 'mysql'])('ledger integrity
         pubRef: issue('reader-42', new Date('2026-02-28T10:00:00Z')),
         createdDate: '2026-03-01T10:00:00Z',
       });
+      await settle(); // deliveries of earlier tests have landed
       const before = changes.length;
       for (const event of [late, old, fresh]) await postWebhook(app, JSON.stringify(event)).expect(200);
       const stale = async (event: typeof late) => (await transactionsOf(app.strapi, event.data.id as string))[0];
       expect(await stale(late)).toMatchObject({ pub_ref_status: 'valid', pub_ref_stale: true });
       expect(await stale(old)).toMatchObject({ pub_ref_status: 'valid', pub_ref_stale: true });
       expect(await stale(fresh)).toMatchObject({ pub_ref_status: 'valid', pub_ref_stale: false });
+      await settle();
       expect(changes.slice(before).map((change) => change.pubRefStale)).toEqual([true, true, false]);
+      await settle();
       expect(changes[changes.length - 1]).toMatchObject({ pubRefIssuedAt: '2026-02-28T10:00:00.000Z', tagValid: true });
     });
 
@@ -116,9 +123,11 @@ describe.each<DatabaseClient>(['sqlite', 'postgres', 'mysql'])('ledger integrity
       const ref = issue('reader-42');
       const first = txEvent('pending', '2026-03-01T10:00:00Z', { pubRef: ref });
       const second = txEvent('pending', '2026-03-01T10:00:00Z', { pubRef: ref });
+      await settle(); // deliveries of earlier tests have landed
       const before = changes.length;
       await postWebhook(app, JSON.stringify(first)).expect(200);
       await postWebhook(app, JSON.stringify(second)).expect(200);
+      await settle();
       expect(changes.slice(before).map((change) => change.clickIdTransactions)).toEqual([0, 1]);
       // Queryable too: the Commissions API lists a click id's transactions, and the detail counts the others.
       const clickId = ref.split('~')[1] as string;
@@ -151,6 +160,7 @@ describe.each<DatabaseClient>(['sqlite', 'postgres', 'mysql'])('ledger integrity
       const txId = `tx-final-${final}-${later}-${client}`;
       await postWebhook(app, JSON.stringify(txEvent('pending', '2026-03-01T10:00:00Z', { id: txId }))).expect(200);
       await postWebhook(app, JSON.stringify(txEvent(final, '2026-03-02T10:00:00Z', { id: txId }))).expect(200);
+      await settle(); // deliveries of earlier tests have landed
       const before = changes.length;
       const regress = txEvent(later, '2026-03-03T10:00:00Z', { id: txId });
       const res = await postWebhook(app, JSON.stringify(regress));
@@ -159,6 +169,7 @@ describe.each<DatabaseClient>(['sqlite', 'postgres', 'mysql'])('ledger integrity
       const [row] = await transactionsOf(app.strapi, txId);
       expect(row).toMatchObject({ status: final, conflict_count: 1 });
       expect(await eventsOf(app.strapi, { event_id: regress.id })).toEqual([expect.objectContaining({ outcome: 'conflict' })]);
+      await settle();
       expect(changes.length).toBe(before);
     });
 

@@ -22,6 +22,8 @@ const OFFER = { id: 'offer-3a1f0c9e-cat12', rate_percent: '6.5', rate_fixed: nul
 
 describe.each<DatabaseClient>(['sqlite', 'postgres', 'mysql'])('webhooks on %s', (client) => {
   let app: Playground;
+  /** Hook deliveries run after the answer to Button (the outbox): wait for them before reading `changes`. */
+  const settle = () => app.strapi.plugin('button-personalization').service('commissions').deliverPendingHooks();
   const changes: Array<{
     transactionId: string;
     previousStatus: string | null;
@@ -183,6 +185,7 @@ describe.each<DatabaseClient>(['sqlite', 'postgres', 'mysql'])('webhooks on %s',
   it('keeps one event row and one transaction row when an event is delivered again and again', async () => {
     const event = txEvent('pending', '2026-03-01T10:00:00Z');
     const body = JSON.stringify(event);
+    await settle(); // deliveries of earlier tests have landed
     const changesBefore = changes.length;
     for (let i = 0; i < 3; i += 1) {
       const res = await postWebhook(app, body);
@@ -191,12 +194,14 @@ describe.each<DatabaseClient>(['sqlite', 'postgres', 'mysql'])('webhooks on %s',
     }
     expect(await eventsOf(app.strapi, { event_id: event.id })).toHaveLength(1);
     expect(await transactionsOf(app.strapi, event.data.id as string)).toHaveLength(1);
+    await settle();
     expect(changes.length - changesBefore).toBe(1);
   });
 
   it('keeps one event row and one transaction row under 10 concurrent deliveries of one event', async () => {
     const event = txEvent('validated', '2026-03-01T10:00:00Z');
     const body = JSON.stringify(event);
+    await settle(); // deliveries of earlier tests have landed
     const changesBefore = changes.length;
     const answers = await Promise.all(Array.from({ length: 10 }, () => postWebhook(app, body)));
     expect(answers.map((res) => res.status)).toEqual(Array(10).fill(200));
@@ -204,6 +209,7 @@ describe.each<DatabaseClient>(['sqlite', 'postgres', 'mysql'])('webhooks on %s',
     expect(outcomes).toEqual(['applied', ...Array(9).fill('duplicate')]);
     expect(await eventsOf(app.strapi, { event_id: event.id })).toHaveLength(1);
     expect(await transactionsOf(app.strapi, event.data.id as string)).toHaveLength(1);
+    await settle();
     expect(changes.length - changesBefore).toBe(1);
   });
 
@@ -211,6 +217,7 @@ describe.each<DatabaseClient>(['sqlite', 'postgres', 'mysql'])('webhooks on %s',
     const txId = `tx-order-${client}`;
     const pending = txEvent('pending', '2026-03-01T10:00:00Z', { id: txId });
     const validated = txEvent('validated', '2026-03-02T10:00:00Z', { id: txId });
+    await settle(); // deliveries of earlier tests have landed
     const changesBefore = changes.length;
 
     expect((await postWebhook(app, JSON.stringify(validated))).body.data.outcome).toBe('applied');
@@ -218,6 +225,7 @@ describe.each<DatabaseClient>(['sqlite', 'postgres', 'mysql'])('webhooks on %s',
     const [row] = await transactionsOf(app.strapi, txId);
     expect(row).toMatchObject({ status: 'validated', last_webhook_id: validated.id });
     expect(await eventsOf(app.strapi, { transaction_id: txId })).toHaveLength(2);
+    await settle();
     const fired = changes.slice(changesBefore);
     expect(fired).toEqual([expect.objectContaining({ transactionId: txId, previousStatus: null, status: 'validated' })]);
   });
@@ -255,12 +263,14 @@ describe.each<DatabaseClient>(['sqlite', 'postgres', 'mysql'])('webhooks on %s',
 
   it('moves pending -> declined in order, firing the hook once per change', async () => {
     const txId = `tx-declined-${client}`;
+    await settle(); // deliveries of earlier tests have landed
     const changesBefore = changes.length;
     await postWebhook(app, JSON.stringify(txEvent('pending', '2026-03-01T10:00:00Z', { id: txId }))).expect(200);
     // An adjustment: same status, newer date, applied but not a state change.
     await postWebhook(app, JSON.stringify(txEvent('pending', '2026-03-01T11:00:00Z', { id: txId }))).expect(200);
     await postWebhook(app, JSON.stringify(txEvent('declined', '2026-03-01T12:00:00Z', { id: txId }))).expect(200);
     expect((await transactionsOf(app.strapi, txId))[0]).toMatchObject({ status: 'declined' });
+    await settle();
     expect(
       changes.slice(changesBefore).map((change) => [change.previousStatus, change.status, change.publisherCustomerId])
     ).toEqual([
@@ -275,10 +285,12 @@ describe.each<DatabaseClient>(['sqlite', 'postgres', 'mysql'])('webhooks on %s',
     const genuine = encodePubRef(OFFER, PUBREF_SECRET, 'reader-42');
     const tampered = genuine.replace('~p6.5~', '~p9.5~');
     const event = txEvent('pending', '2026-03-01T10:00:00Z', { pubRef: tampered });
+    await settle(); // deliveries of earlier tests have landed
     const changesBefore = changes.length;
     await postWebhook(app, JSON.stringify(event)).expect(200);
     const [row] = await transactionsOf(app.strapi, event.data.id as string);
     expect(row).toMatchObject({ pub_ref: tampered, pub_ref_status: 'invalid', pub_ref_tag_valid: false, rate_value: '9.5' });
+    await settle();
     expect(changes.slice(changesBefore)).toEqual([expect.objectContaining({ tagValid: false, pubRefStatus: 'invalid' })]);
   });
 

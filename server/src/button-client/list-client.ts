@@ -39,12 +39,16 @@ export interface ListPageRequest {
 export interface PagesRequest extends ListPageRequest {
   /** Pages read at most; the generator then ends with `truncated: true` on its last page. */
   maxPages: number;
+  /** Where a previous, truncated pass stopped (its last page's `nextCursor`): go on from there. */
+  cursor?: string;
 }
 
 export interface NumberedPage extends ListPage {
   index: number;
   /** The last page read because `maxPages` was reached, with more to read. */
   truncated: boolean;
+  /** The cursor of the page after this one (null on the last page): what a later pass may resume from. */
+  nextCursor: string | null;
 }
 
 export interface ListClient {
@@ -116,14 +120,21 @@ export function createListClient(options: ListClientOptions): ListClient {
   }
 
   async function* pages(request: PagesRequest): AsyncGenerator<NumberedPage> {
-    let cursor: string | undefined;
+    let cursor: string | undefined = request.cursor;
     for (let index = 0; ; index += 1) {
       const current = await page({ ...request, query: { ...request.query, cursor } });
-      const more = current.next !== null;
-      const truncated = more && index + 1 >= request.maxPages;
-      yield { ...current, index, truncated };
-      if (!more || truncated) return;
-      cursor = cursorOf(current.next!);
+      let nextCursor: string | null = null;
+      let unusable: unknown;
+      try {
+        nextCursor = current.next === null ? null : cursorOf(current.next);
+      } catch (error) {
+        unusable = error; // this page is good: it is handed over first, then the pass fails
+      }
+      const truncated = nextCursor !== null && index + 1 >= request.maxPages;
+      yield { ...current, index, truncated, nextCursor };
+      if (unusable !== undefined) throw unusable;
+      if (nextCursor === null || truncated) return;
+      cursor = nextCursor;
     }
   }
 

@@ -124,9 +124,9 @@ describe('createListClient: pages', () => {
     const { list } = client();
     const pages = await collect(list.pages({ path: PATH, query: QUERY, maxPages: 10 }));
     expect(pages).toEqual([
-      { objects: [{ id: 'tx-1' }], next: buttonNext('c1'), index: 0, truncated: false },
-      { objects: [{ id: 'tx-2' }], next: buttonNext('c2'), index: 1, truncated: false },
-      { objects: [{ id: 'tx-3' }], next: null, index: 2, truncated: false },
+      { objects: [{ id: 'tx-1' }], next: buttonNext('c1'), index: 0, truncated: false, nextCursor: 'c1' },
+      { objects: [{ id: 'tx-2' }], next: buttonNext('c2'), index: 1, truncated: false, nextCursor: 'c2' },
+      { objects: [{ id: 'tx-3' }], next: null, index: 2, truncated: false, nextCursor: null },
     ]);
     expect(server.seen.map((seen) => [seen.method, seen.path, seen.query.get('cursor')])).toEqual([
       ['GET', PATH, null],

@@ -43,7 +43,9 @@ export type RunTrigger = 'schedule' | 'manual';
 export interface ReconciliationRun extends RunCounts {
   id: number;
   trigger: RunTrigger;
-  status: 'running' | 'succeeded' | 'failed' | 'skipped';
+  status: 'running' | 'succeeded' | 'failed';
+  /** The truncated run this one went on from (same window, from its cursor), or null. */
+  continues_run: number | null;
   account_id: string | null;
   window_start: string;
   window_end: string;
@@ -76,6 +78,8 @@ const RUN_FIELDS = [
   'conflicts',
   'errors',
   'truncated',
+  'resume_cursor',
+  'continues_run',
   'message',
 ];
 const MAX_MESSAGE_LENGTH = 500;
@@ -98,7 +102,13 @@ export function createReconciliation(deps: ReconciliationDeps) {
     return normalise(await deps.runs().findOne({ where: { id }, select: RUN_FIELDS }));
   }
 
-  async function execute(id: number, lease: Lease, window: { start: Date; end: Date }, accountId: string, lists: ListClient) {
+  async function execute(
+    id: number,
+    lease: Lease,
+    window: { start: Date; end: Date; cursor?: string },
+    accountId: string,
+    lists: ListClient
+  ) {
     let status: 'succeeded' | 'failed' = 'succeeded';
     let message: string | null = null;
     let counts = emptyCounts();
@@ -116,7 +126,14 @@ export function createReconciliation(deps: ReconciliationDeps) {
             return lease.renew(LEASE_MS);
           },
         },
-        { accountId, start: window.start, end: window.end, maxPages: config.maxPages, runId: `run-${id}` }
+        {
+          accountId,
+          start: window.start,
+          end: window.end,
+          maxPages: config.maxPages,
+          runId: `run-${id}`,
+          ...(window.cursor === undefined ? {} : { cursor: window.cursor }),
+        }
       );
       if (counts.truncated) message = `stopped after ${config.maxPages} pages (reconciliation.maxPages): the next run goes on`;
     } catch (error) {
@@ -126,11 +143,15 @@ export function createReconciliation(deps: ReconciliationDeps) {
         : (error instanceof Error ? error.message : String(error)).slice(0, MAX_MESSAGE_LENGTH);
       log.error(`reconciliation run ${id} failed: ${message}`);
     } finally {
-      await deps.runs().updateMany({
-        where: { id },
-        data: { ...counts, status, message, finished_at: deps.now(), updatedAt: deps.now() },
-      });
-      await lease.release().catch((error: unknown) => log.warn(`reconciliation: releasing the lock failed: ${String(error)}`));
+      try {
+        await deps.runs().updateMany({
+          where: { id },
+          data: { ...counts, status, message, finished_at: deps.now(), updatedAt: deps.now() },
+        });
+      } finally {
+        // Released even when recording the end failed: a held lease would refuse every run for its two minutes.
+        await lease.release().catch((error: unknown) => log.warn(`reconciliation: releasing the lock failed: ${String(error)}`));
+      }
     }
     const run = await readRun(id);
     log.info(
@@ -175,7 +196,21 @@ export function createReconciliation(deps: ReconciliationDeps) {
             updatedAt: now,
           },
         });
-        const window = { start: new Date(now.getTime() - config.windowHours * 3_600_000), end: new Date(now.getTime() + 60_000) };
+        // A backlog larger than maxPages: the last run stopped at a cursor, so this one reads on from there, over the
+        // same window, instead of the same first pages again. Otherwise a fresh window ending a minute from now (a
+        // margin for the two clocks, Button's and ours).
+        const [last] = (await deps.runs().findMany({
+          select: RUN_FIELDS,
+          where: { status: { $ne: 'running' } },
+          orderBy: [{ id: 'desc' }],
+          limit: 1,
+        })) as unknown[];
+        const previous = last === undefined ? undefined : normalise(last);
+        const resume =
+          previous?.status === 'succeeded' && previous.truncated && previous.resume_cursor !== null ? previous : undefined;
+        const window = resume
+          ? { start: new Date(resume.window_start), end: new Date(resume.window_end), cursor: resume.resume_cursor! }
+          : { start: new Date(now.getTime() - config.windowHours * 3_600_000), end: new Date(now.getTime() + 60_000) };
         const created = (await deps.runs().create({
           data: {
             trigger,
@@ -185,6 +220,7 @@ export function createReconciliation(deps: ReconciliationDeps) {
             window_end: window.end,
             started_at: now,
             requested_by: requestedBy ?? null,
+            continues_run: resume?.id ?? null,
             ...emptyCounts(),
             createdAt: now,
             updatedAt: now,
@@ -269,6 +305,8 @@ function normalise(row: unknown): ReconciliationRun {
     conflicts: count('conflicts'),
     errors: count('errors'),
     truncated: raw.truncated === true || raw.truncated === 1 || raw.truncated === '1',
+    resume_cursor: (raw.resume_cursor as string | null) ?? null,
+    continues_run: raw.continues_run === null || raw.continues_run === undefined ? null : Number(raw.continues_run),
     message: (raw.message as string | null) ?? null,
   };
 }

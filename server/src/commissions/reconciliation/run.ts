@@ -27,6 +27,8 @@ export interface ReconcileWindow {
   end: Date;
   maxPages: number;
   runId: string;
+  /** Resume a truncated pass over this same window from its cursor. */
+  cursor?: string;
 }
 
 export interface RunCounts {
@@ -38,6 +40,8 @@ export interface RunCounts {
   conflicts: number;
   errors: number;
   truncated: boolean;
+  /** When truncated: the cursor the next run resumes from. */
+  resume_cursor: string | null;
 }
 
 export const emptyCounts = (): RunCounts => ({
@@ -49,6 +53,7 @@ export const emptyCounts = (): RunCounts => ({
   conflicts: 0,
   errors: 0,
   truncated: false,
+  resume_cursor: null,
 });
 
 // Past this many transactions that could not be read or stored, the run stops: something is systematically wrong.
@@ -64,10 +69,12 @@ export async function reconcileWindow(deps: ReconcileDeps, window: ReconcileWind
     query: { start: window.start.toISOString(), end: window.end.toISOString(), time_field: 'modified_date' },
     maxPages: window.maxPages,
     signal: deps.signal,
+    ...(window.cursor === undefined ? {} : { cursor: window.cursor }),
   });
   for await (const page of pages) {
     counts.pages += 1;
     counts.truncated = page.truncated;
+    counts.resume_cursor = page.truncated ? page.nextCursor : null;
     for (const object of page.objects) {
       counts.transactions_seen += 1;
       const parsed = eventFromApiTransaction(object, window.runId);

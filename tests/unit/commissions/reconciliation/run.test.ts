@@ -26,7 +26,14 @@ function listing(pages: unknown[][], truncatedAfter?: number) {
       requests.push(request);
       for (const [index, objects] of pages.entries()) {
         const truncated = truncatedAfter !== undefined && index + 1 === truncatedAfter;
-        yield { objects, next: index + 1 < pages.length ? 'https://api.example/next?cursor=c' : null, index, truncated };
+        const more = index + 1 < pages.length;
+        yield {
+          objects,
+          next: more ? 'https://api.example/next?cursor=c' : null,
+          index,
+          truncated,
+          nextCursor: more ? 'c' : null,
+        };
         if (truncated) return;
       }
     },
@@ -96,6 +103,7 @@ describe('reconcileWindow', () => {
       conflicts: 1,
       errors: 1,
       truncated: false,
+      resume_cursor: null,
     });
     // What the ledger already holds at the same state is not even recorded.
     expect(run.recorded.map((event) => (event as { transaction: { id: string } }).transaction.id)).toEqual([
@@ -110,9 +118,13 @@ describe('reconcileWindow', () => {
     ]);
   });
 
-  it('says when it stopped at maxPages', async () => {
+  it('says when it stopped at maxPages, and where the next run goes on from', async () => {
     const { lists } = listing([[tx('tx-1', 'pending')], [tx('tx-2', 'pending')], [tx('tx-3', 'pending')]], 2);
-    expect(await reconcileWindow(deps(lists, {}, {}), { ...WINDOW, maxPages: 2 })).toMatchObject({ pages: 2, truncated: true });
+    expect(await reconcileWindow(deps(lists, {}, {}), { ...WINDOW, maxPages: 2 })).toMatchObject({
+      pages: 2,
+      truncated: true,
+      resume_cursor: 'c',
+    });
   });
 
   it('counts a transaction the ledger could not store as an error and goes on', async () => {
