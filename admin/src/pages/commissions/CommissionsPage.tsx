@@ -64,7 +64,10 @@ export function CommissionsPage() {
   return (
     <PluginPage
       tab="commissions"
-      subtitle={t('commissions.subtitle', 'Transactions Button reported through its webhooks, with their pubRefs.')}
+      subtitle={t(
+        'commissions.subtitle',
+        'Transactions Button reported through its webhooks or its Transactions API, with their pubRefs.'
+      )}
       primaryAction={
         <Flex gap={2}>
           {can.canErase ? <ErasureDialog onErased={commissions.refetch} /> : null}

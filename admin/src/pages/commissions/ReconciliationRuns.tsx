@@ -22,8 +22,8 @@ const statusLabel = (t: Translate, status: RunStatus) =>
 
 const triggerLabel = (t: Translate, trigger: string) =>
   ({
-    manual: t('commissions.reconciliation.trigger.manual', 'Run now'),
-    schedule: t('commissions.reconciliation.trigger.schedule', 'Schedule'),
+    manual: t('commissions.reconciliation.trigger.manual', 'Manual'),
+    schedule: t('commissions.reconciliation.trigger.schedule', 'Scheduled'),
   })[trigger] ?? trigger;
 
 /** Short date and time: the table has many columns. */
@@ -56,14 +56,14 @@ export function ReconciliationRuns({ runs }: { runs: ReconciliationRun[] }) {
     errors: t('commissions.reconciliation.column.errors', 'Errors'),
   };
   return (
-    <Table colCount={11} rowCount={runs.length + 1} data-testid="reconciliation-runs">
+    <Table colCount={10} rowCount={runs.length + 1} data-testid="reconciliation-runs">
       <Thead>
         <Tr>
           <Th>
-            <Typography variant="sigma">{t('commissions.reconciliation.column.started', 'Started')}</Typography>
+            <Typography variant="sigma">{t('commissions.reconciliation.column.status', 'Status')}</Typography>
           </Th>
           <Th>
-            <Typography variant="sigma">{t('commissions.reconciliation.column.trigger', 'Trigger')}</Typography>
+            <Typography variant="sigma">{t('commissions.reconciliation.column.started', 'Started')}</Typography>
           </Th>
           <Th>
             <Typography variant="sigma">{t('commissions.reconciliation.column.window', 'Window (modified)')}</Typography>
@@ -73,27 +73,50 @@ export function ReconciliationRuns({ runs }: { runs: ReconciliationRun[] }) {
               <Typography variant="sigma">{countLabels[count]}</Typography>
             </Th>
           ))}
-          <Th>
-            <Typography variant="sigma">{t('commissions.reconciliation.column.status', 'Status')}</Typography>
-          </Th>
         </Tr>
       </Thead>
       <Tbody>
         {runs.map((run) => (
           <Tr key={run.id} data-testid={`reconciliation-run-${run.id}`} data-status={run.status}>
-            <Td>
-              <Typography>{shortDateTime(run.started_at, locale)}</Typography>
+            <Td style={{ verticalAlign: 'top' }}>
+              <Flex direction="column" alignItems="flex-start" gap={1}>
+                <Badge variant={STATUS_VARIANT[run.status] ?? 'neutral'} data-testid="run-status">
+                  {statusLabel(t, run.status)}
+                </Badge>
+                {run.truncated ? (
+                  <Badge variant="warning" data-testid="run-truncated">
+                    {t('commissions.reconciliation.truncated', 'Truncated')}
+                  </Badge>
+                ) : null}
+                {run.message && (run.status === 'failed' || run.status === 'skipped' || run.truncated) ? (
+                  <Typography
+                    variant="pi"
+                    textColor="neutral600"
+                    data-testid="run-message"
+                    style={{ maxWidth: 260, whiteSpace: 'normal' }}
+                  >
+                    {run.message}
+                  </Typography>
+                ) : null}
+              </Flex>
             </Td>
             <Td>
-              <Typography>{triggerLabel(t, run.trigger)}</Typography>
+              <Flex direction="column" alignItems="flex-start">
+                <Typography>{shortDateTime(run.started_at, locale)}</Typography>
+                <Typography variant="pi" textColor="neutral600" data-testid="run-trigger">
+                  {triggerLabel(t, run.trigger)}
+                </Typography>
+              </Flex>
             </Td>
             <Td>
-              <Typography>
-                {t('commissions.reconciliation.windowRange', '{start} to {end}', {
-                  start: shortDateTime(run.window_start, locale),
-                  end: shortDateTime(run.window_end, locale),
-                })}
-              </Typography>
+              <Flex direction="column" alignItems="flex-start">
+                <Typography variant="pi">
+                  {t('commissions.reconciliation.windowFrom', 'from {start}', { start: shortDateTime(run.window_start, locale) })}
+                </Typography>
+                <Typography variant="pi">
+                  {t('commissions.reconciliation.windowTo', 'to {end}', { end: shortDateTime(run.window_end, locale) })}
+                </Typography>
+              </Flex>
             </Td>
             {COUNTS.map((count) => (
               <Td key={count}>
@@ -106,25 +129,6 @@ export function ReconciliationRuns({ runs }: { runs: ReconciliationRun[] }) {
                 </Typography>
               </Td>
             ))}
-            <Td>
-              <Flex direction="column" alignItems="flex-start" gap={1}>
-                <Flex gap={1}>
-                  <Badge variant={STATUS_VARIANT[run.status] ?? 'neutral'} data-testid="run-status">
-                    {statusLabel(t, run.status)}
-                  </Badge>
-                  {run.truncated ? (
-                    <Badge variant="warning" data-testid="run-truncated">
-                      {t('commissions.reconciliation.truncated', 'Truncated')}
-                    </Badge>
-                  ) : null}
-                </Flex>
-                {run.message && (run.status === 'failed' || run.status === 'skipped' || run.truncated) ? (
-                  <Typography variant="pi" textColor="neutral600" data-testid="run-message" style={{ maxWidth: 280 }}>
-                    {run.message}
-                  </Typography>
-                ) : null}
-              </Flex>
-            </Td>
           </Tr>
         ))}
       </Tbody>
