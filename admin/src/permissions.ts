@@ -10,6 +10,17 @@ export const PERMISSIONS = {
   settings: action('settings'),
 };
 
+/**
+ * Operations on the Commissions page, each its own action (server/src/admin-access/permissions.ts): run the
+ * reconciliation now (and list Button accounts), export the ledger as CSV, erase an end user's data. They give no
+ * tab of their own: the page needs `read` first.
+ */
+export const COMMISSION_OPERATIONS = {
+  reconcile: action('reconcile'),
+  export: action('export'),
+  erase: action('erase'),
+};
+
 /** The menu entry shows for a role holding any of them (Strapi keeps a link when at least one matches). */
 export const ANY_PLUGIN_PERMISSION = [...PERMISSIONS.read, ...PERMISSIONS.preview, ...PERMISSIONS.debug, ...PERMISSIONS.settings];
 

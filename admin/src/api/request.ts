@@ -15,6 +15,8 @@ export interface ApiError {
   message: string;
   /** `details.errors[{path, message}]` of a 400, keyed by the dotted path. */
   fieldErrors: Record<string, string>;
+  /** `details.code`, when the plugin names the case (`RUNNING`, `NO_ACCOUNT`, ...). */
+  code: string | null;
 }
 
 export function toApiError(error: unknown): ApiError {
@@ -31,9 +33,16 @@ export function toApiError(error: unknown): ApiError {
       name: body?.name ?? null,
       message: body?.message ?? error.message,
       fieldErrors,
+      code: typeof body?.details?.code === 'string' ? body.details.code : null,
     };
   }
-  return { status: null, name: null, message: error instanceof Error ? error.message : String(error), fieldErrors: {} };
+  return {
+    status: null,
+    name: null,
+    message: error instanceof Error ? error.message : String(error),
+    fieldErrors: {},
+    code: null,
+  };
 }
 
 /** Button itself (not the admin call) failed: the plugin answers 502 / 503 / 504 for upstream trouble. */
@@ -53,7 +62,7 @@ export interface QueryState<T> {
 export function useApiQuery<T>(
   key: string,
   load: (client: FetchClient) => Promise<T>,
-  options: { pollMs?: number } = {}
+  options: { pollMs?: number | ((data: T | undefined) => number | undefined) } = {}
 ): QueryState<T> {
   const client = useFetchClient();
   // The latest `load` without making it a dependency (callers pass inline functions); updated before the fetch
@@ -82,11 +91,13 @@ export function useApiQuery<T>(
     };
   }, [client, request]);
 
+  // A function decides from the data held (poll while a job runs): the timer stops as soon as it answers undefined.
+  const pollMs = typeof options.pollMs === 'function' ? options.pollMs(state.data) : options.pollMs;
   useEffect(() => {
-    if (!options.pollMs) return undefined;
-    const timer = setInterval(() => setTick((n) => n + 1), options.pollMs);
+    if (!pollMs) return undefined;
+    const timer = setInterval(() => setTick((n) => n + 1), pollMs);
     return () => clearInterval(timer);
-  }, [options.pollMs]);
+  }, [pollMs]);
 
   const refetch = useCallback(() => setTick((n) => n + 1), []);
   return { data: state.data, error: state.error, isLoading: state.answered !== request, refetch };

@@ -18,29 +18,40 @@ import {
   Tr,
   Typography,
 } from '@strapi/design-system';
-import { ArrowClockwise } from '@strapi/icons';
-import { Page } from '@strapi/strapi/admin';
+import { ArrowClockwise, Download } from '@strapi/icons';
+import { Page, useRBAC } from '@strapi/strapi/admin';
 import { useIntl } from 'react-intl';
 import { useNavigate } from 'react-router-dom';
 import type { CommissionListQuery, CommissionStatus, CommissionTotalsGroup } from '../../../../server/src/contracts/admin';
 import { useCommissions } from '../../api/commissions';
+import { useCommissionsExport } from '../../api/reconciliation';
 import { ApiErrorAlert } from '../../components/ApiErrorAlert';
 import { CommissionTable, commissionStatusLabel } from '../../components/CommissionTable';
 import { PagerControls } from '../../components/PagerControls';
 import { PluginPage } from '../../components/PluginPage';
 import { Section } from '../../components/Section';
+import { COMMISSION_OPERATIONS } from '../../permissions';
+import { saveFile } from '../../utils/download';
 import { formatAmounts } from '../../utils/format';
 import { pluginPath } from '../../utils/paths';
 import { useT } from '../../utils/useT';
+import { ErasureDialog } from './ErasureDialog';
+import { ReconciliationPanel } from './ReconciliationPanel';
 
 const STATUSES: CommissionStatus[] = ['pending', 'validated', 'declined'];
 
-/** The commission ledger (Button's webhooks), filtered, with totals by status and brand. */
+/**
+ * The commission ledger (Button's webhooks, completed by reconciliation), filtered, with totals by status and
+ * brand; and, each behind its own action, Run now, Export CSV and erasing an end user's data.
+ */
 export function CommissionsPage() {
   const t = useT();
   const navigate = useNavigate();
   const [filters, setFilters] = useState<CommissionListQuery>({ page: 1, pageSize: 20 });
   const commissions = useCommissions(filters);
+  const { allowedActions } = useRBAC(COMMISSION_OPERATIONS);
+  const can = allowedActions as Record<string, boolean>;
+  const exportCsv = useCommissionsExport();
   const set = (change: Partial<CommissionListQuery>) =>
     setFilters((previous) => ({ ...previous, ...change, page: change.page ?? 1 }));
   const fieldErrors = commissions.error?.fieldErrors ?? {};
@@ -53,14 +64,42 @@ export function CommissionsPage() {
   return (
     <PluginPage
       tab="commissions"
-      subtitle={t('commissions.subtitle', 'Transactions Button reported through its webhooks, with their pubRefs.')}
+      subtitle={t(
+        'commissions.subtitle',
+        'Transactions Button reported through its webhooks or its Transactions API, with their pubRefs.'
+      )}
       primaryAction={
-        <Button variant="secondary" startIcon={<ArrowClockwise />} onClick={commissions.refetch} loading={commissions.isLoading}>
-          {t('actions.refresh', 'Refresh')}
-        </Button>
+        <Flex gap={2}>
+          {can.canErase ? <ErasureDialog onErased={commissions.refetch} /> : null}
+          {can.canExport ? (
+            <Button
+              variant="secondary"
+              startIcon={<Download />}
+              loading={exportCsv.isLoading}
+              data-testid="export-csv"
+              onClick={async () => {
+                const { page: _page, pageSize: _pageSize, ...applied } = filters;
+                const file = await exportCsv.mutate(applied);
+                if (file) saveFile(file.name, file.blob);
+              }}
+            >
+              {t('commissions.export.button', 'Export CSV')}
+            </Button>
+          ) : null}
+          <Button
+            variant="secondary"
+            startIcon={<ArrowClockwise />}
+            onClick={commissions.refetch}
+            loading={commissions.isLoading}
+          >
+            {t('actions.refresh', 'Refresh')}
+          </Button>
+        </Flex>
       }
     >
       <Flex direction="column" alignItems="stretch" gap={6}>
+        <ReconciliationPanel canReconcile={can.canReconcile === true} onRunFinished={commissions.refetch} />
+        {exportCsv.error ? <ApiErrorAlert error={exportCsv.error} onClose={exportCsv.reset} /> : null}
         <Grid.Root gap={4}>
           <Grid.Item col={3} s={6} xs={12} direction="column" alignItems="stretch">
             <Field.Root name="status" error={fieldErrors.status}>
