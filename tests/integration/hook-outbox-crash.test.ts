@@ -216,9 +216,15 @@ describe.each<DatabaseClient>(['sqlite', 'postgres', 'mysql'])('hook outbox, kil
     const tag = randomBytes(4).toString('hex');
     const sent: SentEvent[] = [];
     const reports: Array<{ eventId: string; delivered: boolean; attempts: Array<{ status: number; body: unknown }> }> = [];
-    let atKill: { uncredited: number; pending: number; inFlight: string[]; credited: number; committed: number } | undefined;
 
-    for (let round = 1; round <= MAX_ROUNDS && atKill === undefined; round += 1) {
+    /**
+     * One crash: a child with the slow hook, a batch of transactions (pending, then final: Button's order), all
+     * acknowledged, then SIGKILL at the chosen moment:
+     * - 'in-flight': a delivery called and not yet credited, with more committed changes pending behind it;
+     * - 'after-credit': right after the hook wrote a credit (the file watched), hoping to land before the dispatcher
+     *   marked that row delivered: the redelivery the key must absorb. Best effort (a window of milliseconds).
+     */
+    const crash = async (round: number, transactions: number, moment: 'in-flight' | 'after-credit') => {
       const child = await startChild({
         ...database.env,
         PLAYGROUND_HOOK_JOURNAL: journal,
@@ -228,9 +234,8 @@ describe.each<DatabaseClient>(['sqlite', 'postgres', 'mysql'])('hook outbox, kil
       reader ??= openReader(client, database.env);
       const db = reader;
 
-      // Button's side: each transaction's tx-pending, then its final state (in order, as Button delivers them).
       const sender = createWebhookSender({ url: `${child.url}${WEBHOOK_PATH}`, secret: WEBHOOK_SECRET });
-      const customers = Array.from({ length: TRANSACTIONS_PER_ROUND }, (_, index) => ({
+      const customers = Array.from({ length: transactions }, (_, index) => ({
         customerId: `crash-${tag}-r${round}-user-${index}`,
         index,
       }));
@@ -254,46 +259,83 @@ describe.each<DatabaseClient>(['sqlite', 'postgres', 'mysql'])('hook outbox, kil
           });
       }
 
-      // Kill as soon as a delivery is in flight (called, not credited) with more committed changes still pending,
-      // and at least one change already credited (the restart must not credit it again).
-      await until(
-        'a delivery in flight with others pending',
-        async () => {
-          const credited = new Set(readLines<Credit>(`${journal}.credits`).map((credit) => credit.key));
-          const rows = await outboxRows(db);
-          const inFlight = readLines<Call>(`${journal}.calls`).filter(
-            (call) => call.pid === child.process.pid && !credited.has(call.key)
-          );
-          const pending = rows.filter((row) => row.status === 'pending');
-          return inFlight.length > 0 && credited.size > 0 && pending.length > inFlight.length ? true : undefined;
-        },
-        60_000,
-        20
-      );
-      child.process.kill('SIGKILL');
+      const creditFile = `${journal}.credits`;
+      if (moment === 'in-flight') {
+        // At least one change of this child already credited too (the restart must not deliver it again).
+        await until(
+          'a delivery in flight with others pending',
+          async () => {
+            const credited = new Set(readLines<Credit>(creditFile).map((credit) => credit.key));
+            const rows = await outboxRows(db);
+            const inFlight = readLines<Call>(`${journal}.calls`).filter(
+              (call) => call.pid === child.process.pid && !credited.has(call.key)
+            );
+            const ownCredits = readLines<Call>(`${journal}.calls`).filter(
+              (call) => call.pid === child.process.pid && credited.has(call.key)
+            );
+            const pending = rows.filter((row) => row.status === 'pending');
+            return inFlight.length > 0 && ownCredits.length > 0 && pending.length > inFlight.length ? true : undefined;
+          },
+          60_000,
+          20
+        );
+        child.process.kill('SIGKILL');
+      } else {
+        const before = readLines<Credit>(creditFile).length;
+        await new Promise<void>((resolve, reject) => {
+          const timeout = setTimeout(() => {
+            watcher.close();
+            reject(new Error('no credit written within 60 s'));
+          }, 60_000);
+          const watcher = fs.watch(creditFile, () => {
+            if (readLines<Credit>(creditFile).length === before) return;
+            child.process.kill('SIGKILL');
+            clearTimeout(timeout);
+            watcher.close();
+            resolve();
+          });
+        });
+      }
       // Really kill -9: the process got no chance to run destroy() or anything else.
       expect(await child.exited).toEqual({ code: null, signal: 'SIGKILL' });
 
-      const credited = new Set(readLines<Credit>(`${journal}.credits`).map((credit) => credit.key));
+      const credited = new Set(readLines<Credit>(creditFile).map((credit) => credit.key));
       const rows = await outboxRows(db);
-      const uncredited = rows.filter((row) => !credited.has(row.event_id));
-      const inFlight = readLines<Call>(`${journal}.calls`)
-        .filter((call) => call.pid === child.process.pid && !credited.has(call.key))
-        .map((call) => call.key);
       const snapshot = {
-        uncredited: uncredited.length,
-        pending: rows.filter((row) => row.status === 'pending').length,
-        inFlight,
-        credited: credited.size,
+        round,
+        moment,
+        pid: child.process.pid,
         committed: rows.length,
+        credited: credited.size,
+        uncredited: rows.filter((row) => !credited.has(row.event_id)).length,
+        pending: rows.filter((row) => row.status === 'pending').length,
+        inFlight: readLines<Call>(`${journal}.calls`)
+          .filter((call) => call.pid === child.process.pid && !credited.has(call.key))
+          .map((call) => call.key),
+        creditedNotMarked: rows
+          .filter((row) => row.status === 'pending' && credited.has(row.event_id))
+          .map((row) => row.event_id),
       };
-      console.log(`outbox crash on ${client}, round ${round}: ${JSON.stringify(snapshot)}`);
-      // Otherwise the kill proved nothing: go again with a new batch (the timing, not the outcome, is retried).
+      console.log(`outbox crash on ${client}: ${JSON.stringify(snapshot)}`);
+      return snapshot;
+    };
+
+    let round = 0;
+    let atKill: Awaited<ReturnType<typeof crash>> | undefined;
+    // Otherwise the kill proved nothing: go again with a new batch (the timing, not the outcome, is retried).
+    while (atKill === undefined && round < MAX_ROUNDS) {
+      const snapshot = await crash((round += 1), TRANSACTIONS_PER_ROUND, 'in-flight');
       if (snapshot.uncredited > 0 && snapshot.inFlight.length > 0) atKill = snapshot;
     }
-
     expect(atKill).toBeDefined();
     expect(atKill!.uncredited).toBeGreaterThan(0);
+    expect(atKill!.inFlight.length).toBeGreaterThan(0);
+    // Then the narrow window, a few times at most: killed after a credit, before its row was marked delivered.
+    const creditedNotMarked: Array<{ key: string; killed: number | undefined }> = [];
+    for (let tries = 0; tries < MAX_ROUNDS && creditedNotMarked.length === 0; tries += 1) {
+      const snapshot = await crash((round += 1), 5, 'after-credit');
+      creditedNotMarked.push(...snapshot.creditedNotMarked.map((key) => ({ key, killed: snapshot.pid })));
+    }
 
     // Restart on the same database and journal, the hook fast now: what the crash left pending is delivered.
     const restarted = await startChild({ ...database.env, PLAYGROUND_HOOK_JOURNAL: journal });
@@ -313,7 +355,7 @@ describe.each<DatabaseClient>(['sqlite', 'postgres', 'mysql'])('hook outbox, kil
     const credits = readLines<Credit>(`${journal}.credits`);
     const calls = readLines<Call>(`${journal}.calls`);
     const byId = new Map(sent.map((event) => [event.id, event]));
-    const summary = { client, committed: rows.length, calls: calls.length, credits: credits.length, atKill };
+    const summary = { client, committed: rows.length, calls: calls.length, credits: credits.length, atKill, creditedNotMarked };
     console.log(`outbox crash on ${client}, after restart: ${JSON.stringify(summary)}`);
 
     // Button's webhooks were all acknowledged at once (2xx), each applied.
@@ -354,8 +396,9 @@ describe.each<DatabaseClient>(['sqlite', 'postgres', 'mysql'])('hook outbox, kil
     // At least once: the in-flight deliveries ran again after the restart. Every call of a change carried that
     // change's key, whichever process made it.
     expect(calls.length).toBeGreaterThan(credits.length);
-    for (const key of atKill!.inFlight) {
-      expect(calls.filter((call) => call.key === key && call.pid === restarted.process.pid).length).toBeGreaterThan(0);
+    const interrupted = [...atKill!.inFlight.map((key) => ({ key, killed: atKill!.pid })), ...creditedNotMarked];
+    for (const { key, killed } of interrupted) {
+      expect(calls.filter((call) => call.key === key && call.pid !== killed).length).toBeGreaterThan(0);
     }
     for (const call of calls) {
       const event = byId.get(call.key);
