@@ -9,7 +9,6 @@ const STATUS_VARIANT: Record<RunStatus, 'secondary' | 'success' | 'danger' | 'ne
   running: 'secondary',
   succeeded: 'success',
   failed: 'danger',
-  skipped: 'neutral',
 };
 
 const statusLabel = (t: Translate, status: RunStatus) =>
@@ -17,7 +16,6 @@ const statusLabel = (t: Translate, status: RunStatus) =>
     running: t('commissions.reconciliation.status.running', 'Running'),
     succeeded: t('commissions.reconciliation.status.succeeded', 'Succeeded'),
     failed: t('commissions.reconciliation.status.failed', 'Failed'),
-    skipped: t('commissions.reconciliation.status.skipped', 'Skipped'),
   })[status] ?? status;
 
 const triggerLabel = (t: Translate, trigger: string) =>
@@ -88,7 +86,7 @@ export function ReconciliationRuns({ runs }: { runs: ReconciliationRun[] }) {
                     {t('commissions.reconciliation.truncated', 'Truncated')}
                   </Badge>
                 ) : null}
-                {run.message && (run.status === 'failed' || run.status === 'skipped' || run.truncated) ? (
+                {run.message && (run.status === 'failed' || run.truncated) ? (
                   <Typography
                     variant="pi"
                     textColor="neutral600"
