@@ -127,6 +127,14 @@ export function createCommissionsService(deps: CommissionsDeps) {
       ledger.hooks.start();
     },
 
+    /**
+     * Puts the hook deliveries that gave up (`failed`, after `hooks.maxAttempts`) back to pending and delivers them:
+     * for an operator, once the callback is fixed. Resolves with how many were put back.
+     */
+    retryFailedHooks(): Promise<number> {
+      return ledger.hooks.retryFailed();
+    },
+
     /** Delivers what is due in the outbox now and resolves when done (scripts, tests, "retry now"). */
     deliverPendingHooks(): Promise<void> {
       return ledger.hooks.wake();

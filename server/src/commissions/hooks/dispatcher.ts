@@ -9,8 +9,11 @@ import { unsealCustomerId } from './seal';
  * change they announce) to the publisher's `onStateChange` callbacks, after commit:
  * - at least once: a row is marked delivered only after every callback returned; a crash, a failed callback or a
  *   lost database write means it is delivered again, with the same `idempotencyKey`;
- * - in order per transaction: a change waits while an earlier change of its transaction is still pending;
- * - retried with full-jitter exponential backoff, up to `maxAttempts`, then left `failed` for an operator;
+ * - in order per transaction: a change waits while an earlier change of its transaction is not delivered (pending,
+ *   or failed: a callback never sees `validated` for a transaction whose `pending` it never got); changes of
+ *   different transactions go on, a few at a time, so one slow or failing callback holds up only its transaction;
+ * - retried with full-jitter exponential backoff, up to `maxAttempts`, then left `failed` for an operator
+ *   (`retryFailed()` puts them back once the callback is fixed);
  * - across instances: each row is claimed (compare-and-set on `claim_until`) before delivery, so two instances do
  *   not run the callbacks of one change at the same moment; a claim expires, so a crashed instance's rows go on.
  * `wake()` runs after each commit; `start()` also sweeps what is due at boot (rows a crash left pending) and every
@@ -47,6 +50,8 @@ interface DeliveryRow {
 }
 
 const BATCH = 50;
+/** Changes of different transactions delivered at once: callbacks that wait on I/O do not queue behind each other. */
+const CONCURRENCY = 4;
 const DEFAULT_POLL_MS = 5_000;
 const DEFAULT_CLAIM_MS = 60_000;
 const MAX_ERROR_LENGTH = 500;
@@ -78,10 +83,10 @@ export function createHookDispatcher(deps: DispatcherDeps) {
     return count === 1;
   }
 
-  /** A change whose transaction has an earlier change still pending waits for it. */
+  /** A change whose transaction has an earlier change not delivered (pending or failed) waits for it. */
   async function blockedByEarlier(row: DeliveryRow): Promise<boolean> {
     const earlier = await deliveries().count({
-      where: { transaction_id: row.transaction_id, status: 'pending', id: { $lt: row.id } },
+      where: { transaction_id: row.transaction_id, status: { $ne: 'delivered' }, id: { $lt: row.id } },
     });
     return Number(earlier) > 0;
   }
@@ -135,24 +140,40 @@ export function createHookDispatcher(deps: DispatcherDeps) {
     );
   }
 
+  /**
+   * One pass over every due row, in id order, a page at a time (keyset on id: rows held back by an earlier change or
+   * claimed elsewhere never hide the ones after them). The first deliverable change of each transaction in a page
+   * goes out, `CONCURRENCY` at a time; a later change of the same transaction waits for the next pass.
+   */
   async function sweepOnce(): Promise<number> {
     const now = deps.now();
-    const due = (await deliveries().findMany({
-      where: { status: 'pending', next_attempt_at: { $lte: now } },
-      orderBy: [{ id: 'asc' }],
-      limit: BATCH,
-    })) as DeliveryRow[];
+    let afterId = 0;
     let handled = 0;
-    for (const row of due) {
-      if (stopped) break;
-      const claimUntil = row.claim_until === null ? null : new Date(row.claim_until);
-      if (claimUntil !== null && claimUntil > now) continue;
-      if (await blockedByEarlier(row)) continue;
-      if (!(await claim(row, now))) continue;
-      await deliver(row);
-      handled += 1;
+    for (;;) {
+      const due = (await deliveries().findMany({
+        where: { status: 'pending', next_attempt_at: { $lte: now }, id: { $gt: afterId } },
+        orderBy: [{ id: 'asc' }],
+        limit: BATCH,
+      })) as DeliveryRow[];
+      const firstOfTransaction = new Map<string, DeliveryRow>();
+      for (const row of due) if (!firstOfTransaction.has(row.transaction_id)) firstOfTransaction.set(row.transaction_id, row);
+      const candidates = [...firstOfTransaction.values()];
+      for (let i = 0; i < candidates.length && !stopped; i += CONCURRENCY) {
+        const delivered = await Promise.all(
+          candidates.slice(i, i + CONCURRENCY).map(async (row) => {
+            const claimUntil = row.claim_until === null ? null : new Date(row.claim_until);
+            if (claimUntil !== null && claimUntil > now) return false;
+            if (await blockedByEarlier(row)) return false;
+            if (!(await claim(row, now))) return false;
+            await deliver(row);
+            return true;
+          })
+        );
+        handled += delivered.filter(Boolean).length;
+      }
+      if (stopped || due.length < BATCH) return handled;
+      afterId = due[due.length - 1]!.id;
     }
-    return due.length === BATCH && handled > 0 ? handled : 0;
   }
 
   async function sweep(): Promise<void> {
@@ -160,7 +181,7 @@ export function createHookDispatcher(deps: DispatcherDeps) {
     for (;;) {
       again = false;
       try {
-        // A full batch handled: there may be more due right now.
+        // Something delivered: a later change of its transaction may be due now.
         while (!stopped && (await sweepOnce()) > 0);
       } catch (error) {
         deps.log.error(`delivering state changes to the onStateChange callbacks failed: ${(error as Error).message}`);
@@ -187,6 +208,21 @@ export function createHookDispatcher(deps: DispatcherDeps) {
 
   return {
     wake,
+    /**
+     * Puts the deliveries that gave up (`failed`) back to pending, with their attempts counted from zero, and
+     * delivers them (in order, before the later changes of their transactions). For an operator, once the callback
+     * is fixed. Resolves with how many were put back.
+     */
+    async retryFailed(): Promise<number> {
+      const { count } = await runAsLedgerWriter(() =>
+        deliveries().updateMany({
+          where: { status: 'failed' },
+          data: { status: 'pending', attempts: 0, next_attempt_at: deps.now(), claim_until: null },
+        })
+      );
+      await wake();
+      return count;
+    },
     /** Sweeps what is due now (a crash's leftovers included), then every `pollMs`. */
     start(): void {
       if (timer || stopped) return;
