@@ -109,6 +109,7 @@ module.exports = ({ env }) => {
           maxAttempts: env.int('BUTTON_HOOKS_MAX_ATTEMPTS'),
           baseDelayMs: env.int('BUTTON_HOOKS_BASE_DELAY_MS'),
           maxDelayMs: env.int('BUTTON_HOOKS_MAX_DELAY_MS'),
+          claimMs: env.int('BUTTON_HOOKS_CLAIM_MS'),
         },
         offers: {
           includeUnmapped: bool('BUTTON_OFFERS_INCLUDE_UNMAPPED'),

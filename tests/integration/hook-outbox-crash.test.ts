@@ -21,6 +21,7 @@ import { PUBREF_SECRET, WEBHOOK_PATH, WEBHOOK_SECRET } from '../helpers/ledger';
 const LAUNCHER = path.resolve(__dirname, '../helpers/playground-process.js');
 const TRANSACTIONS_PER_ROUND = 20;
 const SLOW_HOOK_MS = 1_500;
+const CLAIM_MS = 5_000;
 const MAX_ROUNDS = 3;
 const OFFER = { id: 'offer-outbox-crash', rate_percent: '5', rate_fixed: null, currency: null };
 
@@ -229,6 +230,8 @@ describe.each<DatabaseClient>(['sqlite', 'postgres', 'mysql'])('hook outbox, kil
         ...database.env,
         PLAYGROUND_HOOK_JOURNAL: journal,
         PLAYGROUND_HOOK_DELAY_MS: String(SLOW_HOOK_MS),
+        // The killed child's claims expire after this, not a minute: the restart redelivers sooner.
+        BUTTON_HOOKS_CLAIM_MS: String(CLAIM_MS),
       });
       children.push(child);
       reader ??= openReader(client, database.env);
@@ -341,7 +344,7 @@ describe.each<DatabaseClient>(['sqlite', 'postgres', 'mysql'])('hook outbox, kil
     const restarted = await startChild({ ...database.env, PLAYGROUND_HOOK_JOURNAL: journal });
     children.push(restarted);
     const db = reader!;
-    // The dead process's claim on the in-flight row holds until it expires (60 s), then the poll (5 s) takes it.
+    // The dead process's claim on the in-flight row holds until it expires (CLAIM_MS), then the poll (5 s) takes it.
     const rows = await until(
       'the outbox to have no pending row',
       async () => {

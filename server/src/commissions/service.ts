@@ -23,7 +23,7 @@ export interface CommissionsConfig {
   pubRefSecret: string | undefined;
   pubRefMaxAgeDays: number;
   /** The outbox's delivery policy to the publisher's callbacks. */
-  hooks: { maxAttempts: number; baseDelayMs: number; maxDelayMs: number; pollMs?: number };
+  hooks: { maxAttempts: number; baseDelayMs: number; maxDelayMs: number; claimMs?: number; pollMs?: number };
   reconciliation: ReconciliationConfig;
   retention: { rawPayloadDays: number };
 }

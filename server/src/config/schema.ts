@@ -292,6 +292,11 @@ export const pluginConfigSchema = z.strictObject({
         .positive()
         .max(24 * 3_600_000)
         .default(3_600_000),
+      /**
+       * How long an instance holds a change it is delivering: longer than your callbacks take. When an instance dies
+       * mid-delivery, another one (or the restarted one) delivers the change again after this.
+       */
+      claimMs: z.int().min(1_000).max(3_600_000).default(60_000),
     })
     .prefault({}),
   offers: z

@@ -146,6 +146,6 @@ export interface PluginConfigInput {
     attemptTimeoutMs?: number;
   };
   retention?: { rawPayloadDays?: number; schedule?: string | null };
-  hooks?: { maxAttempts?: number; baseDelayMs?: number; maxDelayMs?: number };
+  hooks?: { maxAttempts?: number; baseDelayMs?: number; maxDelayMs?: number; claimMs?: number };
   offers?: { includeUnmapped?: boolean; defaultHeadlineTemplate?: string };
 }

@@ -40,7 +40,7 @@ export interface LedgerDeps {
   /** Document ids for new rows; Strapi-shaped random ids unless a test fixes them. */
   newDocumentId?: () => string;
   /** The outbox's delivery policy (config `hooks`). */
-  hooks: { maxAttempts: number; baseDelayMs: number; maxDelayMs: number; pollMs?: number };
+  hooks: { maxAttempts: number; baseDelayMs: number; maxDelayMs: number; claimMs?: number; pollMs?: number };
   /** Names this instance in outbox claims. */
   instanceId: string;
   random?: () => number;
