@@ -1,33 +1,16 @@
 import { TRANSACTION_UID } from '../constants';
 import type { LedgerDb } from './db';
-import { whereOf, type CommissionFilters } from './reads';
+import { LIST_FIELDS, whereOf, type CommissionFilters } from './reads';
 
 /**
  * The Commissions list as CSV for finance, with the list's filters, streamed a page at a time (a ledger of any
  * size never sits in memory). Amounts stay in minor units, as Button sends them, with their currency beside them.
  */
 export const EXPORT_COLUMNS = [
-  'transaction_id',
-  'status',
-  'category',
-  'amount',
-  'currency',
-  'order_total',
-  'order_currency',
-  'commerce_organization',
+  ...LIST_FIELDS,
+  // Beyond the list: what finance matches against Button's and the merchant's records, and where a row came from.
   'button_order_id',
   'order_id',
-  'created_date',
-  'modified_date',
-  'validated_date',
-  'pub_ref_status',
-  'pub_ref_stale',
-  'click_id',
-  'offer_id',
-  'rate_kind',
-  'rate_value',
-  'rate_currency',
-  'conflict_count',
   'last_source',
   'erased_at',
 ] as const;

@@ -15,7 +15,7 @@ export interface CommissionFilters {
   to?: Date;
 }
 
-const LIST_FIELDS = [
+export const LIST_FIELDS = [
   'transaction_id',
   'status',
   'category',
