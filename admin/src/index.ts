@@ -1,4 +1,5 @@
 import type { StrapiApp } from '@strapi/strapi/admin';
+import { LiveOfferPanel } from './components/LiveOfferPanel';
 import { PluginIcon } from './components/PluginIcon';
 import { ANY_PLUGIN_PERMISSION } from './permissions';
 import { PLUGIN_ID } from './pluginId';
@@ -21,6 +22,14 @@ export default {
       permissions: ANY_PLUGIN_PERMISSION,
     });
     app.registerPlugin({ id: PLUGIN_ID, name: PLUGIN_ID });
+  },
+
+  /** The live offer beside a merchant-offer in the Content Manager's edit view (its own RBAC check inside). */
+  bootstrap(app: StrapiApp) {
+    const contentManager = app.getPlugin('content-manager') as unknown as {
+      apis: { addEditViewSidePanel(panels: unknown[]): void };
+    };
+    contentManager.apis.addEditViewSidePanel([LiveOfferPanel]);
   },
 
   async registerTrads({ locales }: { locales: string[] }) {
