@@ -40,11 +40,14 @@ const MAX_LIST_LENGTH = 50;
 
 /** Trimmed text cut to `max` characters, or null (absent, empty or not a string). */
 const text = (max: number) =>
-  z.unknown().transform((value) => {
-    if (typeof value !== 'string') return null;
-    const trimmed = value.trim();
-    return trimmed === '' ? null : trimmed.slice(0, max);
-  });
+  z
+    .unknown()
+    .optional()
+    .transform((value) => {
+      if (typeof value !== 'string') return null;
+      const trimmed = value.trim();
+      return trimmed === '' ? null : trimmed.slice(0, max);
+    });
 
 /** An absolute http(s) URL, or null. */
 export function httpUrl(value: unknown): string | null {
@@ -57,15 +60,23 @@ export function httpUrl(value: unknown): string | null {
   }
 }
 
-const url = z.unknown().transform(httpUrl);
+const url = z.unknown().optional().transform(httpUrl);
 const wholeNumber = z
   .unknown()
+  .optional()
   .transform((value) => (Number.isSafeInteger(value) && (value as number) >= 0 ? (value as number) : null));
-const flag = z.unknown().transform((value) => (typeof value === 'boolean' ? value : null));
+const flag = z
+  .unknown()
+  .optional()
+  .transform((value) => (typeof value === 'boolean' ? value : null));
 const object = z
   .unknown()
+  .optional()
   .transform((value) => (value !== null && typeof value === 'object' && !Array.isArray(value) ? value : {}));
-const list = z.unknown().transform((value) => (Array.isArray(value) ? value.slice(0, MAX_LIST_LENGTH) : []));
+const list = z
+  .unknown()
+  .optional()
+  .transform((value) => (Array.isArray(value) ? value.slice(0, MAX_LIST_LENGTH) : []));
 
 const termsSchema = z.object({
   reporting_window_days: wholeNumber,

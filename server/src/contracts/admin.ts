@@ -203,14 +203,7 @@ export interface ErasureResponse {
 
 // --- brand catalogue ----------------------------------------------------------------------------------------------
 
-export type {
-  BrandMapping,
-  CatalogueRow,
-  CatalogueSync,
-  LocaleState,
-  OrphanedEntry,
-  StoredBrand,
-} from '../catalogue';
+export type { BrandMapping, CatalogueRow, CatalogueSync, LocaleState, OrphanedEntry, StoredBrand } from '../catalogue';
 export type { MediaFile } from '../catalogue/media';
 export type { IconRefusal } from '../catalogue/icon';
 
