@@ -120,7 +120,9 @@ export async function downloadIcon(iconUrl: string | null, options: IconDownload
       }
       return { bytes, type };
     } finally {
-      body.destroy(); // an unread or half-read body must not hold the connection
+      // An unread or half-read body must not hold the connection; undici reports the destroy as an abort error.
+      body.on('error', () => undefined);
+      body.destroy();
     }
   } finally {
     await dispatcher.destroy().catch(() => undefined);
