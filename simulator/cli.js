@@ -8,7 +8,7 @@
  *   certificate, BUTTON_API_KEY (the key it accepts; default sim_api_key), SIMULATOR_LATENCY_MS and
  *   SIMULATOR_JITTER_MS (base latency), or SIMULATOR_PROFILE (`zero`, `button`: see profiles.js) instead of both.
  *   SIMULATOR_ACCOUNT_ID (default acc-simulator-1) and SIMULATOR_TRANSACTIONS_PAGE_SIZE (default 100) shape the
- *   Transactions API. Faults at run time: PUT /__simulator/faults; counters: GET /__simulator/stats;
+ *   Transactions API; SIMULATOR_MERCHANTS_PAGE_SIZE (default 50) the brand catalogue (GET /v1/merchants). Faults at run time: PUT /__simulator/faults; counters: GET /__simulator/stats;
  *   POST /__simulator/outage; webhooks: POST /__simulator/webhooks; Button's record: GET /__simulator/transactions.
  */
 
@@ -29,6 +29,7 @@ async function main() {
     transactionsPageSize: process.env.SIMULATOR_TRANSACTIONS_PAGE_SIZE
       ? Number(process.env.SIMULATOR_TRANSACTIONS_PAGE_SIZE)
       : undefined,
+    merchantsPageSize: process.env.SIMULATOR_MERCHANTS_PAGE_SIZE ? Number(process.env.SIMULATOR_MERCHANTS_PAGE_SIZE) : undefined,
   });
   const latency = process.env.SIMULATOR_PROFILE
     ? latencyProfile(process.env.SIMULATOR_PROFILE)

@@ -11,7 +11,7 @@
 
 /**
  * @typedef {'status' | 'reset' | 'hang' | 'malformed' | 'schema' | 'error-envelope' | 'delay'} FaultKind
- * @typedef {'offers' | 'transactions' | 'accounts'} Route
+ * @typedef {'offers' | 'transactions' | 'accounts' | 'merchants'} Route
  * @typedef {{
  *   kind: FaultKind,
  *   route?: Route | 'any',    // which Button API the rule targets; default 'offers'
@@ -27,7 +27,7 @@
  */
 
 const KINDS = new Set(['status', 'reset', 'hang', 'malformed', 'schema', 'error-envelope', 'delay']);
-const ROUTES = new Set(['offers', 'transactions', 'accounts', 'any']);
+const ROUTES = new Set(['offers', 'transactions', 'accounts', 'merchants', 'any']);
 
 /**
  * mulberry32: tiny, fast, good enough to spread faults evenly and reproducibly.

@@ -7,6 +7,7 @@ const { MERCHANTS, offersFor } = require('./catalogue');
 const { createWebhookSender, transaction, webhookEvent, signBody } = require('./webhooks');
 const { LATENCY_PROFILES, latencyProfile } = require('./profiles');
 const { createTransactionStore } = require('./transactions');
+const { createBrandCatalogue, ICON_PNG } = require('./brands');
 
 module.exports = {
   createButtonSimulator,
@@ -19,6 +20,8 @@ module.exports = {
   webhookEvent,
   signBody,
   createTransactionStore,
+  createBrandCatalogue,
+  ICON_PNG,
   LATENCY_PROFILES,
   latencyProfile,
 };

@@ -5,12 +5,13 @@
  * A Button API simulator: a real HTTP or HTTPS server on a real socket, answering `POST /v1/offers` the way
  * Button does (Basic auth, Button's envelopes and validation errors), and Button's Transactions API
  * (`GET /v1/affiliation/accounts`, `GET /v1/affiliation/accounts/:id/transactions`) over the transactions its
- * webhook senders produced, with faults injectable at run time and counters that tests and the benchmark read.
+ * webhook senders produced, Button's brand catalogue (`GET /v1/merchants?status=`, brands.js) and the brands' icons, with faults injectable at run time and counters that tests and the benchmark read.
  *
  * In-process: `const sim = createButtonSimulator({ apiKey }); await sim.start();` then `sim.url`,
  * `sim.faults.set(...)`, `sim.stats()`, `sim.webhookSender({ url })`, `sim.transactions`, `await sim.stop()`.
  * Over HTTP (another process): `GET /__simulator/stats`, `GET /__simulator/arrivals`, `PUT /__simulator/faults`,
  * `POST /__simulator/reset`, `POST /__simulator/webhooks`, `GET` and `DELETE /__simulator/transactions`,
+ * `GET` / `DELETE /__simulator/catalogue`, `PUT` / `DELETE /__simulator/catalogue/:id` (change the brands),
  * `POST /__simulator/outage` (body `{"ms": 10000}`: the answer is sent, then the server goes away for that long).
  */
 
@@ -23,6 +24,7 @@ const { MERCHANTS, offersFor } = require('./catalogue');
 const { createFaultPlan, validateFaultSettings } = require('./faults');
 const { createWebhookSender } = require('./webhooks');
 const { createTransactionStore, TIME_FIELDS } = require('./transactions');
+const { createBrandCatalogue, brandForAnswer, iconAnswer, ICON_PATH, STATUSES: BRAND_STATUSES } = require('./brands');
 
 const CERT_DIR = path.join(__dirname, 'certs');
 /** The test certificate (CN localhost, SAN 127.0.0.1 and ::1) that HTTPS mode serves; clients trust it via `ca`. */
@@ -37,6 +39,8 @@ const SHA256_HEX = /^[0-9a-f]{64}$/;
 const MAX_OUTAGE_MS = 10 * 60 * 1000; // 10 min: longer is a mistake, not a scenario
 const DEFAULT_ACCOUNT_ID = 'acc-simulator-1';
 const DEFAULT_TRANSACTIONS_PAGE_SIZE = 100;
+const DEFAULT_MERCHANTS_PAGE_SIZE = 50;
+const CATALOGUE_CONTROL = /^\/__simulator\/catalogue\/([^/]+)$/;
 const TRANSACTIONS_PATH = /^\/v1\/affiliation\/accounts\/([^/]+)\/transactions$/;
 // ISO-8601 as Button's clients send it: a date, or a date-time with an optional fraction and zone.
 const ISO_8601 = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
@@ -62,6 +66,7 @@ const BROKEN_BODIES = {
  *   accountId?: string,
  *   transactionsPageSize?: number,
  *   maxTransactions?: number,
+ *   merchantsPageSize?: number,
  * }} [options]
  */
 function createButtonSimulator(options = {}) {
@@ -71,6 +76,10 @@ function createButtonSimulator(options = {}) {
   const pageSize = options.transactionsPageSize ?? DEFAULT_TRANSACTIONS_PAGE_SIZE;
   if (!(Number.isInteger(pageSize) && pageSize > 0)) throw new TypeError('transactionsPageSize must be a positive integer');
   const store = createTransactionStore({ maxTransactions: options.maxTransactions });
+  const merchantsPageSize = options.merchantsPageSize ?? DEFAULT_MERCHANTS_PAGE_SIZE;
+  if (!(Number.isInteger(merchantsPageSize) && merchantsPageSize > 0))
+    throw new TypeError('merchantsPageSize must be a positive integer');
+  const catalogue = createBrandCatalogue({ merchants: options.merchants });
   // Per simulator: a cursor is only good for the query and the simulator that issued it, as Button's are opaque.
   const cursorKey = randomBytes(32);
   const faults = createFaultPlan();
@@ -89,6 +98,7 @@ function createButtonSimulator(options = {}) {
 
   const handler = (/** @type {http.IncomingMessage} */ req, /** @type {http.ServerResponse} */ res) => {
     const url = new URL(req.url ?? '/', 'http://simulator');
+    if (url.pathname.startsWith(ICON_PATH) && req.method === 'GET') return serveIcon(url.pathname.slice(ICON_PATH.length), res);
     if (url.pathname.startsWith('/__simulator/')) return handleControl(url, req, res);
     if (req.method === 'OPTIONS') {
       // Clients warm their connections up with an OPTIONS: counted apart so it never skews request counts.
@@ -100,6 +110,11 @@ function createButtonSimulator(options = {}) {
       recordArrival(Date.now());
       if (req.method !== 'POST') return answer(res, 405, errorEnvelope('Method not allowed'), { Allow: 'POST' });
       return readBody(req, res, (raw) => handleOffers(req, res, raw));
+    }
+    if (url.pathname === '/v1/merchants') {
+      if (req.method !== 'GET') return answer(res, 405, errorEnvelope('Method not allowed'), { Allow: 'GET' });
+      counters.merchantsRequests += 1;
+      return serve('merchants', req, res, () => merchantsAnswer(req, url));
     }
     const transactionsPath = TRANSACTIONS_PATH.exec(url.pathname);
     if (url.pathname !== '/v1/affiliation/accounts' && transactionsPath === null)
@@ -249,6 +264,73 @@ function createButtonSimulator(options = {}) {
   }
 
   /**
+   * One page of the brands of a status (`approved` by default, as Button's Node client passes it), ordered by id,
+   * with the same keyed, signed cursors as the transactions.
+   * @param {http.IncomingMessage} req
+   * @param {URL} url
+   */
+  function merchantsAnswer(req, url) {
+    const status = url.searchParams.get('status') ?? 'approved';
+    if (!BRAND_STATUSES.has(status)) return { status: 400, body: errorEnvelope(`Invalid status: one of ${[...BRAND_STATUSES]}`) };
+    const scope = `merchants|${status}`;
+    const rawCursor = url.searchParams.get('cursor');
+    const cursor = rawCursor === null ? undefined : readCursor(rawCursor, scope);
+    if (cursor === null) return { status: 400, body: errorEnvelope('Invalid cursor') };
+    const all = catalogue.list(/** @type {import('./brands').BrandStatus} */ (status));
+    const objects =
+      cursor === undefined
+        ? all.slice(0, merchantsPageSize)
+        : cursor.d === 'n'
+          ? all.filter((brand) => brand.id > cursor.i).slice(0, merchantsPageSize)
+          : all.filter((brand) => brand.id < cursor.i).slice(-merchantsPageSize);
+    /** @param {'n' | 'p'} direction @param {string} id */
+    const link = (direction, id) =>
+      `${origin(req)}${url.pathname}?${new URLSearchParams({ status, cursor: writeCursor({ d: direction, t: 0, i: id }, scope) })}`;
+    const first = objects[0];
+    const last = objects[objects.length - 1];
+    const next = last !== undefined && all.some((brand) => brand.id > last.id) ? link('n', last.id) : null;
+    const previous = first !== undefined && all.some((brand) => brand.id < first.id) ? link('p', first.id) : null;
+    return {
+      status: 200,
+      body: listEnvelope(
+        objects.map((brand) => brandForAnswer(brand, origin(req))),
+        next,
+        previous
+      ),
+    };
+  }
+
+  /**
+   * Icons as a CDN would serve them: no auth, not counted as Button API requests.
+   * @param {string} name
+   * @param {http.ServerResponse} res
+   */
+  function serveIcon(name, res) {
+    const icon = iconAnswer(name);
+    counters.iconsServed += 1;
+    if (res.destroyed) return;
+    if (icon.chunked) {
+      // No Content-Length: a client can only find out the size by reading.
+      res.writeHead(icon.status, { 'Content-Type': icon.type });
+      const chunk = 64 * 1024;
+      let offset = 0;
+      const write = () => {
+        while (offset < icon.body.length) {
+          const ok = res.write(icon.body.subarray(offset, offset + chunk));
+          offset += chunk;
+          if (!ok) return void res.once('drain', write);
+        }
+        res.end();
+      };
+      res.on('error', () => undefined);
+      write();
+      return;
+    }
+    res.writeHead(icon.status, { 'Content-Type': icon.type, 'Content-Length': icon.body.length });
+    res.end(icon.body);
+  }
+
+  /**
    * Where the client reached us, so the links it follows come back the same way (through a proxy or a port
    * mapping too).
    * @param {http.IncomingMessage} req
@@ -322,6 +404,30 @@ function createButtonSimulator(options = {}) {
       const cleared = store.size;
       store.clear();
       return answer(res, 200, { cleared, size: 0 });
+    }
+    if (pathname === '/__simulator/catalogue' && req.method === 'GET') {
+      const status = url.searchParams.get('status') ?? 'approved';
+      if (!BRAND_STATUSES.has(status)) return answer(res, 400, { error: 'unknown status' });
+      return answer(res, 200, { objects: catalogue.list(/** @type {import('./brands').BrandStatus} */ (status)) });
+    }
+    if (pathname === '/__simulator/catalogue' && req.method === 'DELETE') {
+      catalogue.reset();
+      return answer(res, 200, { size: catalogue.size });
+    }
+    const brandControl = CATALOGUE_CONTROL.exec(pathname);
+    if (brandControl !== null && req.method === 'PUT') {
+      return readBody(req, res, (raw) => {
+        try {
+          const input = JSON.parse(raw.toString('utf8') || '{}');
+          answer(res, 200, catalogue.put({ ...input, id: decodeSegment(brandControl[1] ?? '') }));
+        } catch (error) {
+          answer(res, 400, { error: /** @type {Error} */ (error).message });
+        }
+      });
+    }
+    if (brandControl !== null && req.method === 'DELETE') {
+      const removed = catalogue.remove(decodeSegment(brandControl[1] ?? '') ?? '');
+      return answer(res, removed ? 200 : 404, { removed });
     }
     if (pathname === '/__simulator/arrivals' && req.method === 'GET') return answer(res, 200, { arrivals: arrivalTimes() });
     if (pathname === '/__simulator/reset' && req.method === 'POST') {
@@ -492,6 +598,8 @@ function createButtonSimulator(options = {}) {
     reset,
     /** Button's record of every transaction its webhook senders produced, delivered or not. */
     transactions: store,
+    /** The brand catalogue `GET /v1/merchants` serves: `put`, `remove`, `list`, `get`, `reset`. */
+    catalogue,
     webhookSender,
     accountId,
     /**
@@ -550,6 +658,8 @@ function freshCounters() {
     webhooksDropped: 0,
     transactionsRequests: 0,
     accountsRequests: 0,
+    merchantsRequests: 0,
+    iconsServed: 0,
     /** @type {Record<string, number>} */
     faultsFired: {},
   };

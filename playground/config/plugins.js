@@ -105,6 +105,14 @@ module.exports = ({ env }) => {
           rawPayloadDays: env.int('BUTTON_RETENTION_RAW_PAYLOAD_DAYS'),
           schedule: env('BUTTON_RETENTION_SCHEDULE'),
         },
+        catalogue: {
+          baseUrl: env('BUTTON_CATALOGUE_BASE_URL'),
+          schedule: env('BUTTON_CATALOGUE_SCHEDULE'),
+          status: env('BUTTON_CATALOGUE_STATUS'),
+          maxPages: env.int('BUTTON_CATALOGUE_MAX_PAGES'),
+          iconMaxBytes: env.int('BUTTON_CATALOGUE_ICON_MAX_BYTES'),
+          iconTimeoutMs: env.int('BUTTON_CATALOGUE_ICON_TIMEOUT_MS'),
+        },
         hooks: {
           maxAttempts: env.int('BUTTON_HOOKS_MAX_ATTEMPTS'),
           baseDelayMs: env.int('BUTTON_HOOKS_BASE_DELAY_MS'),

@@ -2,6 +2,7 @@ import type { Core } from '@strapi/strapi';
 import { ACTION_DEFINITIONS } from './admin-access/permissions';
 import { warmUpAtBoot } from './button-client/boot-warmup';
 import { getPluginConfig } from './config';
+import { bootstrapCatalogue } from './catalogue';
 import { bootstrapCommissions } from './commissions';
 import { hasHiddenUrlParts, redactUrl } from './config/redact-url';
 import type { PluginConfig } from './config/schema';
@@ -13,6 +14,7 @@ const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
   // After Strapi initialised the database: writes to the ledger's tables outside the webhook path are refused;
   // and once the server listens, a probe checks that webhooks get their raw bytes.
   bootstrapCommissions(strapi);
+  bootstrapCatalogue(strapi);
   await strapi.admin.services.permission.actionProvider.registerMany(ACTION_DEFINITIONS);
   listenToOtherInstances(strapi);
   await getService(strapi, 'settings').start();

@@ -5,6 +5,9 @@ export const WEBHOOK_EVENT_UID = `plugin::${PLUGIN_ID}.webhook-event` as const;
 /** The ledger's outbox: state changes waiting for (or delivered to) the publisher's hook. */
 export const HOOK_DELIVERY_UID = `plugin::${PLUGIN_ID}.hook-delivery` as const;
 export const RECONCILIATION_RUN_UID = `plugin::${PLUGIN_ID}.reconciliation-run` as const;
+/** Button's brand catalogue as the last sync stored it, and the syncs themselves. */
+export const BRAND_UID = `plugin::${PLUGIN_ID}.brand` as const;
+export const CATALOGUE_SYNC_UID = `plugin::${PLUGIN_ID}.catalogue-sync` as const;
 export const JOB_LOCK_UID = `plugin::${PLUGIN_ID}.job-lock` as const;
 /** Content-API path of the webhook endpoint, under the app's REST prefix (`/api` by default). */
 export const WEBHOOK_PATH = `/${PLUGIN_ID}/webhooks`;

@@ -30,6 +30,7 @@ async function shutDown(strapi: Core.Strapi): Promise<void> {
   // The delivery in progress finishes (or is left claimed: another instance, or the next boot, redelivers it).
   await getService(strapi, 'commissions').stopHooks();
   await getService(strapi, 'commissions').stopReconciliation();
+  await getService(strapi, 'catalogue').stopSyncs();
   await getService(strapi, 'merchants').stop(); // its last merge may go through Redis: before Redis closes
   const closing = getService(strapi, 'button')
     .close()

@@ -31,6 +31,7 @@ export function createFakeButtonClient(
     closed: false,
     configured: true,
     lists: undefined,
+    catalogue: undefined,
     async fetchOffers(request: ButtonOffersRequest): Promise<OffersResult> {
       fake.requests.push(request);
       const result = answer(request);

@@ -12,6 +12,8 @@ export const ACTIONS = {
   reconcile: `plugin::${PLUGIN_ID}.reconcile`,
   export: `plugin::${PLUGIN_ID}.export`,
   erase: `plugin::${PLUGIN_ID}.erase`,
+  catalogue: `plugin::${PLUGIN_ID}.catalogue`,
+  import: `plugin::${PLUGIN_ID}.import`,
 } as const;
 
 export const ACTION_DEFINITIONS = [
@@ -22,6 +24,8 @@ export const ACTION_DEFINITIONS = [
   { uid: 'reconcile', displayName: "Run reconciliation with Button's Transactions API now" },
   { uid: 'export', displayName: 'Export commissions (CSV)' },
   { uid: 'erase', displayName: "Erase an end user's data from the commission ledger" },
+  { uid: 'catalogue', displayName: "Sync Button's brand catalogue now" },
+  { uid: 'import', displayName: 'Create merchant offers and import icons from the brand catalogue' },
 ].map((action) => ({ ...action, section: 'plugins', pluginName: PLUGIN_ID }));
 
 /** Route policies: an authenticated admin holding `action`. */

@@ -38,6 +38,8 @@ export interface ButtonClient {
    * undefined without an API key.
    */
   readonly lists: ListClient | undefined;
+  /** Button's Merchants API (the brand catalogue): `lists` itself unless `catalogue.baseUrl` names another host. */
+  readonly catalogue: ListClient | undefined;
   /** Opens a pooled connection ahead of traffic; failures are reported, never thrown. */
   warmup(): Promise<boolean>;
   poolStats(): PoolStats | undefined;
@@ -98,21 +100,6 @@ export function createButtonClient(config: PluginConfig, deps: ButtonClientDeps 
           tls: config.tls,
           userAgent: deps.userAgent ?? 'strapi-plugin-button-personalization',
         });
-  // Background pages: a connection or two to the accounts host, patient timeouts, a few more attempts.
-  const accountsTransport: Transport | undefined =
-    apiKey === undefined
-      ? undefined
-      : createTransport({
-          baseUrl: config.accountsBaseUrl,
-          apiKey,
-          apiVersion: config.apiVersion,
-          connectTimeoutMs: config.timeouts.connectMs,
-          connections: 2,
-          keepAliveTimeoutMs: config.pool.keepAliveTimeoutMs,
-          keepAlive: true,
-          tls: config.tls,
-          userAgent: deps.userAgent ?? 'strapi-plugin-button-personalization',
-        });
   const policy = {
     maxAttempts: config.retry.maxAttempts,
     baseDelayMs: config.retry.baseDelayMs,
@@ -128,11 +115,29 @@ export function createButtonClient(config: PluginConfig, deps: ButtonClientDeps 
   });
   const limiter = deps.rateLimiter ?? createLocalRateLimiter({ perMinute: config.rateLimit.perMinute, clock });
   const attemptMs = config.reconciliation.attemptTimeoutMs;
-  const lists =
-    accountsTransport === undefined
+  // Background pages: a connection or two to the accounts host, patient timeouts, a few more attempts.
+  const listTransports: Transport[] = [];
+  const listTransport = (created: Transport) => {
+    listTransports.push(created);
+    return created;
+  };
+  const listClientOn = (baseUrl: string): ListClient | undefined =>
+    apiKey === undefined
       ? undefined
       : createListClient({
-          transport: accountsTransport,
+          transport: listTransport(
+            createTransport({
+              baseUrl,
+              apiKey,
+              apiVersion: config.apiVersion,
+              connectTimeoutMs: config.timeouts.connectMs,
+              connections: 2,
+              keepAliveTimeoutMs: config.pool.keepAliveTimeoutMs,
+              keepAlive: true,
+              tls: config.tls,
+              userAgent: deps.userAgent ?? 'strapi-plugin-button-personalization',
+            })
+          ),
           limiter,
           perMinute: config.rateLimit.perMinute,
           policy: {
@@ -146,6 +151,13 @@ export function createButtonClient(config: PluginConfig, deps: ButtonClientDeps 
           random,
           epochNow,
         });
+  const lists = listClientOn(config.accountsBaseUrl);
+  // The brand catalogue's own host when configured (`catalogue.baseUrl`), else the accounts host's connections.
+  const catalogueBase = config.catalogue.baseUrl;
+  const catalogue =
+    catalogueBase === undefined || new URL(catalogueBase).origin === new URL(config.accountsBaseUrl).origin
+      ? lists
+      : listClientOn(catalogueBase);
   const breaker = config.breaker.enabled ? createCircuitBreaker({ ...config.breaker, clock }) : undefined;
   if (breaker && events.onBreakerStateChange) breaker.onStateChange(events.onBreakerStateChange);
   const latencies = createLatencyTracker();
@@ -198,6 +210,7 @@ export function createButtonClient(config: PluginConfig, deps: ButtonClientDeps 
   return {
     configured: transport !== undefined,
     lists,
+    catalogue,
 
     async fetchOffers(request, options = {}) {
       if (transport === undefined) {
@@ -263,7 +276,7 @@ export function createButtonClient(config: PluginConfig, deps: ButtonClientDeps 
     breakerState: () => breaker?.snapshot(),
 
     close: async () => {
-      await Promise.all([transport?.close(), accountsTransport?.close()]);
+      await Promise.all([transport?.close(), ...listTransports.map((listed) => listed.close())]);
     },
   };
 }

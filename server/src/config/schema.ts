@@ -281,6 +281,31 @@ export const pluginConfigSchema = z.strictObject({
       schedule: cronRule('43 3 * * *'),
     })
     .prefault({}),
+  catalogue: z
+    .strictObject({
+      /**
+       * The origin of Button's Merchants API (the brand catalogue), when it is not `accountsBaseUrl`'s. Unset: the
+       * catalogue is read from `accountsBaseUrl`, on the same connections as reconciliation.
+       */
+      baseUrl: z.preprocess(blankToUndefined, z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional()),
+      /** When to sync it (Strapi cron, server time); '' = only on demand. Daily by default: it is static data. */
+      schedule: cronRule('29 4 * * *'),
+      /** Which brands: those the publisher is partnered with (`approved`), or `pending` / `available` ones. */
+      status: z
+        .enum(['approved', 'pending', 'available'], { error: 'must be approved, pending or available' })
+        .default('approved'),
+      /** Pages one sync reads at most; a catalogue larger than that is not marked complete (nothing is removed). */
+      maxPages: z.int().min(1).max(10_000).default(200),
+      /** Largest brand icon the import downloads. */
+      iconMaxBytes: z
+        .int()
+        .min(1_024)
+        .max(20 * 1024 * 1024)
+        .default(1024 * 1024), // 1 MB: an icon is a few KB
+      /** How long an icon download may take, connection included. */
+      iconTimeoutMs: milliseconds(10_000),
+    })
+    .prefault({}),
   hooks: z
     .strictObject({
       /** Deliveries of one state change to a failing `onStateChange` callback before it is left for an operator. */

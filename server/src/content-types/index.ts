@@ -1,3 +1,5 @@
+import brand from './brand';
+import catalogueSync from './catalogue-sync';
 import hookDelivery from './hook-delivery';
 import jobLock from './job-lock';
 import merchantOffer from './merchant-offer';
@@ -12,4 +14,6 @@ export default {
   'hook-delivery': hookDelivery,
   'reconciliation-run': reconciliationRun,
   'job-lock': jobLock,
+  brand,
+  'catalogue-sync': catalogueSync,
 };

@@ -200,3 +200,56 @@ export interface ButtonAccountsResponse {
 export interface ErasureResponse {
   data: import('../commissions/erasure').ErasureResult;
 }
+
+// --- brand catalogue ----------------------------------------------------------------------------------------------
+
+export type { BrandMapping, CatalogueRow, CatalogueSync, LocaleState, OrphanedEntry, StoredBrand } from '../catalogue';
+export type { MediaFile } from '../catalogue/media';
+export type { IconRefusal } from '../catalogue/icon';
+
+/**
+ * GET /catalogue: the query string (`offered` as 'true' / 'false' on the wire), with the page defaults the
+ * controller fills in left optional.
+ */
+export interface CatalogueListQuery {
+  q?: string;
+  mapping?: import('../catalogue').BrandMapping;
+  status?: 'partnered' | 'removed';
+  offered?: boolean;
+  page?: number;
+  pageSize?: number;
+}
+
+/** GET /catalogue: the brands with their mapping per locale, the orphaned entries, counts and the last sync. */
+export type CatalogueListResponse = Json<Awaited<ReturnType<import('../catalogue').CatalogueService['list']>>>;
+
+/** GET /catalogue/brands/:merchantId */
+export interface CatalogueBrandResponse {
+  data: import('../catalogue').StoredBrand;
+}
+
+/** GET /catalogue/syncs: the newest syncs first; `meta` says whether and when syncs are scheduled. */
+export interface CatalogueSyncsResponse {
+  data: import('../catalogue').CatalogueSync[];
+  meta: ReturnType<import('../catalogue').CatalogueService['syncStatus']>;
+}
+
+/**
+ * POST /catalogue/syncs: 202 with the sync just started; 409 (`details.code` RUNNING) when one is running; 400
+ * (`details.code` NOT_CONFIGURED) without an API key.
+ */
+export interface CatalogueSyncNowResponse {
+  data: import('../catalogue').CatalogueSync;
+}
+
+/** POST /catalogue/:merchantId/entry: 201 with the new draft, 200 with the existing entry; 403 without the CM permission. */
+export type CatalogueEntryResponse = DraftResponse;
+
+/**
+ * POST /catalogue/:merchantId/icon: 201 with the Media Library file and the entry whose logo it became (or null).
+ * Refusals, in Strapi's envelope with `details.code`: 404 ICON_MISSING, 413 ICON_TOO_LARGE, 415 ICON_TYPE_REFUSED,
+ * 422 ICON_CONTENT_MISMATCH, 502 ICON_UNREACHABLE.
+ */
+export interface CatalogueIconResponse {
+  data: { file: import('../catalogue/media').MediaFile; assigned_document_id: string | null };
+}

@@ -1,3 +1,4 @@
+import catalogue from '../catalogue/controller';
 import commissions from '../commissions/controller';
 import health from '../health/controller';
 import merchants from '../merchants/controller';
@@ -6,4 +7,4 @@ import offers from '../offers/controller';
 import pubRefs from '../pub-ref/controller';
 import settings from '../settings/controller';
 
-export default { commissions, health, merchants, metrics, offers, 'pub-refs': pubRefs, settings };
+export default { catalogue, commissions, health, merchants, metrics, offers, 'pub-refs': pubRefs, settings };

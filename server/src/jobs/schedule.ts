@@ -34,7 +34,8 @@ export function scheduleJobs(strapi: Core.Strapi, jobs: ScheduledJob[], log: { e
     });
     scheduled.push(name);
   }
-  names.set(strapi, scheduled);
+  // Each capability schedules its own jobs: every list is kept for unscheduleJobs.
+  names.set(strapi, [...(names.get(strapi) ?? []), ...scheduled]);
 }
 
 export function unscheduleJobs(strapi: Core.Strapi): void {

@@ -3,7 +3,7 @@ import type { Log } from '../utils/log';
 import { strapiErrors } from '../utils/strapi-errors';
 import type { PluginStore } from '../utils/plugin-store';
 import { classifyMerchants, type EntrySummary, type MappingStatus, type MerchantRow } from './classify';
-import type { DraftAuthor, DraftData } from './draft-permission';
+import type { DraftAuthor, DraftData, DraftPrefill } from './draft-permission';
 import type { MerchantEntries } from './entries';
 import { createMerchantRegistry, type SeenMerchant } from './registry';
 import type { SharedSeenMerchants } from '../shared-state';
@@ -134,16 +134,34 @@ export function createMerchantsService(deps: MerchantsServiceDeps) {
       };
     },
 
+    /** The fleet's seen merchants (merged from the other instances), for the catalogue's "offered recently". */
+    async seen(): Promise<Array<[string, SeenMerchant]>> {
+      await pull({ push: false }).catch((error: unknown) =>
+        log.warn(`[${PLUGIN_ID}] could not read the other instances' merchants: ${String(error)}`)
+      );
+      return registry.entries();
+    },
+
     /**
-     * A draft entry for a merchant Button returned, prefilled with its id; the existing one if there is one. Creating
+     * A draft entry for a merchant Button returned, prefilled with its id (or with what `prefill` gives: the catalogue); the existing one if there is one. Creating
      * needs what the Content Manager needs (its create permission on merchant-offer, for the default locale).
      */
-    async createDraft(merchantId: MerchantId, author: DraftAuthor): Promise<{ document_id: string; created: boolean }> {
+    async createDraft(
+      merchantId: MerchantId,
+      author: DraftAuthor,
+      prefill: DraftPrefill = {}
+    ): Promise<{ document_id: string; created: boolean }> {
       const existing = await entries.findDocumentId(merchantId);
       if (existing !== undefined) return { document_id: existing, created: false };
 
       const locale = await entries.defaultLocale();
-      const draft: DraftData = { merchant_id: merchantId, name: merchantId, enabled: true, priority: 0 };
+      const draft: DraftData = {
+        ...prefill,
+        merchant_id: merchantId,
+        name: prefill.name ?? merchantId,
+        enabled: true,
+        priority: 0,
+      };
       const permitted = await author.permitCreate({ locale, data: draft });
       // Without merchant_id the draft would map nothing: refused like the creation itself.
       if (permitted === null || permitted.merchant_id !== merchantId) {

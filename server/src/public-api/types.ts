@@ -146,6 +146,14 @@ export interface PluginConfigInput {
     attemptTimeoutMs?: number;
   };
   retention?: { rawPayloadDays?: number; schedule?: string | null };
+  catalogue?: {
+    baseUrl?: string | null | undefined;
+    schedule?: string | null;
+    status?: 'approved' | 'pending' | 'available';
+    maxPages?: number;
+    iconMaxBytes?: number;
+    iconTimeoutMs?: number;
+  };
   hooks?: { maxAttempts?: number; baseDelayMs?: number; maxDelayMs?: number; claimMs?: number };
   offers?: { includeUnmapped?: boolean; defaultHeadlineTemplate?: string };
 }

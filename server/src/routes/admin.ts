@@ -14,6 +14,39 @@ export default {
       handler: 'merchants.createDraft',
       config: { policies: requireAdmin(ACTIONS.read) },
     },
+    { method: 'GET' as const, path: '/catalogue', handler: 'catalogue.list', config: { policies: requireAdmin(ACTIONS.read) } },
+    {
+      method: 'GET' as const,
+      path: '/catalogue/syncs',
+      handler: 'catalogue.syncs',
+      config: { policies: requireAdmin(ACTIONS.read) },
+    },
+    {
+      method: 'POST' as const,
+      path: '/catalogue/syncs',
+      handler: 'catalogue.syncNow',
+      config: { policies: requireAdmin(ACTIONS.catalogue) },
+    },
+    {
+      method: 'GET' as const,
+      path: '/catalogue/brands/:merchantId',
+      handler: 'catalogue.brand',
+      config: { policies: requireAdmin(ACTIONS.read) },
+    },
+    // Also needs the Content Manager's create permission on merchant-offer (checked by the service, as for drafts).
+    {
+      method: 'POST' as const,
+      path: '/catalogue/:merchantId/entry',
+      handler: 'catalogue.createEntry',
+      config: { policies: requireAdmin(ACTIONS.import) },
+    },
+    // Also needs the Media Library's upload permission; sets the logo only where the Content Manager allows it.
+    {
+      method: 'POST' as const,
+      path: '/catalogue/:merchantId/icon',
+      handler: 'catalogue.importIcon',
+      config: { policies: requireAdmin(ACTIONS.import) },
+    },
     { method: 'POST' as const, path: '/preview', handler: 'offers.preview', config: { policies: requireAdmin(ACTIONS.preview) } },
     { method: 'GET' as const, path: '/health', handler: 'health.get', config: { policies: requireAdmin(ACTIONS.read) } },
     {

@@ -2,7 +2,8 @@ import type { Core } from '@strapi/strapi';
 import { createAccessService, type AccessService } from '../access/service';
 import { createButtonService, type ButtonService } from '../button-client/service';
 import { getPluginConfig } from '../config';
-import { PLUGIN_ID, RECONCILIATION_RUN_UID } from '../constants';
+import { BRAND_UID, CATALOGUE_SYNC_UID, PLUGIN_ID, RECONCILIATION_RUN_UID } from '../constants';
+import { createCatalogueService, strapiIconMedia, type CatalogueService, type CatalogueTableQuery } from '../catalogue';
 import { createHealthService, type HealthService } from '../health/service';
 import { createCommissionsService, type CommissionsService, type LedgerDb } from '../commissions';
 import { strapiMerchantEntries } from '../merchants/entries';
@@ -78,11 +79,46 @@ const commissions: Factory<CommissionsService> = ({ strapi }) => {
     // The Button client's list endpoints: the same pool owner, limiter and budget as the offers.
     lists: () => getService(strapi, 'button').client().lists,
     runs: () => strapi.db.query(RECONCILIATION_RUN_UID) as unknown as RunsQuery,
-    locks: createJobLocks({
-      query: (uid) => strapi.db.query(uid) as unknown as LockQuery,
-      holder: INSTANCE_ID,
-      now: () => new Date(),
-    }),
+    locks: jobLocks(strapi),
+  });
+};
+
+const jobLocks = (strapi: Core.Strapi) =>
+  createJobLocks({
+    query: (uid) => strapi.db.query(uid) as unknown as LockQuery,
+    holder: INSTANCE_ID,
+    now: () => new Date(),
+  });
+
+const catalogue: Factory<CatalogueService> = ({ strapi }) => {
+  const config = getPluginConfig(strapi);
+  const entries = strapiMerchantEntries(strapi);
+  return createCatalogueService({
+    config: config.catalogue,
+    tls: config.tls,
+    // The Merchants API on the Button client: the same limiter and budget as the offers, its own host if configured.
+    lists: () => getService(strapi, 'button').client().catalogue,
+    brands: () => strapi.db.query(BRAND_UID) as unknown as CatalogueTableQuery,
+    syncs: () => strapi.db.query(CATALOGUE_SYNC_UID) as unknown as CatalogueTableQuery,
+    locks: jobLocks(strapi),
+    log: prefixedLog(strapi),
+    now: () => new Date(),
+    entries: {
+      rows: () => entries.rows(),
+      defaultLocale: () => entries.defaultLocale(),
+      async locales() {
+        const i18n = strapi.plugin('i18n');
+        if (!i18n) return [];
+        const found = (await i18n.service('locales').find()) as Array<{ code: string; isDefault?: boolean }>;
+        return found
+          .sort((a, b) => Number(b.isDefault === true) - Number(a.isDefault === true) || a.code.localeCompare(b.code))
+          .map((locale) => locale.code);
+      },
+    },
+    seen: () => getService(strapi, 'merchants').seen(),
+    createDraft: (merchantId, author, prefill) => getService(strapi, 'merchants').createDraft(merchantId, author, prefill),
+    findDocumentId: (merchantId) => entries.findDocumentId(merchantId),
+    media: strapiIconMedia(strapi),
   });
 };
 
@@ -129,6 +165,6 @@ const settings: Factory<SettingsService> = ({ strapi }) =>
     log: prefixedLog(strapi),
   });
 
-const services = { access, button, commissions, health, merchants, metrics, offers, settings, sharedState };
+const services = { access, button, catalogue, commissions, health, merchants, metrics, offers, settings, sharedState };
 
 export default services;

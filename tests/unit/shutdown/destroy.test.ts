@@ -11,6 +11,7 @@ function fakeStrapi(calls: string[], graceMs = 10_000) {
       stopHooks: async () => void calls.push('commissions.stopHooks'),
       stopReconciliation: async () => void calls.push('commissions.stopReconciliation'),
     },
+    catalogue: { stopSyncs: async () => void calls.push('catalogue.stopSyncs') },
     sharedState: { close: async () => void calls.push('sharedState.close') },
     button: {
       config: () => ({ shutdown: { graceMs } }),
@@ -42,6 +43,7 @@ describe('destroy', () => {
       'settings.stop',
       'commissions.stopHooks',
       'commissions.stopReconciliation',
+      'catalogue.stopSyncs',
       'merchants.stop',
       'button.close',
       'sharedState.close',

@@ -1,5 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import {
+  BRAND_UID,
+  CATALOGUE_SYNC_UID,
   HOOK_DELIVERY_UID,
   JOB_LOCK_UID,
   PLUGIN_ID,
@@ -17,11 +19,18 @@ import { isLedgerWriter } from './scope';
 export const LEDGER_UIDS: readonly string[] = [TRANSACTION_UID, WEBHOOK_EVENT_UID, HOOK_DELIVERY_UID];
 
 /**
- * Every type only the plugin's own code writes: the ledger, and the reconciliation runs and job leases (a forged
- * lease would stop reconciliation; a forged run would mislead an operator). None is editable through the Document
+ * Every type only the plugin's own code writes: the ledger, the reconciliation runs and job leases (a forged
+ * lease would stop reconciliation; a forged run would mislead an operator), and the brand catalogue and its syncs
+ * (Button's data, as the sync read it: an editor's change would be overwritten, a forged brand would be imported). None is editable through the Document
  * Service (the plugin writes them through the query engine) nor exposed by GraphQL.
  */
-export const INTERNAL_UIDS: readonly string[] = [...LEDGER_UIDS, RECONCILIATION_RUN_UID, JOB_LOCK_UID];
+export const INTERNAL_UIDS: readonly string[] = [
+  ...LEDGER_UIDS,
+  RECONCILIATION_RUN_UID,
+  JOB_LOCK_UID,
+  BRAND_UID,
+  CATALOGUE_SYNC_UID,
+];
 
 const DOCUMENT_READ_ACTIONS = new Set(['findMany', 'findFirst', 'findOne', 'count']);
 const DB_WRITE_ACTIONS = [
