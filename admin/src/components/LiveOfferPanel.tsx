@@ -95,7 +95,7 @@ function LiveOffer({ locale }: { locale: string }) {
                       })
                     : (offer.headline ?? '')}
                 </Typography>
-                <Typography variant="pi" textColor="neutral600">
+                <Typography variant="pi" textColor="neutral600" style={{ overflowWrap: 'anywhere' }}>
                   {t('livePanel.pubRef', 'pubRef: {pubRef}', { pubRef: offer.pub_ref })}
                 </Typography>
               </Flex>
