@@ -112,6 +112,7 @@ module.exports = ({ env }) => {
           maxPages: env.int('BUTTON_CATALOGUE_MAX_PAGES'),
           iconMaxBytes: env.int('BUTTON_CATALOGUE_ICON_MAX_BYTES'),
           iconTimeoutMs: env.int('BUTTON_CATALOGUE_ICON_TIMEOUT_MS'),
+          iconPrivateHosts: bool('BUTTON_CATALOGUE_ICON_PRIVATE_HOSTS'),
         },
         hooks: {
           maxAttempts: env.int('BUTTON_HOOKS_MAX_ATTEMPTS'),

@@ -63,6 +63,8 @@ async function main() {
     // Reconciliation reads the simulator's Transactions API (every webhook it plays is there too).
     BUTTON_ACCOUNTS_BASE_URL: simUrl,
     BUTTON_RECONCILIATION_ACCOUNT_ID: process.env.BUTTON_RECONCILIATION_ACCOUNT_ID || sim.accountId,
+    // The simulator serves the brands' icons from 127.0.0.1, which the icon import refuses by default.
+    BUTTON_CATALOGUE_ICON_PRIVATE_HOSTS: 'true',
   });
   // The cluster's processes inherit this environment.
   if (instances !== undefined) return runCluster(instances, sim, simUrl);

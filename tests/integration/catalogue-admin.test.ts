@@ -70,6 +70,8 @@ beforeAll(async () => {
     BUTTON_API_BASE_URL: sim.url,
     BUTTON_ACCOUNTS_BASE_URL: sim.url,
     BUTTON_CATALOGUE_SCHEDULE: '',
+    // The simulator's icons are on 127.0.0.1: a private address the download refuses unless told otherwise.
+    BUTTON_CATALOGUE_ICON_PRIVATE_HOSTS: 'true',
     BUTTON_RECONCILIATION_SCHEDULE: '',
     BUTTON_RETENTION_SCHEDULE: '',
     BUTTON_RATE_LIMIT_PER_MINUTE: '60000',

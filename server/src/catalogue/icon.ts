@@ -1,3 +1,5 @@
+import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
+import { BlockList, isIP } from 'node:net';
 import { Agent, request } from 'undici';
 import { httpUrl } from './brand';
 
@@ -12,7 +14,8 @@ export type IconRefusal =
   | 'ICON_UNREACHABLE' // connection, timeout, non-200, redirect
   | 'ICON_TOO_LARGE'
   | 'ICON_TYPE_REFUSED' // declared type not an allowed image (svg, html, none)
-  | 'ICON_CONTENT_MISMATCH'; // the bytes are not what the type says
+  | 'ICON_CONTENT_MISMATCH' // the bytes are not what the type says
+  | 'ICON_HOST_REFUSED'; // the host is (or resolves to) a private, loopback or link-local address
 
 export class IconImportError extends Error {
   constructor(
@@ -44,6 +47,63 @@ export interface IconDownloadOptions {
   maxBytes: number;
   timeoutMs: number;
   tls?: { ca?: string | undefined; rejectUnauthorized?: boolean };
+  /** Allow hosts on private networks (a local simulator, an icon mirror inside your network). Off by default. */
+  allowPrivateHosts?: boolean;
+}
+
+/**
+ * Addresses an icon download never connects to unless allowed: the server's own loopback, private and shared
+ * networks, link-local (cloud metadata endpoints live there), and the unspecified and multicast ranges. An icon URL
+ * comes from Button's catalogue: a bad entry must not make the CMS reach into its own network (SSRF).
+ */
+const PRIVATE = new BlockList();
+for (const [network, prefix] of [
+  ['0.0.0.0', 8],
+  ['10.0.0.0', 8],
+  ['100.64.0.0', 10],
+  ['127.0.0.0', 8],
+  ['169.254.0.0', 16],
+  ['172.16.0.0', 12],
+  ['192.0.0.0', 24],
+  ['192.168.0.0', 16],
+  ['198.18.0.0', 15],
+  ['224.0.0.0', 3],
+] as const)
+  PRIVATE.addSubnet(network, prefix, 'ipv4');
+for (const [network, prefix] of [
+  ['::', 127],
+  ['fc00::', 7],
+  ['fe80::', 10],
+  ['ff00::', 8],
+] as const)
+  PRIVATE.addSubnet(network, prefix, 'ipv6');
+
+/** Whether an IP address is one the icon download refuses (IPv4-mapped IPv6 addresses are read as IPv4). */
+export function isPrivateAddress(address: string): boolean {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1];
+  if (mapped !== undefined) return PRIVATE.check(mapped, 'ipv4');
+  const family = isIP(address);
+  if (family === 0) return true; // not an address at all: refused
+  return PRIVATE.check(address, family === 4 ? 'ipv4' : 'ipv6');
+}
+
+/** dns.lookup for undici's connector, refusing private addresses (every address of a name: no partial answer). */
+function publicLookup(
+  hostname: string,
+  options: object,
+  callback: (error: Error | null, address: string | LookupAddress[], family?: number) => void
+): void {
+  dnsLookup(hostname, { ...options, all: true }, (error, addresses) => {
+    if (error) return callback(error, []);
+    const refused = addresses.find((entry) => isPrivateAddress(entry.address));
+    if (refused) return callback(new HostRefused(), []);
+    const wantsAll = (options as { all?: boolean }).all === true;
+    return wantsAll ? callback(null, addresses) : callback(null, addresses[0]!.address, addresses[0]!.family);
+  });
+}
+
+class HostRefused extends Error {
+  readonly code = 'ICON_HOST_REFUSED';
 }
 
 /** The declared Content-Type as an allowed icon type, or null. */
@@ -67,9 +127,12 @@ export function sniffType(bytes: Buffer): IconType | null {
 export async function downloadIcon(iconUrl: string | null, options: IconDownloadOptions): Promise<DownloadedIcon> {
   const url = httpUrl(iconUrl);
   if (url === null) throw new IconImportError('ICON_MISSING', 'The brand has no http(s) icon URL in the catalogue', 404);
+  const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
+  if (!options.allowPrivateHosts && isIP(host) !== 0 && isPrivateAddress(host)) throw hostRefused();
   const dispatcher = new Agent({
     connect: {
       timeout: options.timeoutMs,
+      ...(options.allowPrivateHosts ? {} : { lookup: publicLookup }),
       ...(options.tls?.ca === undefined ? {} : { ca: options.tls.ca }),
       rejectUnauthorized: options.tls?.rejectUnauthorized ?? true,
     },
@@ -87,6 +150,7 @@ export async function downloadIcon(iconUrl: string | null, options: IconDownload
         headers: { accept: 'image/png, image/jpeg, image/webp, image/gif', 'user-agent': 'strapi-plugin-button-personalization' },
       });
     } catch (error) {
+      if (error instanceof HostRefused || (error as { cause?: unknown }).cause instanceof HostRefused) throw hostRefused();
       throw unreachable(`The icon could not be fetched: ${(error as Error).message}`);
     }
     const { statusCode, headers, body } = response;
@@ -130,5 +194,11 @@ export async function downloadIcon(iconUrl: string | null, options: IconDownload
 }
 
 const unreachable = (message: string) => new IconImportError('ICON_UNREACHABLE', message, 502);
+const hostRefused = () =>
+  new IconImportError(
+    'ICON_HOST_REFUSED',
+    "The icon's host is on a private network: set catalogue.iconPrivateHosts to allow it (a local mirror, a test simulator)",
+    422
+  );
 const tooLarge = (maxBytes: number) =>
   new IconImportError('ICON_TOO_LARGE', `The icon is larger than ${maxBytes} bytes (catalogue.iconMaxBytes)`, 413);

@@ -111,6 +111,7 @@ export function createCatalogueService(deps: CatalogueServiceDeps) {
       const icon = await download(brand.icon_url, {
         maxBytes: deps.config.iconMaxBytes,
         timeoutMs: deps.config.iconTimeoutMs,
+        allowPrivateHosts: deps.config.iconPrivateHosts,
         tls: deps.tls,
       });
       const file = await deps.media.upload(

@@ -304,6 +304,11 @@ export const pluginConfigSchema = z.strictObject({
         .default(1024 * 1024), // 1 MB: an icon is a few KB
       /** How long an icon download may take, connection included. */
       iconTimeoutMs: milliseconds(10_000),
+      /**
+       * Allow icon hosts on private networks (loopback, 10/8, 192.168/16, link-local...). Off: an icon URL in the
+       * catalogue cannot make the server reach into its own network. On for a local simulator or an internal mirror.
+       */
+      iconPrivateHosts: z.boolean().default(false),
     })
     .prefault({}),
   hooks: z

@@ -153,6 +153,7 @@ export interface PluginConfigInput {
     maxPages?: number;
     iconMaxBytes?: number;
     iconTimeoutMs?: number;
+    iconPrivateHosts?: boolean;
   };
   hooks?: { maxAttempts?: number; baseDelayMs?: number; maxDelayMs?: number; claimMs?: number };
   offers?: { includeUnmapped?: boolean; defaultHeadlineTemplate?: string };
