@@ -204,15 +204,15 @@ it('searches by name or id and filters by mapping and by offered recently', asyn
   await search.fill('');
   await brandRow(page, NORTHWIND.merchant_id).waitFor();
 
-  await page.getByRole('combobox', { name: 'Mapping' }).click();
-  await page.getByRole('option', { name: 'No entry' }).click();
+  await page.getByRole('combobox', { name: 'Mapping', exact: true }).click();
+  await page.getByRole('option', { name: 'No entry', exact: true }).click();
   await brandRow(page, NORTHWIND.merchant_id).waitFor({ state: 'detached' });
   expect(await listedBrands(page)).toEqual([UNMAPPED.merchant_id]);
 
   await page.reload();
   await brandRow(page, NORTHWIND.merchant_id).waitFor();
   await page.getByRole('combobox', { name: 'Offered by Button' }).click();
-  await page.getByRole('option', { name: 'Offered recently' }).click();
+  await page.getByRole('option', { name: 'Offered recently', exact: true }).click();
   await brandRow(page, NORTHWIND.merchant_id).waitFor({ state: 'detached' });
   expect(await listedBrands(page)).toEqual([MAPLE.merchant_id]);
   const offered = brandRow(page, MAPLE.merchant_id).getByTestId('brand-offered');
@@ -292,7 +292,7 @@ it('flags a brand that left the catalogue while its entry remains, and explains 
   expect(await refusal.textContent()).toContain('is not a PNG, JPEG, WebP or GIF image');
 
   await page.getByRole('combobox', { name: 'Partnership' }).click();
-  await page.getByRole('option', { name: 'Removed' }).click();
+  await page.getByRole('option', { name: 'Removed', exact: true }).click();
   await brandRow(page, MAPLE.merchant_id).waitFor({ state: 'detached' });
   expect(await listedBrands(page)).toEqual([NORTHWIND.merchant_id]);
   await page.reload();

@@ -12,7 +12,7 @@ import { useT, type Translate } from '../../utils/useT';
 interface CatalogueSyncBarProps {
   /** The role holds `catalogue`: Sync now. */
   canSync: boolean;
-  /** Called when a sync the page saw running has finished, so the workspace is read again. */
+  /** Called when a sync finished since the page last read the history, so the workspace is read again. */
   onSyncFinished: () => void;
 }
 
@@ -42,11 +42,15 @@ export function CatalogueSyncBar({ canSync, onSyncFinished }: CatalogueSyncBarPr
   const latest = syncs.data?.data[0];
   const meta = syncs.data?.meta;
 
-  const wasRunning = useRef(false);
+  // A sync that finished since the page last looked (even one too quick to be seen running): the brands changed.
+  const finishedId = syncs.data?.data.find((sync) => sync.status !== 'running')?.id ?? null;
+  const loaded = syncs.data !== undefined;
+  const lastFinished = useRef<number | null | undefined>(undefined);
   useEffect(() => {
-    if (wasRunning.current && !running) onSyncFinished();
-    wasRunning.current = running;
-  }, [running, onSyncFinished]);
+    if (!loaded) return;
+    if (lastFinished.current !== undefined && lastFinished.current !== finishedId) onSyncFinished();
+    lastFinished.current = finishedId;
+  }, [loaded, finishedId, onSyncFinished]);
 
   const start = async () => {
     await syncNow.mutate();
