@@ -21,6 +21,20 @@ export const COMMISSION_OPERATIONS = {
   erase: action('erase'),
 };
 
+/**
+ * The brand catalogue's operations on the Merchants page, each its own action: sync Button's catalogue now, and
+ * create entries and import icons from it. Like the Commissions operations they give no tab: the page needs `read`.
+ */
+export const CATALOGUE_OPERATIONS = {
+  catalogue: action('catalogue'),
+  import: action('import'),
+};
+
+/** Importing an icon adds a file: the server also asks for the Media Library's own upload permission. */
+export const MEDIA_LIBRARY_UPLOAD = {
+  upload: [{ action: 'plugin::upload.assets.create', subject: null }],
+};
+
 /** The menu entry shows for a role holding any of them (Strapi keeps a link when at least one matches). */
 export const ANY_PLUGIN_PERMISSION = [...PERMISSIONS.read, ...PERMISSIONS.preview, ...PERMISSIONS.debug, ...PERMISSIONS.settings];
 

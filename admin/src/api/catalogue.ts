@@ -1,0 +1,68 @@
+import type {
+  CatalogueEntryResponse,
+  CatalogueIconResponse,
+  CatalogueListQuery,
+  CatalogueListResponse,
+  CatalogueSync,
+  CatalogueSyncNowResponse,
+  CatalogueSyncsResponse,
+} from '../../../server/src/contracts/admin';
+import { adminPath, useApiMutation, useApiQuery } from './request';
+
+/** While a sync is running, its history is read again this often; never otherwise. */
+export const SYNC_POLL_MS = 2_000; // 2 s
+
+export type CatalogueSyncs = Pick<CatalogueSyncsResponse, 'data' | 'meta'>;
+
+export const runningSync = (syncs: CatalogueSyncs | undefined): CatalogueSync | undefined =>
+  syncs?.data.find((sync) => sync.status === 'running');
+
+/** The mapping workspace: stored brands with their entries per locale, the orphaned entries and counts; read again when `refreshKey` changes. */
+export function useCatalogue(query: CatalogueListQuery, refreshKey = 0) {
+  return useApiQuery(JSON.stringify([query, refreshKey]), async ({ get }) => {
+    // `offered` goes on the wire as 'true' / 'false'; empty filters are left out.
+    const params = Object.fromEntries(
+      Object.entries(query)
+        .filter(([, value]) => value !== undefined && value !== '')
+        .map(([key, value]) => [key, String(value)])
+    );
+    const { data } = await get<CatalogueListResponse>(adminPath('/catalogue'), { params });
+    return data;
+  });
+}
+
+/** The last syncs and whether syncs are configured and scheduled; read every 2 s while one runs, never otherwise. */
+export function useCatalogueSyncs() {
+  return useApiQuery(
+    'catalogue-syncs',
+    async ({ get }): Promise<CatalogueSyncs> => {
+      const { data } = await get<CatalogueSyncsResponse>(adminPath('/catalogue/syncs'), { params: { limit: 5 } });
+      return { data: data.data, meta: data.meta };
+    },
+    { pollMs: (syncs) => (runningSync(syncs) ? SYNC_POLL_MS : undefined) }
+  );
+}
+
+/** Sync now: 202 with the sync; 409 (RUNNING) or 400 (NOT_CONFIGURED) as an ApiError. */
+export function useSyncCatalogue() {
+  return useApiMutation(async ({ post }, _input: void) => {
+    const { data } = await post<CatalogueSyncNowResponse>(adminPath('/catalogue/syncs'));
+    return data.data;
+  });
+}
+
+/** A draft merchant-offer prefilled from the catalogue (201), or the existing entry (200). */
+export function useCreateCatalogueEntry() {
+  return useApiMutation(async ({ post }, merchantId: string) => {
+    const { data } = await post<CatalogueEntryResponse>(adminPath(`/catalogue/${encodeURIComponent(merchantId)}/entry`));
+    return data.data;
+  });
+}
+
+/** The brand's icon, downloaded by the server, into the Media Library (and the entry's logo when there is one). */
+export function useImportIcon() {
+  return useApiMutation(async ({ post }, merchantId: string) => {
+    const { data } = await post<CatalogueIconResponse>(adminPath(`/catalogue/${encodeURIComponent(merchantId)}/icon`));
+    return data.data;
+  });
+}
