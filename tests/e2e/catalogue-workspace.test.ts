@@ -99,6 +99,8 @@ beforeAll(async () => {
     BUTTON_API_BASE_URL: sim.url,
     BUTTON_API_CA_FILE: TEST_CA_PATH,
     BUTTON_ACCOUNTS_BASE_URL: sim.url,
+    // The simulator serves the icons from 127.0.0.1, a private address the import refuses unless allowed.
+    BUTTON_CATALOGUE_ICON_PRIVATE_HOSTS: 'true',
     BUTTON_CATALOGUE_SCHEDULE: '', // only on demand: the page starts never synced
     BUTTON_RECONCILIATION_SCHEDULE: '',
   });
