@@ -187,9 +187,21 @@ describe.each<DatabaseClient>(['sqlite', 'postgres', 'mysql'])('merchant_id as t
     const editor = await adminToken(
       app,
       await createAdminUserWithPermissions(app.strapi, `Picker editors ${client}`, [
-        { action: 'plugin::content-manager.explorer.create', subject: MERCHANT_OFFER_UID, properties: { locales: ['en'] } },
-        { action: 'plugin::content-manager.explorer.read', subject: MERCHANT_OFFER_UID, properties: { locales: ['en'] } },
-        { action: 'plugin::content-manager.explorer.update', subject: MERCHANT_OFFER_UID, properties: { locales: ['en'] } },
+        {
+          action: 'plugin::content-manager.explorer.create',
+          subject: MERCHANT_OFFER_UID,
+          properties: { locales: ['en'], fields: ['merchant_id', 'name', 'enabled', 'priority'] },
+        },
+        {
+          action: 'plugin::content-manager.explorer.read',
+          subject: MERCHANT_OFFER_UID,
+          properties: { locales: ['en'], fields: ['merchant_id', 'name', 'enabled', 'priority'] },
+        },
+        {
+          action: 'plugin::content-manager.explorer.update',
+          subject: MERCHANT_OFFER_UID,
+          properties: { locales: ['en'], fields: ['merchant_id', 'name', 'enabled', 'priority'] },
+        },
       ])
     );
     expect((await cm('get', '/button-personalization/catalogue?pageSize=20', editor)).status).toBe(403);
