@@ -1,3 +1,4 @@
+import type { ComponentType } from 'react';
 import type { StrapiApp } from '@strapi/strapi/admin';
 import { LiveOfferPanel } from './components/LiveOfferPanel';
 import { PluginIcon } from './components/PluginIcon';
@@ -6,6 +7,9 @@ import { PLUGIN_ID } from './pluginId';
 import { getTranslation } from './utils/getTranslation';
 
 type TranslationModule = { default: Record<string, string> };
+
+/** The custom field merchant_id uses: the name the server registers (server/src/catalogue/merchant-field.ts). */
+const MERCHANT_FIELD_NAME = 'merchant-id';
 
 /**
  * Admin entry: one menu entry (merchants, live preview, pubRef debugger, commissions, health, settings as tabs),
@@ -22,6 +26,19 @@ export default {
       permissions: ANY_PLUGIN_PERMISSION,
     });
     app.registerPlugin({ id: PLUGIN_ID, name: PLUGIN_ID });
+    // merchant_id's input in the Content Manager: the catalogue picker (server/src/catalogue/merchant-field.ts).
+    app.customFields.register({
+      name: MERCHANT_FIELD_NAME,
+      pluginId: PLUGIN_ID,
+      type: 'string',
+      intlLabel: { id: getTranslation('picker.field.label'), defaultMessage: 'Button merchant' },
+      intlDescription: {
+        id: getTranslation('picker.field.description'),
+        defaultMessage: "A Button merchant id (org-...), picked by name from the plugin's brand catalogue or typed",
+      },
+      icon: PluginIcon,
+      components: { Input: () => import('./components/MerchantPicker') as Promise<{ default: ComponentType }> },
+    });
   },
 
   /** The live offer beside a merchant-offer in the Content Manager's edit view (its own RBAC check inside). */

@@ -1,4 +1,6 @@
 import type { Core } from '@strapi/strapi';
+import { registerMerchantField } from './catalogue/merchant-field';
+import { installMerchantIdGuard } from './catalogue/merchant-id-guard';
 import { registerCommissions } from './commissions';
 import { MERCHANT_OFFER_UID } from './constants';
 import { excludeFromDocumentation } from './documentation';
@@ -25,6 +27,11 @@ const register = ({ strapi }: { strapi: Core.Strapi }) => {
   // OpenAPI schema.
   configureGraphQL(strapi);
   excludeFromDocumentation(strapi);
+
+  // merchant_id's input in the Content Manager: the catalogue picker, still a plain string underneath.
+  registerMerchantField(strapi);
+  // Its regex, length and uniqueness on drafts as well: free text typed in the picker is never stored unchecked.
+  installMerchantIdGuard(strapi);
 
   // Any change to a merchant-offer document (Content Manager or code: create, update, publish, delete...) drops
   // the offers endpoint's cached CMS content, so editors see their change on the next request, and tells the

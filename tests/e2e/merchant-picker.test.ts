@@ -1,0 +1,237 @@
+import net from 'node:net';
+import type { BrowserContext, Page } from 'playwright-core';
+import { createButtonSimulator } from '../../simulator';
+import { adminToken, createAdminUser, createAdminUserWithPermissions } from '../helpers/admin-users';
+import { startPlayground, type Playground } from '../helpers/playground';
+import { MERCHANTS, SIM_API_KEY, TEST_CA_PATH, type Simulator } from '../helpers/simulator';
+import { ensurePlaygroundAdminBuilt } from './helpers/admin-build';
+import { dismissStrapiBanner, launchChromium, logIn, newContext, screenshot, type BrowserSession } from './helpers/browser';
+
+/**
+ * Issue 15, the merchant picker in the Content Manager (Chromium, the built playground on a real port, the simulator
+ * over HTTPS as Button's Merchants API): with the catalogue never synced (Button failing), the editor types the id in
+ * a plain input and saves; once synced, part of a brand's name finds it, removed brands are marked, and picking one
+ * stores its id; when the catalogue request fails, or the role lacks the plugin's read action, the plain input again.
+ */
+jest.setTimeout(180_000);
+
+const MERCHANT_OFFER_UID = 'plugin::button-personalization.merchant-offer';
+const [, HARBOR, , , , LUMEN] = MERCHANTS as unknown as Array<{ merchant_id: string; name: string }>;
+/** The fields a Content Manager role is given (a permission without `fields` shows none of them). */
+const FIELDS = [
+  'merchant_id',
+  'name',
+  'description',
+  'logo',
+  'cta_label',
+  'cta_url',
+  'headline_template',
+  'terms',
+  'priority',
+  'featured',
+  'enabled',
+];
+const SUPER = { email: 'e2e-picker-admin@example.com', password: 'Test-Password-1' };
+
+let sim: Simulator;
+let app: Playground;
+let baseUrl: string;
+let browser: BrowserSession;
+let context: BrowserContext;
+
+beforeEach(async () => {
+  context = await newContext(browser.browser);
+});
+
+afterEach(async () => {
+  await context?.close();
+});
+
+const freePort = () =>
+  new Promise<number>((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+
+async function sync(): Promise<string> {
+  const started = await app.strapi.plugin('button-personalization').service('catalogue').startSync('manual');
+  if (!started.started) throw new Error(`no sync: ${started.reason}`);
+  return ((await started.done) as { status: string }).status;
+}
+
+const stored = async (merchantId: string) =>
+  (await app.strapi.db.query(MERCHANT_OFFER_UID as never).findMany({ where: { merchant_id: merchantId } })) as Array<{
+    name: string;
+  }>;
+
+async function eventually<T>(what: string, check: () => Promise<T | undefined>): Promise<T> {
+  for (let i = 0; i < 100; i += 1) {
+    const value = await check();
+    if (value !== undefined) return value;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`gave up waiting for ${what}`);
+}
+
+/** The Content Manager's create view of a merchant-offer (default locale), logged in as `credentials`. */
+async function createView(page: Page, credentials: { email: string; password: string }): Promise<void> {
+  await logIn(page, baseUrl, credentials);
+  await dismissStrapiBanner(page);
+  await page.goto(`${baseUrl}/admin/content-manager/collection-types/${MERCHANT_OFFER_UID}/create?plugins[i18n][locale]=en`);
+  await page.getByRole('textbox', { name: /^name/i }).first().waitFor();
+}
+
+/** Fills the name, saves, and waits until the entry with this merchant_id is stored. */
+async function saveAs(page: Page, merchantId: string, name: string) {
+  await page.getByRole('textbox', { name: /^name/i }).first().fill(name);
+  await page.getByRole('button', { name: /^save$/i }).click();
+  return eventually(`the entry ${merchantId}`, async () => {
+    const rows = await stored(merchantId);
+    return rows.length > 0 ? rows : undefined;
+  });
+}
+
+/** The plain input: a textbox labelled merchant_id, and the note saying why there is no picker. */
+async function typeByHand(page: Page, note: RegExp, merchantId: string) {
+  await page
+    .getByTestId('merchant-picker-note')
+    .filter({ hasText: note })
+    .waitFor()
+    .catch(async (error: unknown) => {
+      await screenshot(page, 'merchant-picker-failure');
+      throw error;
+    });
+  expect(await page.getByRole('combobox', { name: /^merchant_id/i }).count()).toBe(0);
+  await page.getByRole('textbox', { name: /^merchant_id/i }).fill(merchantId);
+}
+
+beforeAll(async () => {
+  await ensurePlaygroundAdminBuilt((line) => process.stdout.write(`[e2e] ${line}\n`));
+  sim = createButtonSimulator({ apiKey: SIM_API_KEY, tls: true });
+  await sim.start();
+  const port = await freePort();
+  app = await startPlayground({
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    BUTTON_API_KEY: SIM_API_KEY,
+    BUTTON_API_BASE_URL: sim.url,
+    BUTTON_API_CA_FILE: TEST_CA_PATH,
+    BUTTON_ACCOUNTS_BASE_URL: sim.url,
+    BUTTON_CATALOGUE_SCHEDULE: '', // only on demand: the tests decide when the catalogue is synced
+    BUTTON_RECONCILIATION_SCHEDULE: '',
+    BUTTON_RETENTION_SCHEDULE: '',
+  });
+  await createAdminUser(app.strapi, SUPER.email, 'strapi-super-admin');
+  await new Promise<void>((resolve, reject) => {
+    app.strapi.server.httpServer.once('error', reject);
+    app.strapi.server.httpServer.listen(port, '127.0.0.1', () => resolve());
+  });
+  baseUrl = `http://127.0.0.1:${port}`;
+  browser = await launchChromium();
+}, 600_000);
+
+afterAll(async () => {
+  await browser?.close();
+  if (app) {
+    await new Promise<void>((resolve) =>
+      app.strapi.server.httpServer.listening ? app.strapi.server.httpServer.close(() => resolve()) : resolve()
+    );
+    await app.stop();
+  }
+  await sim?.stop();
+});
+
+it('takes an id typed by hand while the catalogue was never synced (Button failing)', async () => {
+  sim.faults.set({ rules: [{ kind: 'status', status: 503, route: 'merchants' }] });
+  expect(await sync()).toBe('failed');
+  const page = await context.newPage();
+  await createView(page, SUPER);
+  await typeByHand(page, /has not been synced yet/, 'org-typedbyhand01');
+  await screenshot(page, 'merchant-picker-unsynced');
+  expect(await saveAs(page, 'org-typedbyhand01', 'Typed while unsynced')).toEqual([
+    expect.objectContaining({ name: 'Typed while unsynced' }),
+  ]);
+  await page.close();
+});
+
+it("finds a brand by part of its name, marks removed brands, and stores the picked brand's id", async () => {
+  sim.faults.clear();
+  expect(await sync()).toBe('succeeded');
+  sim.catalogue.remove(LUMEN!.merchant_id);
+  expect(await sync()).toBe('succeeded'); // Lumen Beauty is now marked removed
+
+  const page = await context.newPage();
+  await createView(page, SUPER);
+  const picker = page.getByRole('combobox', { name: /^merchant_id/i });
+  await picker.click();
+  await picker.pressSequentially('umen');
+  const removed = page.getByRole('option', { name: new RegExp(LUMEN!.name) });
+  await removed.waitFor();
+  expect(await removed.textContent()).toMatch(/Removed/);
+
+  await picker.fill('');
+  await picker.pressSequentially('arbor');
+  const option = page.getByRole('option', { name: new RegExp(HARBOR!.name) });
+  await option.waitFor();
+  expect(await option.textContent()).toContain(HARBOR!.merchant_id);
+  await option.click();
+
+  expect(await picker.inputValue()).toBe(HARBOR!.merchant_id);
+  await page
+    .getByTestId('merchant-picker-current')
+    .filter({ hasText: `Brand: ${HARBOR!.name}` })
+    .waitFor();
+  expect(await saveAs(page, HARBOR!.merchant_id, 'Picked from the catalogue')).toEqual([
+    expect.objectContaining({ name: 'Picked from the catalogue' }),
+  ]);
+  // Opened again, the saved entry shows its brand's name under the id.
+  await page.reload();
+  await page
+    .getByTestId('merchant-picker-current')
+    .filter({ hasText: `Brand: ${HARBOR!.name}` })
+    .waitFor();
+  await screenshot(page, 'merchant-picker-picked');
+  await page.close();
+});
+
+it('falls back to a plain input when the catalogue request fails, and still saves', async () => {
+  const page = await context.newPage();
+  await page.route('**/button-personalization/catalogue?**', (route) => route.abort('connectionrefused'));
+  await createView(page, SUPER);
+  await typeByHand(page, /could not be loaded/, 'org-typedbyhand02');
+  expect(await saveAs(page, 'org-typedbyhand02', 'Typed while the catalogue failed')).toHaveLength(1);
+  await page.close();
+});
+
+it("gives a role without the plugin's read action the plain input, without calling the catalogue", async () => {
+  const editor = await createAdminUserWithPermissions(
+    app.strapi,
+    'Picker Editor',
+    ['create', 'read', 'update'].map((action) => ({
+      action: `plugin::content-manager.explorer.${action}`,
+      subject: MERCHANT_OFFER_UID,
+      properties: { locales: ['en'], fields: FIELDS },
+    }))
+  );
+  expect(
+    (
+      await app
+        .http()
+        .get('/button-personalization/catalogue')
+        .set('Authorization', `Bearer ${await adminToken(app, editor)}`)
+    ).status
+  ).toBe(403);
+  const page = await context.newPage();
+  const catalogueCalls: string[] = [];
+  page.on('request', (request) => {
+    if (request.url().includes('/button-personalization/catalogue')) catalogueCalls.push(request.url());
+  });
+  await createView(page, editor);
+  await typeByHand(page, /cannot read the brand catalogue/, 'org-typedbyhand03');
+  expect(await saveAs(page, 'org-typedbyhand03', 'Typed by an editor')).toHaveLength(1);
+  expect(catalogueCalls).toEqual([]);
+});
