@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import net from 'node:net';
 import type { BrowserContext, Page } from 'playwright-core';
 import { createButtonSimulator } from '../../simulator';
@@ -5,7 +7,16 @@ import { adminToken, createAdminUser, createAdminUserWithPermissions } from '../
 import { startPlayground, type Playground } from '../helpers/playground';
 import { MERCHANTS, SIM_API_KEY, TEST_CA_PATH, type Simulator } from '../helpers/simulator';
 import { ensurePlaygroundAdminBuilt } from './helpers/admin-build';
-import { dismissStrapiBanner, launchChromium, logIn, newContext, screenshot, type BrowserSession } from './helpers/browser';
+import {
+  ARTIFACTS_DIR,
+  dismissStrapiBanner,
+  launchChromium,
+  logIn,
+  newContext,
+  publishScreenshots,
+  screenshot,
+  type BrowserSession,
+} from './helpers/browser';
 
 /**
  * Issue 15, the merchant picker in the Content Manager (Chromium, the built playground on a real port, the simulator
@@ -178,6 +189,13 @@ it("finds a brand by part of its name, marks removed brands, and stores the pick
   const option = page.getByRole('option', { name: new RegExp(HARBOR!.name) });
   await option.waitFor();
   expect(await option.textContent()).toContain(HARBOR!.merchant_id);
+  // The list open, as the README shows it, once the search has narrowed it: the viewport as it is (the helper's
+  // full-page resize would close the list).
+  await page.getByRole('option', { name: /Copperline/ }).waitFor({ state: 'detached' });
+  // With a match listed, the list never also says that nothing matches.
+  expect(await page.getByText('No brand in the catalogue matches').count()).toBe(0);
+  fs.mkdirSync(ARTIFACTS_DIR, { recursive: true });
+  await page.screenshot({ path: path.join(ARTIFACTS_DIR, 'merchant-picker.png') });
   await option.click();
 
   expect(await picker.inputValue()).toBe(HARBOR!.merchant_id);
@@ -195,6 +213,7 @@ it("finds a brand by part of its name, marks removed brands, and stores the pick
     .filter({ hasText: `Brand: ${HARBOR!.name}` })
     .waitFor();
   await screenshot(page, 'merchant-picker-picked');
+  publishScreenshots(['merchant-picker']);
   await page.close();
 });
 

@@ -49,7 +49,15 @@ function CataloguePicker(props: MerchantFieldProps) {
         placeholder={placeholder ?? t('picker.placeholder', 'Search the catalogue by name or id, or type an id')}
         loading={search.answered !== query}
         loadingMessage={t('picker.loading', 'Searching the catalogue...')}
-        noOptionsMessage={() => t('picker.noMatch', 'No brand in the catalogue matches: what you type is kept as the id.')}
+        // The primitive may keep this line under server-filtered options it has not counted yet: it must read true
+        // either way, so it says how many brands match rather than "none".
+        noOptionsMessage={() =>
+          search.brands.length === 0
+            ? t('picker.noMatch', 'No brand in the catalogue matches: what you type is kept as the id.')
+            : t('picker.matches', '{count, plural, one {# brand matches} other {# brands match}} in the catalogue', {
+                count: search.brands.length,
+              })
+        }
       >
         {search.brands.map((brand) => (
           <ComboboxOption key={brand.merchant_id} value={brand.merchant_id} textValue={brand.merchant_id}>
