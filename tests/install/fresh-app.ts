@@ -159,6 +159,7 @@ function describeTarget(target: Target): void {
     let strapiLog = '';
     let baseUrl: string;
     let adminJwt: string;
+    let entryDocumentId: string;
 
     beforeAll(async () => {
       workDir = fs.mkdtempSync(path.join(os.tmpdir(), `button-install-${target.strapi}-`));
@@ -336,6 +337,7 @@ function describeTarget(target: Target): void {
       });
       expect(created.status).toBe(201);
       expect(created.body.data.badge).toBe('Top pick');
+      entryDocumentId = created.body.data.documentId as string;
       const published = await http(
         `${baseUrl}/content-manager/collection-types/${MERCHANT_UID}/${created.body.data.documentId as string}/actions/publish`,
         { token: adminJwt, body: {} }
@@ -390,7 +392,7 @@ function describeTarget(target: Target): void {
       expect(forged.status).toBe(403);
     }, 60_000);
 
-    it("opens the plugin's admin page in Chromium", async () => {
+    it("opens the plugin's admin page and the merchant-offer edit view (picker, live offer panel) in Chromium", async () => {
       let session: BrowserSession | undefined;
       try {
         session = await launchChromium();
@@ -404,6 +406,17 @@ function describeTarget(target: Target): void {
           await page.getByText(`${MERCHANTS[0].name} (install test)`).first().waitFor();
         } catch (error) {
           await screenshot(page, `install-${target.strapi}-plugin-page`);
+          throw error;
+        }
+        // The Content Manager's edit view of the entry: the merchant picker (a custom field) in place of the plain
+        // input, and the live offer panel beside it (Strapi's side-panel API), on this Strapi version too.
+        await page.goto(`${baseUrl}/admin/content-manager/collection-types/${MERCHANT_UID}/${entryDocumentId}`);
+        try {
+          await page.getByText('Live offer from Button').waitFor();
+          await page.getByRole('button', { name: 'Show the live offer' }).waitFor();
+          expect(await page.locator(`input[value="${MERCHANTS[0].merchant_id}"]`).count()).toBe(1);
+        } catch (error) {
+          await screenshot(page, `install-${target.strapi}-edit-view`);
           throw error;
         }
         expect(failures).toEqual([]);
