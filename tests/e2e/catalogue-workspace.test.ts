@@ -239,7 +239,10 @@ it('creates an entry prefilled from the catalogue, then links to it in the Conte
 
   await edit.click();
   await page.waitForURL(/\/content-manager\/collection-types\/plugin::button-personalization\.merchant-offer\/[a-z0-9]+/);
-  expect(await page.locator('input[name="merchant_id"]').inputValue()).toBe(UNMAPPED.merchant_id);
+  // merchant_id is the picker (a combobox) since the picker landed.
+  const merchantField = page.getByRole('combobox', { name: /^merchant_id/i });
+  await merchantField.waitFor();
+  expect(await merchantField.inputValue()).toBe(UNMAPPED.merchant_id);
   expect(await page.locator('input[name="name"]').inputValue()).toBe(brand.name);
 });
 

@@ -19,6 +19,7 @@ type Documents = {
   create(params: unknown): Promise<{ documentId: string }>;
   update(params: unknown): Promise<unknown>;
   findMany(params: unknown): Promise<Array<{ documentId: string; merchant_id: string }>>;
+  delete(params: unknown): Promise<unknown>;
 };
 const documents = (strapi: Core.Strapi) => strapi.documents(MERCHANT_OFFER_UID as never) as unknown as Documents;
 
@@ -124,6 +125,20 @@ describe.each<DatabaseClient>(['sqlite', 'postgres', 'mysql'])('merchant_id as t
     expect(res.status).toBe(400);
     expect(res.body.error).toMatchObject({ name: 'ValidationError' });
     expect(new Set((await rows(M0.merchant_id)).map((row) => row.documentId)).size).toBe(1);
+  });
+
+  it("allows another locale's document for the same merchant (Strapi's unique is per locale), not a second one in a locale", async () => {
+    const locales = app.strapi.plugin('i18n').service('locales');
+    if (!(await locales.findByCode('fr'))) await locales.create({ code: 'fr', name: 'French (fr)' });
+    const french = await documents(app.strapi).create({
+      data: { merchant_id: M0.merchant_id, name: 'En français' },
+      locale: 'fr',
+    });
+    expect(french).toMatchObject({ merchant_id: M0.merchant_id, locale: 'fr' });
+    await expect(
+      documents(app.strapi).create({ data: { merchant_id: M0.merchant_id, name: 'Encore' }, locale: 'fr' })
+    ).rejects.toMatchObject({ name: 'ValidationError' });
+    await documents(app.strapi).delete({ documentId: french.documentId, locale: 'fr' });
   });
 
   it('refuses a bad or duplicate id through the Document Service too, draft or published', async () => {

@@ -7,8 +7,9 @@ import { strapiErrors } from '../utils/strapi-errors';
  * published (its entity validator skips both for drafts), so before the picker a draft could hold `northwind` or
  * another entry's id until someone tried to publish it. Now that any text typed in the picker is kept as the id,
  * every write through the Document Service (Content Manager, REST, GraphQL, code) is checked here: a non-empty
- * merchant_id must match the schema's regex and length, and no other merchant-offer document (any locale, draft or
- * published) may hold it. An empty value is left to Strapi: `required` is a publication rule for drafts.
+ * merchant_id must match the schema's regex and length, and no other merchant-offer document may hold it in the same
+ * locale (draft or published): Strapi's own `unique` rule, which lets a publisher keep one document per locale for a
+ * merchant. An empty value is left to Strapi: `required` is a publication rule for drafts.
  * The rules are read from the attribute itself (schema.json), so they live in one place.
  */
 const WRITES = new Set(['create', 'update', 'clone']);
@@ -32,10 +33,16 @@ function refuse(value: string, message: string): never {
   });
 }
 
+/** The locale a write without one goes to (i18n's default), or undefined without i18n. */
+async function defaultLocale(strapi: Core.Strapi): Promise<string | undefined> {
+  const locales = strapi.plugin('i18n')?.service('locales') as { getDefaultLocale?: () => Promise<string> } | undefined;
+  return locales?.getDefaultLocale ? locales.getDefaultLocale() : undefined;
+}
+
 export function installMerchantIdGuard(strapi: Core.Strapi): void {
   strapi.documents.use(async (context, next) => {
     if (context.uid !== MERCHANT_OFFER_UID || !WRITES.has(context.action)) return next();
-    const params = context.params as { data?: { merchant_id?: unknown }; documentId?: string };
+    const params = context.params as { data?: { merchant_id?: unknown }; documentId?: string; locale?: unknown };
     const value = params.data?.merchant_id;
     if (typeof value !== 'string' || value === '') return next();
 
@@ -48,9 +55,14 @@ export function installMerchantIdGuard(strapi: Core.Strapi): void {
 
     // `clone` makes a new document: its source's id is not an exemption.
     const self = context.action === 'update' ? params.documentId : undefined;
+    const locale = typeof params.locale === 'string' && params.locale !== '*' ? params.locale : await defaultLocale(strapi);
     const taken = await strapi.db.query(MERCHANT_OFFER_UID).findOne({
       select: ['documentId'],
-      where: { merchant_id: value, ...(self ? { documentId: { $ne: self } } : {}) },
+      where: {
+        merchant_id: value,
+        ...(locale === undefined ? {} : { locale }),
+        ...(self ? { documentId: { $ne: self } } : {}),
+      },
     });
     if (taken) refuse(value, `merchant_id must be unique: another merchant offer already uses ${value}`);
     return next();
