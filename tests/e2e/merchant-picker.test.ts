@@ -100,10 +100,14 @@ async function createView(page: Page, credentials: { email: string; password: st
 async function saveAs(page: Page, merchantId: string, name: string) {
   await page.getByRole('textbox', { name: /^name/i }).first().fill(name);
   await page.getByRole('button', { name: /^save$/i }).click();
-  return eventually(`the entry ${merchantId}`, async () => {
-    const rows = await stored(merchantId);
-    return rows.length > 0 ? rows : undefined;
+  const rows = await eventually(`the entry ${merchantId}`, async () => {
+    const found = await stored(merchantId);
+    return found.length > 0 ? found : undefined;
   });
+  // The row is in the database before the browser has the answer: wait for the Content Manager to move from the
+  // create view to the entry's own URL, or a reload would open an empty create view again.
+  await page.waitForURL((url) => !url.pathname.endsWith('/create'));
+  return rows;
 }
 
 /** The plain input: a textbox labelled merchant_id, and the note saying why there is no picker. */
