@@ -1,6 +1,14 @@
 import type { ListClient } from '../../button-client';
 import { TRANSACTION_UID } from '../../constants';
-import type { JobLocks, Lease } from '../../jobs/lock';
+import type { JobLocks } from '../../jobs/lock';
+import {
+  createRecordedJob,
+  isoTimestamp,
+  storedBoolean,
+  type JobRunStatus,
+  type JobTrigger,
+  type RunsTable,
+} from '../../jobs/runs';
 import type { CommissionsLog, LedgerDb } from '../db';
 import type { WebhookEvent } from '../intake/payload';
 import type { RecordEffect } from '../ledger/store';
@@ -10,7 +18,8 @@ import { emptyCounts, reconcileWindow, type RunCounts } from './run';
  * Reconciliation: reads Button's Transactions API over a window and applies what the ledger is missing, on a
  * schedule and on demand, never twice at once across instances (a lease in the database), each run recorded with
  * what it found. It is what makes the ledger complete when webhooks were lost: an endpoint paused by Button, a
- * misconfigured secret answering 401 for days, deliveries Button gave up on.
+ * misconfigured secret answering 401 for days, deliveries Button gave up on. The lease and the run's row are
+ * jobs/runs.ts, shared with the catalogue sync.
  */
 export interface ReconciliationConfig {
   accountId?: string | undefined;
@@ -19,12 +28,7 @@ export interface ReconciliationConfig {
   maxPages: number;
 }
 
-export interface RunsQuery {
-  findMany(params: Record<string, unknown>): Promise<unknown[]>;
-  findOne(params: Record<string, unknown>): Promise<unknown>;
-  create(params: { data: Record<string, unknown> }): Promise<unknown>;
-  updateMany(params: { where: Record<string, unknown>; data: Record<string, unknown> }): Promise<{ count: number }>;
-}
+export type RunsQuery = RunsTable;
 
 export interface ReconciliationDeps {
   config: ReconciliationConfig;
@@ -38,12 +42,12 @@ export interface ReconciliationDeps {
   now: () => Date;
 }
 
-export type RunTrigger = 'schedule' | 'manual';
+export type RunTrigger = JobTrigger;
 
 export interface ReconciliationRun extends RunCounts {
   id: number;
   trigger: RunTrigger;
-  status: 'running' | 'succeeded' | 'failed';
+  status: JobRunStatus;
   /** The truncated run this one went on from (same window, from its cursor), or null. */
   continues_run: number | null;
   account_id: string | null;
@@ -58,9 +62,6 @@ export type StartResult =
   | { started: true; run: ReconciliationRun; done: Promise<ReconciliationRun> }
   | { started: false; reason: 'not-configured' | 'no-api-key' | 'running' };
 
-const LOCK = 'reconciliation';
-// A run renews its lease after every page (seconds each); a crashed holder's lease is free again after this.
-const LEASE_MS = 2 * 60_000;
 const RUN_FIELDS = [
   'id',
   'trigger',
@@ -82,13 +83,26 @@ const RUN_FIELDS = [
   'continues_run',
   'message',
 ];
-const MAX_MESSAGE_LENGTH = 500;
 
 export function createReconciliation(deps: ReconciliationDeps) {
   const { config, log } = deps;
-  // Aborted on shutdown: the run in progress stops between pages and records why, before the database closes.
-  const stopping = new AbortController();
-  const running = new Set<Promise<unknown>>();
+  const job = createRecordedJob<ReconciliationRun, RunCounts>({
+    label: 'reconciliation run',
+    lock: 'reconciliation',
+    table: deps.runs,
+    fields: RUN_FIELDS,
+    normalise,
+    messages: {
+      interrupted: 'interrupted: the instance stopped during the run',
+      shutdown: 'stopped: Strapi shut down during the run (the next run covers the window again)',
+    },
+    summary: (run) =>
+      `${run.pages} pages, ${run.transactions_seen} transactions, ${run.added} added, ` +
+      `${run.updated} updated, ${run.unchanged} unchanged, ${run.conflicts} conflicts, ${run.errors} errors`,
+    locks: deps.locks,
+    log,
+    now: deps.now,
+  });
 
   async function current(transactionId: string) {
     const row = (await deps.ledgerDb.query(TRANSACTION_UID).findOne({
@@ -98,67 +112,19 @@ export function createReconciliation(deps: ReconciliationDeps) {
     return row === null ? null : { status: row.status, modifiedMs: Number(row.modified_ms) };
   }
 
-  async function readRun(id: number): Promise<ReconciliationRun> {
-    return normalise(await deps.runs().findOne({ where: { id }, select: RUN_FIELDS }));
-  }
-
-  async function execute(
-    id: number,
-    lease: Lease,
-    window: { start: Date; end: Date; cursor?: string },
-    accountId: string,
-    lists: ListClient
-  ) {
-    let status: 'succeeded' | 'failed' = 'succeeded';
-    let message: string | null = null;
-    let counts = emptyCounts();
-    try {
-      counts = await reconcileWindow(
-        {
-          lists,
-          record: deps.record,
-          current,
-          log,
-          signal: stopping.signal,
-          afterPage: async (progress) => {
-            counts = progress;
-            await deps.runs().updateMany({ where: { id }, data: { ...progress, updatedAt: deps.now() } });
-            return lease.renew(LEASE_MS);
-          },
-        },
-        {
-          accountId,
-          start: window.start,
-          end: window.end,
-          maxPages: config.maxPages,
-          runId: `run-${id}`,
-          ...(window.cursor === undefined ? {} : { cursor: window.cursor }),
-        }
-      );
-      if (counts.truncated) message = `stopped after ${config.maxPages} pages (reconciliation.maxPages): the next run goes on`;
-    } catch (error) {
-      status = 'failed';
-      message = stopping.signal.aborted
-        ? 'stopped: Strapi shut down during the run (the next run covers the window again)'
-        : (error instanceof Error ? error.message : String(error)).slice(0, MAX_MESSAGE_LENGTH);
-      log.error(`reconciliation run ${id} failed: ${message}`);
-    } finally {
-      try {
-        await deps.runs().updateMany({
-          where: { id },
-          data: { ...counts, status, message, finished_at: deps.now(), updatedAt: deps.now() },
-        });
-      } finally {
-        // Released even when recording the end failed: a held lease would refuse every run for its two minutes.
-        await lease.release().catch((error: unknown) => log.warn(`reconciliation: releasing the lock failed: ${String(error)}`));
-      }
-    }
-    const run = await readRun(id);
-    log.info(
-      `reconciliation run ${id} ${status}: ${run.pages} pages, ${run.transactions_seen} transactions, ${run.added} added, ` +
-        `${run.updated} updated, ${run.unchanged} unchanged, ${run.conflicts} conflicts, ${run.errors} errors`
-    );
-    return run;
+  /**
+   * A backlog larger than maxPages: the last run stopped at a cursor, so this one reads on from there, over the same
+   * window, instead of the same first pages again. Otherwise a fresh window ending a minute from now (a margin for
+   * the two clocks, Button's and ours).
+   */
+  async function nextWindow(now: Date) {
+    const previous = await job.latest({ status: { $ne: 'running' } });
+    const resume =
+      previous?.status === 'succeeded' && previous.truncated && previous.resume_cursor !== null ? previous : undefined;
+    const window = resume
+      ? { start: new Date(resume.window_start), end: new Date(resume.window_end), cursor: resume.resume_cursor! }
+      : { start: new Date(now.getTime() - config.windowHours * 3_600_000), end: new Date(now.getTime() + 60_000) };
+    return { window, continues: resume?.id ?? null };
   }
 
   return {
@@ -177,88 +143,49 @@ export function createReconciliation(deps: ReconciliationDeps) {
      * once it started (the row exists, the lease is held); `done` resolves when it finished.
      */
     async start(trigger: RunTrigger, requestedBy?: number): Promise<StartResult> {
-      if (stopping.signal.aborted) return { started: false, reason: 'running' };
       const accountId = config.accountId;
       if (accountId === undefined) return { started: false, reason: 'not-configured' };
       const lists = deps.lists();
       if (lists === undefined) return { started: false, reason: 'no-api-key' };
-      const lease = await deps.locks.acquire(LOCK, LEASE_MS);
-      if (lease === null) return { started: false, reason: 'running' };
-      try {
-        const now = deps.now();
-        // Holding the lease, no other run is alive: a row still "running" is from an instance that died mid-run.
-        await deps.runs().updateMany({
-          where: { status: 'running' },
-          data: {
-            status: 'failed',
-            message: 'interrupted: the instance stopped during the run',
-            finished_at: now,
-            updatedAt: now,
+      return job.start(trigger, requestedBy, async (now) => {
+        const { window, continues } = await nextWindow(now);
+        return {
+          columns: { account_id: accountId, window_start: window.start, window_end: window.end, continues_run: continues },
+          counts: emptyCounts(),
+          work: async ({ id, signal, afterPage }) => {
+            const counts = await reconcileWindow(
+              { lists, record: deps.record, current, log, signal, afterPage },
+              {
+                accountId,
+                start: window.start,
+                end: window.end,
+                maxPages: config.maxPages,
+                runId: `run-${id}`,
+                ...('cursor' in window ? { cursor: window.cursor } : {}),
+              }
+            );
+            return {
+              counts,
+              message: counts.truncated
+                ? `stopped after ${config.maxPages} pages (reconciliation.maxPages): the next run goes on`
+                : null,
+            };
           },
-        });
-        // A backlog larger than maxPages: the last run stopped at a cursor, so this one reads on from there, over the
-        // same window, instead of the same first pages again. Otherwise a fresh window ending a minute from now (a
-        // margin for the two clocks, Button's and ours).
-        const [last] = (await deps.runs().findMany({
-          select: RUN_FIELDS,
-          where: { status: { $ne: 'running' } },
-          orderBy: [{ id: 'desc' }],
-          limit: 1,
-        })) as unknown[];
-        const previous = last === undefined ? undefined : normalise(last);
-        const resume =
-          previous?.status === 'succeeded' && previous.truncated && previous.resume_cursor !== null ? previous : undefined;
-        const window = resume
-          ? { start: new Date(resume.window_start), end: new Date(resume.window_end), cursor: resume.resume_cursor! }
-          : { start: new Date(now.getTime() - config.windowHours * 3_600_000), end: new Date(now.getTime() + 60_000) };
-        const created = (await deps.runs().create({
-          data: {
-            trigger,
-            status: 'running',
-            account_id: accountId,
-            window_start: window.start,
-            window_end: window.end,
-            started_at: now,
-            requested_by: requestedBy ?? null,
-            continues_run: resume?.id ?? null,
-            ...emptyCounts(),
-            createdAt: now,
-            updatedAt: now,
-          },
-        })) as { id: number };
-        const run = await readRun(created.id);
-        const done = execute(created.id, lease, window, accountId, lists);
-        running.add(done);
-        void done.finally(() => running.delete(done)).catch(() => undefined);
-        return { started: true, run, done };
-      } catch (error) {
-        await lease.release();
-        throw error;
-      }
+        };
+      });
     },
 
     /** Shutdown: the run in progress stops after its current request and records itself as stopped. */
-    async stop(): Promise<void> {
-      stopping.abort();
-      await Promise.allSettled([...running]);
-    },
+    stop: job.stop,
 
     /** When the last successful run finished (epoch seconds), or null. */
     async lastSuccess(): Promise<number | null> {
-      const [row] = (await deps.runs().findMany({
-        select: ['finished_at'],
-        where: { status: 'succeeded' },
-        orderBy: [{ id: 'desc' }],
-        limit: 1,
-      })) as Array<{ finished_at: string | Date | null }>;
-      return row?.finished_at ? Math.floor(new Date(row.finished_at).getTime() / 1000) : null;
+      const run = await job.latest({ status: 'succeeded' });
+      return run?.finished_at ? Math.floor(new Date(run.finished_at).getTime() / 1000) : null;
     },
 
     /** The newest runs first. */
-    async runs(limit = 20): Promise<ReconciliationRun[]> {
-      const rows = await deps.runs().findMany({ select: RUN_FIELDS, orderBy: [{ id: 'desc' }], limit });
-      return rows.map(normalise);
-    },
+    runs: job.history,
 
     /** The publisher's Button accounts (`GET /v1/affiliation/accounts`): which id to configure. */
     async accounts(): Promise<Array<{ id: string; name: string | null; currency: string | null }>> {
@@ -282,8 +209,6 @@ export function createReconciliation(deps: ReconciliationDeps) {
 
 export type Reconciliation = ReturnType<typeof createReconciliation>;
 
-const iso = (value: unknown) => (value === null || value === undefined ? null : new Date(value as string).toISOString());
-
 /** A run row as every database returns it (counts may come back as strings, dates as strings or Dates). */
 function normalise(row: unknown): ReconciliationRun {
   const raw = row as Record<string, unknown>;
@@ -291,12 +216,12 @@ function normalise(row: unknown): ReconciliationRun {
   return {
     id: Number(raw.id),
     trigger: raw.trigger as RunTrigger,
-    status: raw.status as ReconciliationRun['status'],
+    status: raw.status as JobRunStatus,
     account_id: (raw.account_id as string | null) ?? null,
-    window_start: iso(raw.window_start)!,
-    window_end: iso(raw.window_end)!,
-    started_at: iso(raw.started_at)!,
-    finished_at: iso(raw.finished_at),
+    window_start: isoTimestamp(raw.window_start)!,
+    window_end: isoTimestamp(raw.window_end)!,
+    started_at: isoTimestamp(raw.started_at)!,
+    finished_at: isoTimestamp(raw.finished_at),
     pages: count('pages'),
     transactions_seen: count('transactions_seen'),
     added: count('added'),
@@ -304,7 +229,7 @@ function normalise(row: unknown): ReconciliationRun {
     unchanged: count('unchanged'),
     conflicts: count('conflicts'),
     errors: count('errors'),
-    truncated: raw.truncated === true || raw.truncated === 1 || raw.truncated === '1',
+    truncated: storedBoolean(raw.truncated),
     resume_cursor: (raw.resume_cursor as string | null) ?? null,
     continues_run: raw.continues_run === null || raw.continues_run === undefined ? null : Number(raw.continues_run),
     message: (raw.message as string | null) ?? null,
