@@ -184,6 +184,7 @@ describe('RBAC on every catalogue route', () => {
     { method: 'get', url: '/button-personalization/catalogue', allowed: ['reader'] },
     { method: 'get', url: '/button-personalization/catalogue/syncs', allowed: ['reader'] },
     { method: 'get', url: `/button-personalization/catalogue/brands/${DELTA!.merchant_id}`, allowed: ['reader'] },
+    { method: 'get', url: `/button-personalization/catalogue/brands/${DELTA!.merchant_id}/icon`, allowed: ['reader'] },
     { method: 'post', url: '/button-personalization/catalogue/syncs', allowed: ['syncer'] },
     { method: 'post', url: `/button-personalization/catalogue/${DELTA!.merchant_id}/entry`, allowed: ['importer'] },
     { method: 'post', url: `/button-personalization/catalogue/${DELTA!.merchant_id}/icon`, allowed: ['importer'] },
@@ -283,5 +284,63 @@ describe('POST /button-personalization/catalogue/:merchantId/icon', () => {
     expect(res.status).toBe(status);
     expect(res.body).toMatchObject({ data: null, error: { status, details: { code } } });
     expect(await files()).toHaveLength(before);
+  });
+});
+
+describe('GET /button-personalization/catalogue/brands/:merchantId/icon', () => {
+  const icon = (merchantId: string, who = 'reader') =>
+    call('get', `/button-personalization/catalogue/brands/${merchantId}/icon`, who);
+
+  it("answers the brand's icon as a data URL of the bytes its host serves, kept by the browser and by the server", async () => {
+    sim.catalogue.reset();
+    await syncNow();
+    const served = Buffer.from(
+      await (await fetch(new URL(sim.catalogue.get(ALPHA!.merchant_id)!.icon_url!, sim.url))).arrayBuffer()
+    );
+    const before = sim.stats().iconsServed;
+    const res = await icon(ALPHA!.merchant_id);
+    expect(res.status).toBe(200);
+    expect(res.headers['cache-control']).toBe('private, max-age=3600');
+    expect(res.body).toEqual({ data: { type: 'image/png', data_url: `data:image/png;base64,${served.toString('base64')}` } });
+    // Twenty editors opening the workspace: one download.
+    for (let i = 0; i < 20; i += 1) expect((await icon(ALPHA!.merchant_id)).body).toEqual(res.body);
+    expect(sim.stats().iconsServed).toBe(before + 1);
+  });
+
+  it('downloads again once the catalogue has a new icon URL for the brand', async () => {
+    await icon(ALPHA!.merchant_id);
+    const before = sim.stats().iconsServed;
+    sim.catalogue.put({ id: ALPHA!.merchant_id, icon_url: `${sim.url}/__simulator/icons/${ALPHA!.merchant_id}-v2.png` });
+    await syncNow();
+    expect((await icon(ALPHA!.merchant_id)).status).toBe(200);
+    expect(sim.stats().iconsServed).toBe(before + 1);
+    sim.catalogue.reset();
+    await syncNow();
+  });
+
+  it.each([
+    ['too large', '/__simulator/icons/samples/large.png', 413, 'ICON_TOO_LARGE'],
+    ['an SVG (it can carry script)', '/__simulator/icons/samples/vector.svg', 415, 'ICON_TYPE_REFUSED'],
+    ['HTML served as PNG', '/__simulator/icons/samples/html.png', 422, 'ICON_CONTENT_MISMATCH'],
+    ['missing (404)', '/__simulator/icons/samples/nothing.png', 502, 'ICON_UNREACHABLE'],
+  ])("refuses an icon that is %s with the import's checks, in the error envelope", async (_what, iconPath, status, code) => {
+    sim.catalogue.put({ id: DELTA!.merchant_id, icon_url: `${sim.url}${iconPath}` });
+    await syncNow();
+    const res = await icon(DELTA!.merchant_id);
+    expect(res.status).toBe(status);
+    expect(res.body).toMatchObject({ data: null, error: { status, details: { code } } });
+    expect(res.headers['cache-control']).not.toBe('private, max-age=3600');
+  });
+
+  it('answers 404 for a brand without an icon or not in the catalogue, 400 for a bad id', async () => {
+    sim.catalogue.put({ id: DELTA!.merchant_id, icon_url: null });
+    await syncNow();
+    expect((await icon(DELTA!.merchant_id)).body).toMatchObject({ error: { status: 404, details: { code: 'ICON_MISSING' } } });
+    expect((await icon('org-unknownbrand')).status).toBe(404);
+    const bad = await icon('not-an-org');
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.name).toBe('ValidationError');
+    sim.catalogue.reset();
+    await syncNow();
   });
 });

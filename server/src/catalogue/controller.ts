@@ -69,6 +69,21 @@ const catalogueController = ({ strapi }: { strapi: Core.Strapi }) => ({
     ctx.body = { data: await getService(strapi, 'catalogue').brand(merchantIdOf(ctx)) };
   },
 
+  /**
+   * GET /button-personalization/catalogue/brands/:merchantId/icon: the brand's icon as a data URL, for the admin to
+   * show under Strapi's default CSP. Kept by the browser for an hour (the admin's own, authenticated request).
+   */
+  async icon(ctx: Context) {
+    try {
+      const preview = await getService(strapi, 'catalogue').iconPreview(merchantIdOf(ctx));
+      ctx.set('Cache-Control', 'private, max-age=3600');
+      ctx.body = { data: preview };
+    } catch (error) {
+      if (!(error instanceof IconImportError)) throw error;
+      refuse(ctx, error.status, ERROR_NAMES[error.status] ?? 'ApplicationError', error.message, error.code);
+    }
+  },
+
   /** GET /button-personalization/catalogue/syncs: the newest syncs first, and the schedule. */
   async syncs(ctx: Context) {
     const { limit } = parseOrThrow(historyQuerySchema, ctx.query, 'Invalid history query');

@@ -7,6 +7,7 @@ import type { SeenMerchant } from '../merchants/registry';
 import type { MerchantId } from '../merchants/service';
 import { strapiErrors } from '../utils/strapi-errors';
 import { downloadIcon, type DownloadedIcon, type IconDownloadOptions } from './icon';
+import { createIconPreviews } from './icon-preview';
 import type { IconMedia, MediaFile } from './media';
 import { prefillFromBrand } from './prefill';
 import { createCatalogueSyncs, type SyncTrigger } from './runs';
@@ -57,6 +58,13 @@ export function createCatalogueService(deps: CatalogueServiceDeps) {
     now: deps.now,
   });
   const download = deps.download ?? downloadIcon;
+  const iconOptions = (): IconDownloadOptions => ({
+    maxBytes: deps.config.iconMaxBytes,
+    timeoutMs: deps.config.iconTimeoutMs,
+    allowPrivateHosts: deps.config.iconPrivateHosts,
+    tls: deps.tls,
+  });
+  const previews = createIconPreviews({ download, downloadOptions: iconOptions });
 
   const brandOrNotFound = async (merchantId: string) => {
     const brand = await store.get(merchantId);
@@ -90,6 +98,15 @@ export function createCatalogueService(deps: CatalogueServiceDeps) {
     brand: (merchantId: string) => brandOrNotFound(merchantId),
 
     /**
+     * The brand's icon for the admin to show, as a data URL (icon-preview.ts: Strapi's default CSP blocks the icon
+     * host), from the URL the catalogue stored and with the import's checks; refusals throw IconImportError.
+     */
+    async iconPreview(merchantId: string) {
+      const brand = await brandOrNotFound(merchantId);
+      return previews.get(brand.merchant_id, brand.icon_url);
+    },
+
+    /**
      * A draft merchant-offer prefilled from the catalogue (name, description, homepage as CTA URL, terms), under the
      * Content Manager's create permission; the existing entry when there is one.
      */
@@ -108,12 +125,7 @@ export function createCatalogueService(deps: CatalogueServiceDeps) {
       admin: { userId: number | string; logo: LogoEditor }
     ): Promise<{ file: MediaFile; assigned_document_id: string | null }> {
       const brand = await brandOrNotFound(merchantId);
-      const icon = await download(brand.icon_url, {
-        maxBytes: deps.config.iconMaxBytes,
-        timeoutMs: deps.config.iconTimeoutMs,
-        allowPrivateHosts: deps.config.iconPrivateHosts,
-        tls: deps.tls,
-      });
+      const icon = await download(brand.icon_url, iconOptions());
       const file = await deps.media.upload(
         icon,
         { fileName: `${slug(brand.name) || 'brand'}-${brand.merchant_id}`, alternativeText: `${brand.name} logo` },

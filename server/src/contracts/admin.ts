@@ -228,6 +228,14 @@ export interface CatalogueBrandResponse {
   data: import('../catalogue').StoredBrand;
 }
 
+/**
+ * GET /catalogue/brands/:merchantId/icon: the brand's icon as a data URL (allowed by Strapi's default CSP); a refusal
+ * answers the import's status and `details.code` (IconRefusal).
+ */
+export interface CatalogueIconPreviewResponse {
+  data: import('../catalogue/icon-preview').IconPreview;
+}
+
 /** GET /catalogue/syncs: the newest syncs first; `meta` says whether and when syncs are scheduled. */
 export interface CatalogueSyncsResponse {
   data: import('../catalogue').CatalogueSync[];

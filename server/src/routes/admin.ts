@@ -33,6 +33,12 @@ export default {
       handler: 'catalogue.brand',
       config: { policies: requireAdmin(ACTIONS.read) },
     },
+    {
+      method: 'GET' as const,
+      path: '/catalogue/brands/:merchantId/icon',
+      handler: 'catalogue.icon',
+      config: { policies: requireAdmin(ACTIONS.read) },
+    },
     // Also needs the Content Manager's create permission on merchant-offer (checked by the service, as for drafts).
     {
       method: 'POST' as const,
