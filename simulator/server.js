@@ -138,6 +138,8 @@ function createButtonSimulator(options = {}) {
   server.on('connection', (socket) => {
     counters.connectionsAccepted += 1;
     sockets.add(socket);
+    // The most connections open at once: what a pool bounds (accepted also counts replacements of closed ones).
+    counters.connectionsPeak = Math.max(counters.connectionsPeak, sockets.size);
     socket.on('close', () => sockets.delete(socket));
   });
   server.on('secureConnection', (tlsSocket) => {
@@ -648,6 +650,7 @@ function createButtonSimulator(options = {}) {
 function freshCounters() {
   return {
     connectionsAccepted: 0,
+    connectionsPeak: 0,
     tlsHandshakes: 0,
     tlsSessionsResumed: 0,
     requestsReceived: 0,
