@@ -3,19 +3,13 @@ import type {
   CatalogueIconResponse,
   CatalogueListQuery,
   CatalogueListResponse,
-  CatalogueSync,
   CatalogueSyncNowResponse,
   CatalogueSyncsResponse,
 } from '../../../server/src/contracts/admin';
+import { pollWhileRunning } from './jobs';
 import { adminPath, useApiMutation, useApiQuery } from './request';
 
-/** While a sync is running, its history is read again this often; never otherwise. */
-export const SYNC_POLL_MS = 2_000; // 2 s
-
 export type CatalogueSyncs = Pick<CatalogueSyncsResponse, 'data' | 'meta'>;
-
-export const runningSync = (syncs: CatalogueSyncs | undefined): CatalogueSync | undefined =>
-  syncs?.data.find((sync) => sync.status === 'running');
 
 /** The mapping workspace: stored brands with their entries per locale, the orphaned entries and counts; read again when `refreshKey` changes. */
 export function useCatalogue(query: CatalogueListQuery, refreshKey = 0) {
@@ -39,7 +33,7 @@ export function useCatalogueSyncs() {
       const { data } = await get<CatalogueSyncsResponse>(adminPath('/catalogue/syncs'), { params: { limit: 5 } });
       return { data: data.data, meta: data.meta };
     },
-    { pollMs: (syncs) => (runningSync(syncs) ? SYNC_POLL_MS : undefined) }
+    { pollMs: pollWhileRunning((syncs: CatalogueSyncs) => syncs.data) }
   );
 }
 

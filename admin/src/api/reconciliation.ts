@@ -7,17 +7,12 @@ import type {
   ReconciliationResponse,
 } from '../../../server/src/contracts/admin';
 import { attachmentName } from '../utils/attachment';
+import { pollWhileRunning } from './jobs';
 import { adminPath, useApiMutation, useApiQuery } from './request';
 
 type FetchErrorResponse = ConstructorParameters<typeof FetchError>[1];
 
-/** While a run is running, the history is read again this often; never otherwise. */
-export const RUNNING_POLL_MS = 2_000; // 2 s
-
 export type ReconciliationStatus = ReconciliationResponse['data'];
-
-export const isRunning = (status: ReconciliationStatus | undefined) =>
-  status?.runs.some((run) => run.status === 'running') ?? false;
 
 /** The reconciliation's configuration and last runs, read again every 2 s while a run is running, never otherwise. */
 export function useReconciliation() {
@@ -27,7 +22,7 @@ export function useReconciliation() {
       const { data } = await get<ReconciliationResponse>(adminPath('/reconciliation'));
       return data.data;
     },
-    { pollMs: (status) => (isRunning(status) ? RUNNING_POLL_MS : undefined) }
+    { pollMs: pollWhileRunning((status: ReconciliationStatus) => status.runs) }
   );
 }
 

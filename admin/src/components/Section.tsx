@@ -1,15 +1,43 @@
 import type { ReactNode } from 'react';
 import { Box, Flex, Typography } from '@strapi/design-system';
 
+interface SectionProps {
+  title: string;
+  /** A line under the title (what the card is about, or how fresh it is). */
+  subtitle?: ReactNode;
+  actions?: ReactNode;
+  testId?: string;
+  children: ReactNode;
+}
+
 /** A white card with a title, the way Strapi's own settings pages group content. */
-export function Section({ title, actions, children }: { title: string; actions?: ReactNode; children: ReactNode }) {
+export function Section({ title, subtitle, actions, testId, children }: SectionProps) {
+  const heading = (
+    <Typography variant="delta" tag="h2">
+      {title}
+    </Typography>
+  );
   return (
-    <Box background="neutral0" hasRadius shadow="tableShadow" paddingTop={6} paddingBottom={6} paddingLeft={7} paddingRight={7}>
+    <Box
+      background="neutral0"
+      hasRadius
+      shadow="tableShadow"
+      paddingTop={6}
+      paddingBottom={6}
+      paddingLeft={7}
+      paddingRight={7}
+      data-testid={testId}
+    >
       <Flex direction="column" alignItems="stretch" gap={4}>
         <Flex justifyContent="space-between" alignItems="center" gap={2} wrap="wrap">
-          <Typography variant="delta" tag="h2">
-            {title}
-          </Typography>
+          {subtitle ? (
+            <Flex direction="column" alignItems="flex-start" gap={1}>
+              {heading}
+              {subtitle}
+            </Flex>
+          ) : (
+            heading
+          )}
           {actions}
         </Flex>
         {children}

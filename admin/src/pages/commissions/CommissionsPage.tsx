@@ -4,7 +4,6 @@ import {
   Button,
   Checkbox,
   EmptyStateLayout,
-  Field,
   Flex,
   Grid,
   SingleSelect,
@@ -26,6 +25,7 @@ import type { CommissionListQuery, CommissionStatus, CommissionTotalsGroup } fro
 import { useCommissions } from '../../api/commissions';
 import { useCommissionsExport } from '../../api/reconciliation';
 import { ApiErrorAlert } from '../../components/ApiErrorAlert';
+import { FormField } from '../../components/FormField';
 import { CommissionTable, commissionStatusLabel } from '../../components/CommissionTable';
 import { PagerControls } from '../../components/PagerControls';
 import { PluginPage } from '../../components/PluginPage';
@@ -39,6 +39,8 @@ import { ErasureDialog } from './ErasureDialog';
 import { ReconciliationPanel } from './ReconciliationPanel';
 
 const STATUSES: CommissionStatus[] = ['pending', 'validated', 'declined'];
+/** Four filters a row, two on small screens. */
+const FILTER_COLS = [3, 6, 12] as const;
 
 /**
  * The commission ledger (Button's webhooks, completed by reconciliation), filtered, with totals by status and
@@ -101,59 +103,46 @@ export function CommissionsPage() {
         <ReconciliationPanel canReconcile={can.canReconcile === true} onRunFinished={commissions.refetch} />
         {exportCsv.error ? <ApiErrorAlert error={exportCsv.error} onClose={exportCsv.reset} /> : null}
         <Grid.Root gap={4}>
-          <Grid.Item col={3} s={6} xs={12} direction="column" alignItems="stretch">
-            <Field.Root name="status" error={fieldErrors.status}>
-              <Field.Label>{t('commissions.filter.status', 'Status')}</Field.Label>
-              <SingleSelect
-                placeholder={t('commissions.filter.allStatuses', 'All statuses')}
-                value={filters.status}
-                onChange={(value: string | number) =>
-                  set({ status: (String(value) || undefined) as CommissionStatus | undefined })
-                }
-                onClear={() => set({ status: undefined })}
-              >
-                {STATUSES.map((status) => (
-                  <SingleSelectOption key={status} value={status}>
-                    {commissionStatusLabel(t, status)}
-                  </SingleSelectOption>
-                ))}
-              </SingleSelect>
-              <Field.Error />
-            </Field.Root>
-          </Grid.Item>
-          <Grid.Item col={3} s={6} xs={12} direction="column" alignItems="stretch">
-            <Field.Root name="brand" error={fieldErrors.brand}>
-              <Field.Label>{t('commissions.filter.brand', 'Brand (merchant id)')}</Field.Label>
-              <TextInput
-                value={filters.brand ?? ''}
-                placeholder="org-..."
-                onChange={(event: React.ChangeEvent<HTMLInputElement>) => set({ brand: event.target.value.trim() || undefined })}
-              />
-              <Field.Error />
-            </Field.Root>
-          </Grid.Item>
-          <Grid.Item col={3} s={6} xs={12} direction="column" alignItems="stretch">
-            <Field.Root name="from" error={fieldErrors.from}>
-              <Field.Label>{t('commissions.filter.from', 'Created from')}</Field.Label>
-              <TextInput
-                type="date"
-                value={filters.from ?? ''}
-                onChange={(event: React.ChangeEvent<HTMLInputElement>) => set({ from: event.target.value || undefined })}
-              />
-              <Field.Error />
-            </Field.Root>
-          </Grid.Item>
-          <Grid.Item col={3} s={6} xs={12} direction="column" alignItems="stretch">
-            <Field.Root name="to" error={fieldErrors.to}>
-              <Field.Label>{t('commissions.filter.to', 'Created until')}</Field.Label>
-              <TextInput
-                type="date"
-                value={filters.to ?? ''}
-                onChange={(event: React.ChangeEvent<HTMLInputElement>) => set({ to: event.target.value || undefined })}
-              />
-              <Field.Error />
-            </Field.Root>
-          </Grid.Item>
+          <FormField name="status" label={t('commissions.filter.status', 'Status')} error={fieldErrors.status} cols={FILTER_COLS}>
+            <SingleSelect
+              placeholder={t('commissions.filter.allStatuses', 'All statuses')}
+              value={filters.status}
+              onChange={(value: string | number) => set({ status: (String(value) || undefined) as CommissionStatus | undefined })}
+              onClear={() => set({ status: undefined })}
+            >
+              {STATUSES.map((status) => (
+                <SingleSelectOption key={status} value={status}>
+                  {commissionStatusLabel(t, status)}
+                </SingleSelectOption>
+              ))}
+            </SingleSelect>
+          </FormField>
+          <FormField
+            name="brand"
+            label={t('commissions.filter.brand', 'Brand (merchant id)')}
+            error={fieldErrors.brand}
+            cols={FILTER_COLS}
+          >
+            <TextInput
+              value={filters.brand ?? ''}
+              placeholder="org-..."
+              onChange={(event: React.ChangeEvent<HTMLInputElement>) => set({ brand: event.target.value.trim() || undefined })}
+            />
+          </FormField>
+          <FormField name="from" label={t('commissions.filter.from', 'Created from')} error={fieldErrors.from} cols={FILTER_COLS}>
+            <TextInput
+              type="date"
+              value={filters.from ?? ''}
+              onChange={(event: React.ChangeEvent<HTMLInputElement>) => set({ from: event.target.value || undefined })}
+            />
+          </FormField>
+          <FormField name="to" label={t('commissions.filter.to', 'Created until')} error={fieldErrors.to} cols={FILTER_COLS}>
+            <TextInput
+              type="date"
+              value={filters.to ?? ''}
+              onChange={(event: React.ChangeEvent<HTMLInputElement>) => set({ to: event.target.value || undefined })}
+            />
+          </FormField>
           <Grid.Item col={12} direction="column" alignItems="stretch">
             <Checkbox
               name="conflicts"

@@ -1,8 +1,9 @@
 import { useState } from 'react';
-import { Box, Button, Field, Flex, Modal, TextInput, Typography } from '@strapi/design-system';
+import { Box, Button, Flex, Modal, TextInput, Typography } from '@strapi/design-system';
 import { Trash } from '@strapi/icons';
 import { useErasure } from '../../api/reconciliation';
 import { ApiErrorAlert } from '../../components/ApiErrorAlert';
+import { FormField } from '../../components/FormField';
 import { KeyValueList } from '../../components/Section';
 import { useT } from '../../utils/useT';
 
@@ -70,22 +71,21 @@ function ErasureSteps({ onErased, onDone }: { onErased: () => void; onDone: () =
             />
           ) : null}
           {step === 'ask' ? (
-            <Field.Root
+            <FormField
               name="erasure-user-id"
+              label={t('commissions.erasure.userId', 'End user id')}
               hint={t(
                 'commissions.erasure.userId.hint',
                 'The id your site sends as user_id to the offers endpoint (Button calls it publisher_customer_id).'
               )}
             >
-              <Field.Label>{t('commissions.erasure.userId', 'End user id')}</Field.Label>
               <TextInput
                 value={userId}
                 autoComplete="off"
                 spellCheck={false}
                 onChange={(event: React.ChangeEvent<HTMLInputElement>) => setUserId(event.target.value)}
               />
-              <Field.Hint />
-            </Field.Root>
+            </FormField>
           ) : null}
           {step === 'confirm' ? <WhatIsErased /> : null}
           {step === 'done' && erasure.data ? (

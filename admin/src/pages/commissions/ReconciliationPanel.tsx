@@ -1,10 +1,9 @@
-import { useEffect, useRef } from 'react';
-import { Alert, Box, Button, Flex, Typography } from '@strapi/design-system';
-import { ArrowClockwise, Play } from '@strapi/icons';
-import type { ApiError } from '../../api/request';
-import { isRunning, useButtonAccounts, useReconciliation, useRunReconciliation } from '../../api/reconciliation';
+import { Alert, Button, Flex, Typography } from '@strapi/design-system';
+import { Play } from '@strapi/icons';
+import { useButtonAccounts, useReconciliation, useRunReconciliation } from '../../api/reconciliation';
 import { ApiErrorAlert } from '../../components/ApiErrorAlert';
-import { KeyValueList, Section } from '../../components/Section';
+import { JobPanel } from '../../components/JobPanel';
+import { KeyValueList } from '../../components/Section';
 import { describeSchedule } from '../../utils/schedule';
 import { useT, type Translate } from '../../utils/useT';
 import { ReconciliationRuns } from './ReconciliationRuns';
@@ -12,7 +11,7 @@ import { ReconciliationRuns } from './ReconciliationRuns';
 interface ReconciliationPanelProps {
   /** The role holds `reconcile`: Run now, and the Button accounts when none is configured. */
   canReconcile: boolean;
-  /** Called when a run the page saw running has finished, so the ledger below is read again. */
+  /** Called when a run finished since the page last read the history, so the ledger below is read again. */
   onRunFinished: () => void;
 }
 
@@ -25,91 +24,88 @@ export function ReconciliationPanel({ canReconcile, onRunFinished }: Reconciliat
   const reconciliation = useReconciliation();
   const runNow = useRunReconciliation();
   const status = reconciliation.data;
-  const running = isRunning(status);
-
-  const wasRunning = useRef(false);
-  useEffect(() => {
-    if (wasRunning.current && !running) onRunFinished();
-    wasRunning.current = running;
-  }, [running, onRunFinished]);
-
-  const start = async () => {
-    await runNow.mutate();
-    // Started, or refused because one is running: either way the history now has a running run to show.
-    reconciliation.refetch();
-  };
 
   return (
-    <Section
+    <JobPanel
       title={t('commissions.reconciliation.title', 'Reconciliation with Button')}
-      actions={
-        <Flex gap={2}>
-          <Button
-            variant="tertiary"
-            startIcon={<ArrowClockwise />}
-            onClick={reconciliation.refetch}
-            loading={reconciliation.isLoading && Boolean(status)}
-          >
-            {t('actions.refresh', 'Refresh')}
-          </Button>
-          {canReconcile ? (
-            <Button
-              startIcon={<Play />}
-              onClick={start}
-              loading={runNow.isLoading}
-              disabled={running}
-              data-testid="reconciliation-run-now"
-            >
-              {running
-                ? t('commissions.reconciliation.running', 'Running...')
-                : t('commissions.reconciliation.runNow', 'Run now')}
-            </Button>
-          ) : null}
-        </Flex>
+      testId="reconciliation-panel"
+      intro={
+        <Typography variant="omega" textColor="neutral600">
+          {t(
+            'commissions.reconciliation.intro',
+            "Reads Button's Transactions API over a recent window and adds to the ledger what its webhooks did not deliver."
+          )}
+        </Typography>
       }
+      history={reconciliation}
+      runs={status?.runs}
+      start={runNow}
+      runNow={
+        canReconcile
+          ? {
+              label: t('commissions.reconciliation.runNow', 'Run now'),
+              runningLabel: t('commissions.reconciliation.running', 'Running...'),
+              icon: <Play />,
+              testId: 'reconciliation-run-now',
+            }
+          : undefined
+      }
+      refusals={{
+        running: {
+          title: t('commissions.reconciliation.alreadyRunning.title', 'Already running'),
+          body: t(
+            'commissions.reconciliation.alreadyRunning.body',
+            'A reconciliation is already running (started here, by the schedule or on another instance). Its results appear below when it ends.'
+          ),
+          testId: 'reconciliation-already-running',
+        },
+        notConfigured: {
+          title: t('commissions.reconciliation.notConfigured.title', 'Reconciliation is not configured'),
+          testId: 'reconciliation-not-configured-error',
+          bodies: {
+            NO_ACCOUNT: t(
+              'commissions.reconciliation.error.noAccount',
+              'No Button account to read: set the reconciliation.accountId option and restart Strapi.'
+            ),
+            NOT_CONFIGURED: t(
+              'commissions.reconciliation.error.noApiKey',
+              "Reconciliation calls Button's API: set the apiKey option and restart Strapi."
+            ),
+          },
+        },
+      }}
+      onRunFinished={onRunFinished}
     >
-      <Box data-testid="reconciliation-panel">
-        <Flex direction="column" alignItems="stretch" gap={4}>
-          <Typography variant="omega" textColor="neutral600">
-            {t(
-              'commissions.reconciliation.intro',
-              "Reads Button's Transactions API over a recent window and adds to the ledger what its webhooks did not deliver."
-            )}
-          </Typography>
-          {runNow.error ? <RunNowError error={runNow.error} onClose={runNow.reset} /> : null}
-          {reconciliation.error && !status ? <ApiErrorAlert error={reconciliation.error} /> : null}
-          {status ? (
-            status.configured ? (
-              <KeyValueList
-                items={[
-                  {
-                    label: t('commissions.reconciliation.account', 'Button account'),
-                    value: status.accountId ?? '-',
-                    testId: 'reconciliation-account',
-                  },
-                  {
-                    label: t('commissions.reconciliation.schedule', 'Schedule'),
-                    value: scheduleInWords(t, status.schedule),
-                    testId: 'reconciliation-schedule',
-                  },
-                  {
-                    label: t('commissions.reconciliation.window', 'Window'),
-                    value: t(
-                      'commissions.reconciliation.windowHours',
-                      '{hours, plural, one {The last hour} other {The last # hours}} of changes (by modified date)',
-                      { hours: status.windowHours }
-                    ),
-                  },
-                ]}
-              />
-            ) : (
-              <NotConfigured canReconcile={canReconcile} />
-            )
-          ) : null}
-          {status ? <ReconciliationRuns runs={status.runs} /> : null}
-        </Flex>
-      </Box>
-    </Section>
+      {status ? (
+        status.configured ? (
+          <KeyValueList
+            items={[
+              {
+                label: t('commissions.reconciliation.account', 'Button account'),
+                value: status.accountId ?? '-',
+                testId: 'reconciliation-account',
+              },
+              {
+                label: t('commissions.reconciliation.schedule', 'Schedule'),
+                value: scheduleInWords(t, status.schedule),
+                testId: 'reconciliation-schedule',
+              },
+              {
+                label: t('commissions.reconciliation.window', 'Window'),
+                value: t(
+                  'commissions.reconciliation.windowHours',
+                  '{hours, plural, one {The last hour} other {The last # hours}} of changes (by modified date)',
+                  { hours: status.windowHours }
+                ),
+              },
+            ]}
+          />
+        ) : (
+          <NotConfigured canReconcile={canReconcile} />
+        )
+      ) : null}
+      {status ? <ReconciliationRuns runs={status.runs} /> : null}
+    </JobPanel>
   );
 }
 
@@ -141,49 +137,6 @@ function scheduleInWords(t: Translate, rule: string | null): string {
     default:
       return t('commissions.reconciliation.schedule.rule', 'Cron rule {rule} (server time)', { rule });
   }
-}
-
-/** The two answers an operator can act on get their own words; anything else is the server's message. */
-function RunNowError({ error, onClose }: { error: ApiError; onClose: () => void }) {
-  const t = useT();
-  if (error.status === 409 && error.code === 'RUNNING')
-    return (
-      <Alert
-        variant="warning"
-        title={t('commissions.reconciliation.alreadyRunning.title', 'Already running')}
-        closeLabel={t('actions.close', 'Close')}
-        onClose={onClose}
-        role="alert"
-        data-testid="reconciliation-already-running"
-      >
-        {t(
-          'commissions.reconciliation.alreadyRunning.body',
-          'A reconciliation is already running (started here, by the schedule or on another instance). Its results appear below when it ends.'
-        )}
-      </Alert>
-    );
-  if (error.status === 400 && (error.code === 'NO_ACCOUNT' || error.code === 'NOT_CONFIGURED'))
-    return (
-      <Alert
-        variant="danger"
-        title={t('commissions.reconciliation.notConfigured.title', 'Reconciliation is not configured')}
-        closeLabel={t('actions.close', 'Close')}
-        onClose={onClose}
-        role="alert"
-        data-testid="reconciliation-not-configured-error"
-      >
-        {error.code === 'NO_ACCOUNT'
-          ? t(
-              'commissions.reconciliation.error.noAccount',
-              'No Button account to read: set the reconciliation.accountId option and restart Strapi.'
-            )
-          : t(
-              'commissions.reconciliation.error.noApiKey',
-              "Reconciliation calls Button's API: set the apiKey option and restart Strapi."
-            )}
-      </Alert>
-    );
-  return <ApiErrorAlert error={error} onClose={onClose} />;
 }
 
 /** No account configured: which option to set, and (for `reconcile`) the accounts the API key sees. */

@@ -1,22 +1,8 @@
 import { Badge, Flex, Table, Tbody, Td, Th, Thead, Tr, Typography } from '@strapi/design-system';
 import { useIntl } from 'react-intl';
 import type { ReconciliationRun } from '../../../../server/src/contracts/admin';
+import { JobStatusBadge } from '../../components/JobPanel';
 import { useT, type Translate } from '../../utils/useT';
-
-type RunStatus = ReconciliationRun['status'];
-
-const STATUS_VARIANT: Record<RunStatus, 'secondary' | 'success' | 'danger' | 'neutral'> = {
-  running: 'secondary',
-  succeeded: 'success',
-  failed: 'danger',
-};
-
-const statusLabel = (t: Translate, status: RunStatus) =>
-  ({
-    running: t('commissions.reconciliation.status.running', 'Running'),
-    succeeded: t('commissions.reconciliation.status.succeeded', 'Succeeded'),
-    failed: t('commissions.reconciliation.status.failed', 'Failed'),
-  })[status] ?? status;
 
 const triggerLabel = (t: Translate, trigger: string) =>
   ({
@@ -44,6 +30,11 @@ export function ReconciliationRuns({ runs }: { runs: ReconciliationRun[] }) {
         {t('commissions.reconciliation.runs.empty', 'No run yet.')}
       </Typography>
     );
+  const statusLabels = {
+    running: t('commissions.reconciliation.status.running', 'Running'),
+    succeeded: t('commissions.reconciliation.status.succeeded', 'Succeeded'),
+    failed: t('commissions.reconciliation.status.failed', 'Failed'),
+  };
   const countLabels: Record<(typeof COUNTS)[number], string> = {
     pages: t('commissions.reconciliation.column.pages', 'Pages'),
     transactions_seen: t('commissions.reconciliation.column.seen', 'Seen'),
@@ -78,9 +69,7 @@ export function ReconciliationRuns({ runs }: { runs: ReconciliationRun[] }) {
           <Tr key={run.id} data-testid={`reconciliation-run-${run.id}`} data-status={run.status}>
             <Td style={{ verticalAlign: 'top' }}>
               <Flex direction="column" alignItems="flex-start" gap={1}>
-                <Badge variant={STATUS_VARIANT[run.status] ?? 'neutral'} data-testid="run-status">
-                  {statusLabel(t, run.status)}
-                </Badge>
+                <JobStatusBadge status={run.status} labels={statusLabels} testId="run-status" />
                 {run.truncated ? (
                   <Badge variant="warning" data-testid="run-truncated">
                     {t('commissions.reconciliation.truncated', 'Truncated')}

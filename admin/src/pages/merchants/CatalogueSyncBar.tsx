@@ -1,13 +1,11 @@
-import { useEffect, useRef } from 'react';
-import { Alert, Badge, Box, Button, Flex, Typography } from '@strapi/design-system';
+import { Alert, Flex, Typography } from '@strapi/design-system';
 import { ArrowClockwise } from '@strapi/icons';
 import { useIntl } from 'react-intl';
 import type { CatalogueSync } from '../../../../server/src/contracts/admin';
-import { runningSync, useCatalogueSyncs, useSyncCatalogue } from '../../api/catalogue';
-import type { ApiError } from '../../api/request';
-import { ApiErrorAlert } from '../../components/ApiErrorAlert';
+import { useCatalogueSyncs, useSyncCatalogue } from '../../api/catalogue';
+import { JobPanel, JobStatusBadge } from '../../components/JobPanel';
 import { formatDateTime } from '../../utils/format';
-import { useT, type Translate } from '../../utils/useT';
+import { useT } from '../../utils/useT';
 
 interface CatalogueSyncBarProps {
   /** The role holds `catalogue`: Sync now. */
@@ -15,19 +13,6 @@ interface CatalogueSyncBarProps {
   /** Called when a sync finished since the page last read the history, so the workspace is read again. */
   onSyncFinished: () => void;
 }
-
-const STATUS_VARIANT: Record<CatalogueSync['status'], 'secondary' | 'success' | 'danger'> = {
-  running: 'secondary',
-  succeeded: 'success',
-  failed: 'danger',
-};
-
-const syncStatusLabel = (t: Translate, status: CatalogueSync['status']) =>
-  ({
-    running: t('catalogue.sync.status.running', 'Running'),
-    succeeded: t('catalogue.sync.status.succeeded', 'Succeeded'),
-    failed: t('catalogue.sync.status.failed', 'Failed'),
-  })[status];
 
 /**
  * How fresh the stored catalogue is: the last sync (its counts, status and message), the schedule, and for roles
@@ -38,96 +23,88 @@ export function CatalogueSyncBar({ canSync, onSyncFinished }: CatalogueSyncBarPr
   const { locale } = useIntl();
   const syncs = useCatalogueSyncs();
   const syncNow = useSyncCatalogue();
-  const running = runningSync(syncs.data) !== undefined;
   const latest = syncs.data?.data[0];
   const meta = syncs.data?.meta;
-
-  // A sync that finished since the page last looked (even one too quick to be seen running): the brands changed.
-  const finishedId = syncs.data?.data.find((sync) => sync.status !== 'running')?.id ?? null;
-  const loaded = syncs.data !== undefined;
-  const lastFinished = useRef<number | null | undefined>(undefined);
-  useEffect(() => {
-    if (!loaded) return;
-    if (lastFinished.current !== undefined && lastFinished.current !== finishedId) onSyncFinished();
-    lastFinished.current = finishedId;
-  }, [loaded, finishedId, onSyncFinished]);
-
-  const start = async () => {
-    await syncNow.mutate();
-    // Started, or refused because one is running: either way the history now has a running sync to show.
-    syncs.refetch();
-  };
+  const notConfiguredTitle = t('catalogue.sync.notConfigured.title', 'The catalogue cannot be synced');
 
   return (
-    <Box background="neutral0" hasRadius shadow="tableShadow" padding={6} data-testid="catalogue-sync-bar">
-      <Flex direction="column" alignItems="stretch" gap={4}>
-        <Flex justifyContent="space-between" alignItems="center" gap={4} wrap="wrap">
-          <Flex direction="column" alignItems="flex-start" gap={1}>
-            <Typography variant="delta" tag="h2">
-              {t('catalogue.sync.title', "Button's brand catalogue")}
-            </Typography>
-            <Typography variant="pi" textColor="neutral600" data-testid="catalogue-sync-schedule">
-              {meta?.schedule
-                ? t('catalogue.sync.scheduled', 'Synced on a schedule (cron {rule}, server time) and on demand.', {
-                    rule: meta.schedule,
-                  })
-                : t('catalogue.sync.notScheduled', 'Not scheduled: synced only when someone syncs it from here.')}
-            </Typography>
-          </Flex>
-          <Flex gap={2}>
-            <Button
-              variant="tertiary"
-              startIcon={<ArrowClockwise />}
-              onClick={syncs.refetch}
-              loading={syncs.isLoading && Boolean(syncs.data)}
-            >
-              {t('actions.refresh', 'Refresh')}
-            </Button>
-            {canSync ? (
-              <Button
-                startIcon={<ArrowClockwise />}
-                onClick={start}
-                loading={syncNow.isLoading}
-                disabled={running || meta?.configured === false}
-                data-testid="catalogue-sync-now"
-              >
-                {running ? t('catalogue.sync.running', 'Syncing...') : t('catalogue.sync.now', 'Sync now')}
-              </Button>
-            ) : null}
-          </Flex>
-        </Flex>
-        {syncNow.error ? <SyncNowError error={syncNow.error} onClose={syncNow.reset} /> : null}
-        {syncs.error && !syncs.data ? <ApiErrorAlert error={syncs.error} /> : null}
-        {meta && !meta.configured ? (
-          <Alert
-            variant="default"
-            title={t('catalogue.sync.notConfigured.title', 'The catalogue cannot be synced')}
-            closeLabel={t('actions.close', 'Close')}
-            data-testid="catalogue-not-configured"
-          >
-            {t(
-              'catalogue.sync.notConfigured.body',
-              "Syncing reads Button's Merchants API with the plugin's apiKey option, which is not set. Set it and restart Strapi; the brands already stored stay listed below."
-            )}
-          </Alert>
-        ) : null}
-        {syncs.data && !latest && meta?.configured ? (
-          <Alert
-            variant="default"
-            title={t('catalogue.sync.never.title', 'Never synced')}
-            closeLabel={t('actions.close', 'Close')}
-            data-testid="catalogue-never-synced"
-          >
-            {t(
-              'catalogue.sync.never.body',
-              "The workspace lists the brands of Button's catalogue once it has been synced: Sync now reads every partnered brand ({status} in Button's Merchants API) and stores it, so this page works even while Button is unreachable.",
-              { status: meta.brandStatus }
-            )}
-          </Alert>
-        ) : null}
-        {latest ? <LastSync sync={latest} locale={locale} /> : null}
-      </Flex>
-    </Box>
+    <JobPanel
+      title={t('catalogue.sync.title', "Button's brand catalogue")}
+      subtitle={
+        <Typography variant="pi" textColor="neutral600" data-testid="catalogue-sync-schedule">
+          {meta?.schedule
+            ? t('catalogue.sync.scheduled', 'Synced on a schedule (cron {rule}, server time) and on demand.', {
+                rule: meta.schedule,
+              })
+            : t('catalogue.sync.notScheduled', 'Not scheduled: synced only when someone syncs it from here.')}
+        </Typography>
+      }
+      testId="catalogue-sync-bar"
+      history={syncs}
+      runs={syncs.data?.data}
+      start={syncNow}
+      runNow={
+        canSync
+          ? {
+              label: t('catalogue.sync.now', 'Sync now'),
+              runningLabel: t('catalogue.sync.running', 'Syncing...'),
+              icon: <ArrowClockwise />,
+              testId: 'catalogue-sync-now',
+              disabled: meta?.configured === false,
+            }
+          : undefined
+      }
+      refusals={{
+        running: {
+          title: t('catalogue.sync.alreadyRunning.title', 'Already syncing'),
+          body: t(
+            'catalogue.sync.alreadyRunning.body',
+            'A catalogue sync is already running (started here, by the schedule or on another instance). Its counts appear here when it ends.'
+          ),
+          testId: 'catalogue-sync-already-running',
+        },
+        notConfigured: {
+          title: notConfiguredTitle,
+          testId: 'catalogue-sync-not-configured-error',
+          bodies: {
+            NOT_CONFIGURED: t(
+              'catalogue.sync.error.noApiKey',
+              "Syncing calls Button's Merchants API: set the apiKey option and restart Strapi."
+            ),
+          },
+        },
+      }}
+      onRunFinished={onSyncFinished}
+    >
+      {meta && !meta.configured ? (
+        <Alert
+          variant="default"
+          title={notConfiguredTitle}
+          closeLabel={t('actions.close', 'Close')}
+          data-testid="catalogue-not-configured"
+        >
+          {t(
+            'catalogue.sync.notConfigured.body',
+            "Syncing reads Button's Merchants API with the plugin's apiKey option, which is not set. Set it and restart Strapi; the brands already stored stay listed below."
+          )}
+        </Alert>
+      ) : null}
+      {syncs.data && !latest && meta?.configured ? (
+        <Alert
+          variant="default"
+          title={t('catalogue.sync.never.title', 'Never synced')}
+          closeLabel={t('actions.close', 'Close')}
+          data-testid="catalogue-never-synced"
+        >
+          {t(
+            'catalogue.sync.never.body',
+            "The workspace lists the brands of Button's catalogue once it has been synced: Sync now reads every partnered brand ({status} in Button's Merchants API) and stores it, so this page works even while Button is unreachable.",
+            { status: meta.brandStatus }
+          )}
+        </Alert>
+      ) : null}
+      {latest ? <LastSync sync={latest} locale={locale} /> : null}
+    </JobPanel>
   );
 }
 
@@ -147,9 +124,15 @@ function LastSync({ sync, locale }: { sync: CatalogueSync; locale: string }) {
         <Typography variant="omega" fontWeight="semiBold">
           {t('catalogue.sync.last', 'Last sync')}
         </Typography>
-        <Badge variant={STATUS_VARIANT[sync.status]} data-testid="catalogue-sync-status">
-          {syncStatusLabel(t, sync.status)}
-        </Badge>
+        <JobStatusBadge
+          status={sync.status}
+          labels={{
+            running: t('catalogue.sync.status.running', 'Running'),
+            succeeded: t('catalogue.sync.status.succeeded', 'Succeeded'),
+            failed: t('catalogue.sync.status.failed', 'Failed'),
+          }}
+          testId="catalogue-sync-status"
+        />
         <Typography variant="omega" textColor="neutral600" data-testid="catalogue-sync-time">
           {sync.finished_at
             ? t('catalogue.sync.finishedAt', 'Finished {date}', { date: formatDateTime(sync.finished_at, locale) })
@@ -184,39 +167,4 @@ function LastSync({ sync, locale }: { sync: CatalogueSync; locale: string }) {
       ) : null}
     </Flex>
   );
-}
-
-/** The two refusals an operator can act on get their own words; anything else is the server's message. */
-function SyncNowError({ error, onClose }: { error: ApiError; onClose: () => void }) {
-  const t = useT();
-  if (error.status === 409 && error.code === 'RUNNING')
-    return (
-      <Alert
-        variant="warning"
-        title={t('catalogue.sync.alreadyRunning.title', 'Already syncing')}
-        closeLabel={t('actions.close', 'Close')}
-        onClose={onClose}
-        role="alert"
-        data-testid="catalogue-sync-already-running"
-      >
-        {t(
-          'catalogue.sync.alreadyRunning.body',
-          'A catalogue sync is already running (started here, by the schedule or on another instance). Its counts appear here when it ends.'
-        )}
-      </Alert>
-    );
-  if (error.status === 400 && error.code === 'NOT_CONFIGURED')
-    return (
-      <Alert
-        variant="danger"
-        title={t('catalogue.sync.notConfigured.title', 'The catalogue cannot be synced')}
-        closeLabel={t('actions.close', 'Close')}
-        onClose={onClose}
-        role="alert"
-        data-testid="catalogue-sync-not-configured-error"
-      >
-        {t('catalogue.sync.error.noApiKey', "Syncing calls Button's Merchants API: set the apiKey option and restart Strapi.")}
-      </Alert>
-    );
-  return <ApiErrorAlert error={error} onClose={onClose} />;
 }

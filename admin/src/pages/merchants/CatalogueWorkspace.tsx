@@ -1,17 +1,5 @@
-import { useEffect, useState } from 'react';
-import {
-  Alert,
-  Box,
-  EmptyStateLayout,
-  Flex,
-  Grid,
-  Loader,
-  SingleSelect,
-  SingleSelectOption,
-  TextInput,
-  Typography,
-} from '@strapi/design-system';
-import { Search } from '@strapi/icons';
+import { useState } from 'react';
+import { Alert, Box, EmptyStateLayout, Flex, Loader, SingleSelect, SingleSelectOption, Typography } from '@strapi/design-system';
 import { useNotification } from '@strapi/strapi/admin';
 import { useNavigate } from 'react-router-dom';
 import type { BrandMapping, CatalogueListQuery, CatalogueRow } from '../../../../server/src/contracts/admin';
@@ -20,7 +8,8 @@ import { contentManagerEditPath } from '../../api/merchants';
 import type { ApiError } from '../../api/request';
 import { ApiErrorAlert } from '../../components/ApiErrorAlert';
 import { PagerControls } from '../../components/PagerControls';
-import { StatCard } from '../../components/StatCard';
+import { SearchField } from '../../components/SearchField';
+import { StatGrid } from '../../components/StatCard';
 import { useT, type Translate } from '../../utils/useT';
 import { BrandTable, type BrandActions } from './BrandTable';
 import { OrphanedEntries } from './OrphanedEntries';
@@ -50,7 +39,6 @@ export function CatalogueWorkspace({ refreshKey, permissions }: CatalogueWorkspa
   const t = useT();
   const navigate = useNavigate();
   const { toggleNotification } = useNotification();
-  const [searchInput, setSearchInput] = useState('');
   const [q, setQ] = useState('');
   const [filters, setFilters] = useState<Filters>({});
   const [page, setPage] = useState(1);
@@ -64,15 +52,6 @@ export function CatalogueWorkspace({ refreshKey, permissions }: CatalogueWorkspa
     create: create.isLoading ? (createFor?.merchant_id ?? null) : null,
     icon: importIcon.isLoading ? (iconFor?.merchant_id ?? null) : null,
   };
-
-  // Typing waits a moment before searching, so each keystroke is not a request.
-  useEffect(() => {
-    const timer = setTimeout(() => {
-      setQ(searchInput.trim());
-      setPage(1);
-    }, 300);
-    return () => clearTimeout(timer);
-  }, [searchInput]);
 
   const filter = (change: Filters) => {
     setFilters((previous) => ({ ...previous, ...change }));
@@ -126,8 +105,9 @@ export function CatalogueWorkspace({ refreshKey, permissions }: CatalogueWorkspa
         <IconImportAlert brand={iconFor?.name ?? ''} error={importIcon.error} onClose={importIcon.reset} />
       ) : null}
       {counts ? (
-        <Grid.Root gap={4}>
-          {(
+        <StatGrid
+          cols={[2, 4, 6]}
+          items={(
             [
               ['total', t('catalogue.count.total', 'Brands')],
               ['mapped', t('catalogue.count.mapped', 'Mapped')],
@@ -136,23 +116,18 @@ export function CatalogueWorkspace({ refreshKey, permissions }: CatalogueWorkspa
               ['offered', t('catalogue.count.offered', 'Offered recently')],
               ['flagged', t('catalogue.count.flagged', 'Removed, entry to review')],
             ] as const
-          ).map(([key, label]) => (
-            <Grid.Item key={key} col={2} s={4} xs={6}>
-              <StatCard testId={`catalogue-count-${key}`} label={label} value={counts[key]} />
-            </Grid.Item>
-          ))}
-        </Grid.Root>
+          ).map(([key, label]) => ({ id: key, testId: `catalogue-count-${key}`, label, value: counts[key] }))}
+        />
       ) : null}
       <Flex gap={4} alignItems="flex-end" wrap="wrap">
-        <Box minWidth="280px">
-          <TextInput
-            aria-label={t('catalogue.search.label', 'Search brands')}
-            placeholder={t('catalogue.search.placeholder', 'Search by brand name or merchant id')}
-            startAction={<Search />}
-            value={searchInput}
-            onChange={(event: React.ChangeEvent<HTMLInputElement>) => setSearchInput(event.target.value)}
-          />
-        </Box>
+        <SearchField
+          label={t('catalogue.search.label', 'Search brands')}
+          placeholder={t('catalogue.search.placeholder', 'Search by brand name or merchant id')}
+          onSearch={(value) => {
+            setQ(value);
+            setPage(1);
+          }}
+        />
         <Box minWidth="240px">
           <SingleSelect
             aria-label={t('catalogue.filter.mapping', 'Mapping')}

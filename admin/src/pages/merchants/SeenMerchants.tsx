@@ -1,24 +1,22 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import {
   Badge,
   Box,
   Button,
   EmptyStateLayout,
   Flex,
-  Grid,
   SingleSelect,
   SingleSelectOption,
   Table,
   Tbody,
   Td,
-  TextInput,
   Th,
   Thead,
   Tr,
   Typography,
   VisuallyHidden,
 } from '@strapi/design-system';
-import { ArrowClockwise, Pencil, Plus, Search } from '@strapi/icons';
+import { ArrowClockwise, Pencil, Plus } from '@strapi/icons';
 import { useNotification, useRBAC } from '@strapi/strapi/admin';
 import { useIntl } from 'react-intl';
 import { useNavigate } from 'react-router-dom';
@@ -27,8 +25,9 @@ import { contentManagerEditPath, useCreateDraft, useMerchants } from '../../api/
 import { ApiErrorAlert } from '../../components/ApiErrorAlert';
 import { PagerControls } from '../../components/PagerControls';
 import { CONTENT_MANAGER_CREATE } from '../../permissions';
+import { SearchField } from '../../components/SearchField';
 import { Section } from '../../components/Section';
-import { StatCard } from '../../components/StatCard';
+import { StatGrid } from '../../components/StatCard';
 import { formatDateTime } from '../../utils/format';
 import { useT, type Translate } from '../../utils/useT';
 
@@ -55,7 +54,6 @@ export function SeenMerchants() {
   const { locale } = useIntl();
   const navigate = useNavigate();
   const { toggleNotification } = useNotification();
-  const [searchInput, setSearchInput] = useState('');
   const [search, setSearch] = useState('');
   const [status, setStatus] = useState<MappingStatus | ''>('');
   const [page, setPage] = useState(1);
@@ -64,15 +62,6 @@ export function SeenMerchants() {
   const draft = useCreateDraft();
   const { allowedActions: contentManager } = useRBAC(CONTENT_MANAGER_CREATE);
   const canCreate = (contentManager as Record<string, boolean>).canCreate === true;
-
-  // Typing waits a moment before searching, so each keystroke is not a request.
-  useEffect(() => {
-    const timer = setTimeout(() => {
-      setSearch(searchInput.trim());
-      setPage(1);
-    }, 300);
-    return () => clearTimeout(timer);
-  }, [searchInput]);
 
   const openEntry = async (row: MerchantRow) => {
     if (row.entry) return navigate(contentManagerEditPath(row.entry.document_id));
@@ -107,28 +96,24 @@ export function SeenMerchants() {
         {merchants.error ? <ApiErrorAlert error={merchants.error} /> : null}
         {draft.error ? <ApiErrorAlert error={draft.error} onClose={draft.reset} /> : null}
         {counts ? (
-          <Grid.Root gap={4}>
-            {(['total', 'mapped', 'unmapped', 'orphaned'] as const).map((key) => (
-              <Grid.Item key={key} col={3} s={6} xs={12}>
-                <StatCard
-                  testId={`merchants-count-${key}`}
-                  label={key === 'total' ? t('merchants.count.total', 'All merchants') : statusLabel(t, key)}
-                  value={counts[key]}
-                />
-              </Grid.Item>
-            ))}
-          </Grid.Root>
+          <StatGrid
+            items={(['total', 'mapped', 'unmapped', 'orphaned'] as const).map((key) => ({
+              id: key,
+              testId: `merchants-count-${key}`,
+              label: key === 'total' ? t('merchants.count.total', 'All merchants') : statusLabel(t, key),
+              value: counts[key],
+            }))}
+          />
         ) : null}
         <Flex gap={4} alignItems="flex-end" wrap="wrap">
-          <Box minWidth="280px">
-            <TextInput
-              aria-label={t('merchants.search.label', 'Search merchants')}
-              placeholder={t('merchants.search.placeholder', 'Search by merchant id or entry name')}
-              startAction={<Search />}
-              value={searchInput}
-              onChange={(event: React.ChangeEvent<HTMLInputElement>) => setSearchInput(event.target.value)}
-            />
-          </Box>
+          <SearchField
+            label={t('merchants.search.label', 'Search merchants')}
+            placeholder={t('merchants.search.placeholder', 'Search by merchant id or entry name')}
+            onSearch={(value) => {
+              setSearch(value);
+              setPage(1);
+            }}
+          />
           <Box minWidth="200px">
             <SingleSelect
               aria-label={t('merchants.filter.label', 'Mapping status')}

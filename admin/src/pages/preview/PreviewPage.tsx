@@ -4,7 +4,6 @@ import {
   Box,
   Button,
   EmptyStateLayout,
-  Field,
   Flex,
   Grid,
   Table,
@@ -22,6 +21,7 @@ import { useNavigate } from 'react-router-dom';
 import type { MerchantOffersView, OffersRequestBody } from '../../../../server/src/contracts/offers';
 import { usePreview } from '../../api/preview';
 import { ApiErrorAlert } from '../../components/ApiErrorAlert';
+import { FormField } from '../../components/FormField';
 import { PluginPage } from '../../components/PluginPage';
 import { Section } from '../../components/Section';
 import { StatCard } from '../../components/StatCard';
@@ -77,67 +77,52 @@ export function PreviewPage() {
           <form onSubmit={submit} aria-label={t('preview.form.title', 'Who is asking')}>
             <Flex direction="column" alignItems="stretch" gap={4}>
               <Grid.Root gap={4}>
-                <Grid.Item col={4} s={12} direction="column" alignItems="stretch">
-                  <Field.Root
-                    name="user_id"
-                    required
-                    error={errorOf('user_id')}
-                    hint={t('preview.userId.hint', 'The id you give the Button SDK.')}
-                  >
-                    <Field.Label>{t('preview.userId.label', 'User id')}</Field.Label>
-                    <TextInput {...input('user_id')} placeholder="user-1" />
-                    <Field.Hint />
-                    <Field.Error />
-                  </Field.Root>
-                </Grid.Item>
-                <Grid.Item col={4} s={12} direction="column" alignItems="stretch">
-                  <Field.Root
-                    name="merchant_id"
-                    error={errorOf('merchant_id')}
-                    hint={t('preview.merchantId.hint', 'Optional: one brand only.')}
-                  >
-                    <Field.Label>{t('preview.merchantId.label', 'Merchant id')}</Field.Label>
-                    <TextInput {...input('merchant_id')} placeholder="org-..." />
-                    <Field.Hint />
-                    <Field.Error />
-                  </Field.Root>
-                </Grid.Item>
-                <Grid.Item col={4} s={12} direction="column" alignItems="stretch">
-                  <Field.Root
-                    name="locale"
-                    error={errorOf('locale')}
-                    hint={t('preview.locale.hint', 'Optional: the default locale otherwise.')}
-                  >
-                    <Field.Label>{t('preview.locale.label', 'Locale')}</Field.Label>
-                    <TextInput {...input('locale')} placeholder="en" />
-                    <Field.Hint />
-                    <Field.Error />
-                  </Field.Root>
-                </Grid.Item>
-                <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
-                  <Field.Root
-                    name="device_ids"
-                    error={errorOf('device_ids')}
-                    hint={t('preview.list.hint', 'Optional; one per line or comma-separated.')}
-                  >
-                    <Field.Label>{t('preview.deviceIds.label', 'Device ids (IDFA / GAID)')}</Field.Label>
-                    <Textarea {...input('device_ids')} />
-                    <Field.Hint />
-                    <Field.Error />
-                  </Field.Root>
-                </Grid.Item>
-                <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
-                  <Field.Root
-                    name="emails"
-                    error={errorOf('emails')}
-                    hint={t('preview.emails.hint', 'Optional; hashed on the server, never stored.')}
-                  >
-                    <Field.Label>{t('preview.emails.label', 'Emails')}</Field.Label>
-                    <Textarea {...input('emails')} />
-                    <Field.Hint />
-                    <Field.Error />
-                  </Field.Root>
-                </Grid.Item>
+                <FormField
+                  name="user_id"
+                  required
+                  label={t('preview.userId.label', 'User id')}
+                  hint={t('preview.userId.hint', 'The id you give the Button SDK.')}
+                  error={errorOf('user_id')}
+                  cols={[4, 12]}
+                >
+                  <TextInput {...input('user_id')} placeholder="user-1" />
+                </FormField>
+                <FormField
+                  name="merchant_id"
+                  label={t('preview.merchantId.label', 'Merchant id')}
+                  hint={t('preview.merchantId.hint', 'Optional: one brand only.')}
+                  error={errorOf('merchant_id')}
+                  cols={[4, 12]}
+                >
+                  <TextInput {...input('merchant_id')} placeholder="org-..." />
+                </FormField>
+                <FormField
+                  name="locale"
+                  label={t('preview.locale.label', 'Locale')}
+                  hint={t('preview.locale.hint', 'Optional: the default locale otherwise.')}
+                  error={errorOf('locale')}
+                  cols={[4, 12]}
+                >
+                  <TextInput {...input('locale')} placeholder="en" />
+                </FormField>
+                <FormField
+                  name="device_ids"
+                  label={t('preview.deviceIds.label', 'Device ids (IDFA / GAID)')}
+                  hint={t('preview.list.hint', 'Optional; one per line or comma-separated.')}
+                  error={errorOf('device_ids')}
+                  cols={[6, 12]}
+                >
+                  <Textarea {...input('device_ids')} />
+                </FormField>
+                <FormField
+                  name="emails"
+                  label={t('preview.emails.label', 'Emails')}
+                  hint={t('preview.emails.hint', 'Optional; hashed on the server, never stored.')}
+                  error={errorOf('emails')}
+                  cols={[6, 12]}
+                >
+                  <Textarea {...input('emails')} />
+                </FormField>
               </Grid.Root>
               <Flex justifyContent="flex-end">
                 <Button type="submit" startIcon={<Play />} loading={preview.isLoading} disabled={!values.user_id.trim()}>

@@ -1,5 +1,5 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { Button, EmptyStateLayout, Field, Flex, Grid, Radio, Textarea, TextInput, Typography } from '@strapi/design-system';
+import { Button, EmptyStateLayout, Flex, Grid, Radio, Textarea, TextInput, Typography } from '@strapi/design-system';
 import { Magic, Search } from '@strapi/icons';
 import { useNavigate, useSearchParams } from 'react-router-dom';
 import type { PubRefBuildRequest } from '../../../../server/src/contracts/admin';
@@ -7,6 +7,7 @@ import { useBuildPubRef, useDecodePubRef } from '../../api/pub-refs';
 import { ApiErrorAlert } from '../../components/ApiErrorAlert';
 import { CommissionTable } from '../../components/CommissionTable';
 import { DecodedPubRefView } from '../../components/DecodedPubRef';
+import { FormField } from '../../components/FormField';
 import { PluginPage } from '../../components/PluginPage';
 import { KeyValueList, Section } from '../../components/Section';
 import { pluginPath } from '../../utils/paths';
@@ -49,37 +50,33 @@ export function PubRefsPage() {
         <Section title={t('pubRefs.decode.title', 'Decode a pubRef')}>
           <form onSubmit={submit} aria-label={t('pubRefs.decode.title', 'Decode a pubRef')}>
             <Flex direction="column" alignItems="stretch" gap={4}>
-              <Field.Root
+              <FormField
                 name="pub_ref"
+                label={t('pubRefs.decode.label', 'pubRef')}
                 error={decode.error?.fieldErrors.pub_ref}
                 hint={t('pubRefs.decode.hint', 'As the frontend passed it to the Button SDK, or as a webhook brought it back.')}
               >
-                <Field.Label>{t('pubRefs.decode.label', 'pubRef')}</Field.Label>
                 <Textarea
                   value={pubRef}
                   onChange={(event: React.ChangeEvent<HTMLTextAreaElement>) => setPubRef(event.target.value)}
                   placeholder="b2~...~...~...~p6.4~offer-..."
                 />
-                <Field.Hint />
-                <Field.Error />
-              </Field.Root>
-              <Field.Root
+              </FormField>
+              <FormField
                 name="user_id"
+                label={t('pubRefs.decode.user', 'User id (optional)')}
                 error={decode.error?.fieldErrors.user_id}
                 hint={t(
                   'pubRefs.decode.userHint',
                   'The user id the offers were fetched for (publisher_customer_id in webhooks). Without it the tag cannot be verified.'
                 )}
               >
-                <Field.Label>{t('pubRefs.decode.user', 'User id (optional)')}</Field.Label>
                 <TextInput
                   value={userId}
                   onChange={(event: React.ChangeEvent<HTMLInputElement>) => setUserId(event.target.value)}
                   placeholder="user-1"
                 />
-                <Field.Hint />
-                <Field.Error />
-              </Field.Root>
+              </FormField>
               <Flex justifyContent="flex-end">
                 <Button type="submit" startIcon={<Search />} loading={decode.isLoading} disabled={!pubRef.trim()}>
                   {t('pubRefs.decode.submit', 'Decode')}
@@ -148,71 +145,64 @@ function BuildSection({ onDecode }: { onDecode: (pubRef: string, userId: string)
       <form onSubmit={submit} aria-label={t('pubRefs.build.title', 'Build a test pubRef')}>
         <Flex direction="column" alignItems="stretch" gap={4}>
           <Grid.Root gap={4}>
-            <Grid.Item col={12} direction="column" alignItems="stretch">
-              <Field.Root
-                name="build_user_id"
-                required
-                error={errors.user_id}
-                hint={t('pubRefs.build.userHint', 'The pubRef is bound to this user: it is valid only on their transactions.')}
+            <FormField
+              name="build_user_id"
+              label={t('pubRefs.build.user', 'User id')}
+              required
+              error={errors.user_id}
+              hint={t('pubRefs.build.userHint', 'The pubRef is bound to this user: it is valid only on their transactions.')}
+              cols={[12]}
+            >
+              <TextInput
+                value={user}
+                onChange={(event: React.ChangeEvent<HTMLInputElement>) => setUser(event.target.value)}
+                placeholder="user-1"
+              />
+            </FormField>
+            <FormField
+              name="offer_id"
+              label={t('pubRefs.build.offerId', 'Offer id')}
+              required
+              error={errors.offer_id}
+              cols={[4, 12]}
+            >
+              <TextInput
+                value={offerId}
+                onChange={(event: React.ChangeEvent<HTMLInputElement>) => setOfferId(event.target.value)}
+                placeholder="offer-..."
+              />
+            </FormField>
+            <FormField name="rate_kind" label={t('pubRefs.build.kind', 'Rate kind')} cols={[3, 12]}>
+              <Radio.Group
+                value={kind}
+                onValueChange={(value: string) => setKind(value as BuildKind)}
+                aria-label={t('pubRefs.build.kind', 'Rate kind')}
               >
-                <Field.Label>{t('pubRefs.build.user', 'User id')}</Field.Label>
-                <TextInput
-                  value={user}
-                  onChange={(event: React.ChangeEvent<HTMLInputElement>) => setUser(event.target.value)}
-                  placeholder="user-1"
-                />
-                <Field.Hint />
-                <Field.Error />
-              </Field.Root>
-            </Grid.Item>
-            <Grid.Item col={4} s={12} direction="column" alignItems="stretch">
-              <Field.Root name="offer_id" required error={errors.offer_id}>
-                <Field.Label>{t('pubRefs.build.offerId', 'Offer id')}</Field.Label>
-                <TextInput
-                  value={offerId}
-                  onChange={(event: React.ChangeEvent<HTMLInputElement>) => setOfferId(event.target.value)}
-                  placeholder="offer-..."
-                />
-                <Field.Error />
-              </Field.Root>
-            </Grid.Item>
-            <Grid.Item col={3} s={12} direction="column" alignItems="stretch">
-              <Field.Root name="rate_kind">
-                <Field.Label>{t('pubRefs.build.kind', 'Rate kind')}</Field.Label>
-                <Radio.Group
-                  value={kind}
-                  onValueChange={(value: string) => setKind(value as BuildKind)}
-                  aria-label={t('pubRefs.build.kind', 'Rate kind')}
-                >
-                  <Radio.Item value="percent">{t('pubRefs.build.percent', 'Percent')}</Radio.Item>
-                  <Radio.Item value="fixed">{t('pubRefs.build.fixed', 'Fixed amount')}</Radio.Item>
-                  <Radio.Item value="none">{t('pubRefs.build.none', 'No rate')}</Radio.Item>
-                </Radio.Group>
-              </Field.Root>
-            </Grid.Item>
-            <Grid.Item col={3} s={12} direction="column" alignItems="stretch">
-              <Field.Root name="rate" error={errors.rate_percent ?? errors.rate_fixed}>
-                <Field.Label>{t('pubRefs.build.rate', 'Rate')}</Field.Label>
-                <TextInput
-                  value={rate}
-                  disabled={kind === 'none'}
-                  onChange={(event: React.ChangeEvent<HTMLInputElement>) => setRate(event.target.value)}
-                  placeholder={kind === 'percent' ? '6.4' : '1.50'}
-                />
-                <Field.Error />
-              </Field.Root>
-            </Grid.Item>
-            <Grid.Item col={2} s={12} direction="column" alignItems="stretch">
-              <Field.Root name="currency" error={errors.currency}>
-                <Field.Label>{t('pubRefs.build.currency', 'Currency')}</Field.Label>
-                <TextInput
-                  value={currency}
-                  disabled={kind !== 'fixed'}
-                  onChange={(event: React.ChangeEvent<HTMLInputElement>) => setCurrency(event.target.value)}
-                />
-                <Field.Error />
-              </Field.Root>
-            </Grid.Item>
+                <Radio.Item value="percent">{t('pubRefs.build.percent', 'Percent')}</Radio.Item>
+                <Radio.Item value="fixed">{t('pubRefs.build.fixed', 'Fixed amount')}</Radio.Item>
+                <Radio.Item value="none">{t('pubRefs.build.none', 'No rate')}</Radio.Item>
+              </Radio.Group>
+            </FormField>
+            <FormField
+              name="rate"
+              label={t('pubRefs.build.rate', 'Rate')}
+              error={errors.rate_percent ?? errors.rate_fixed}
+              cols={[3, 12]}
+            >
+              <TextInput
+                value={rate}
+                disabled={kind === 'none'}
+                onChange={(event: React.ChangeEvent<HTMLInputElement>) => setRate(event.target.value)}
+                placeholder={kind === 'percent' ? '6.4' : '1.50'}
+              />
+            </FormField>
+            <FormField name="currency" label={t('pubRefs.build.currency', 'Currency')} error={errors.currency} cols={[2, 12]}>
+              <TextInput
+                value={currency}
+                disabled={kind !== 'fixed'}
+                onChange={(event: React.ChangeEvent<HTMLInputElement>) => setCurrency(event.target.value)}
+              />
+            </FormField>
           </Grid.Root>
           <Flex justifyContent="flex-end">
             <Button

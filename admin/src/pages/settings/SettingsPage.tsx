@@ -1,9 +1,10 @@
 import { useState, type FormEvent } from 'react';
-import { Badge, Button, Field, Flex, Grid, TextInput, Toggle, Typography } from '@strapi/design-system';
+import { Badge, Button, Flex, Grid, TextInput, Toggle, Typography } from '@strapi/design-system';
 import { Check } from '@strapi/icons';
 import { Page, useNotification } from '@strapi/strapi/admin';
 import { useSaveSettings, useSettings } from '../../api/settings';
 import { ApiErrorAlert } from '../../components/ApiErrorAlert';
+import { FormField } from '../../components/FormField';
 import { PluginPage } from '../../components/PluginPage';
 import { KeyValueList, Section } from '../../components/Section';
 import { useT } from '../../utils/useT';
@@ -102,44 +103,38 @@ function RuntimeSettingsForm({ initial, onSaved }: RuntimeSettingsFormProps) {
     <form onSubmit={submit} aria-label={t('settings.runtime.title', 'Runtime settings')}>
       <Flex direction="column" alignItems="stretch" gap={4}>
         <Grid.Root gap={4}>
-          <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
-            <Field.Root
-              name="includeUnmapped"
-              error={errors.includeUnmapped}
-              hint={t(
-                'settings.includeUnmapped.hint',
-                "Serve offers of merchants without a published entry (with Button's display params only)."
-              )}
-            >
-              <Field.Label>{t('settings.includeUnmapped.label', 'Include unmapped merchants')}</Field.Label>
-              <Toggle
-                checked={includeUnmapped}
-                onLabel={t('settings.on', 'On')}
-                offLabel={t('settings.off', 'Off')}
-                onChange={(event: React.ChangeEvent<HTMLInputElement>) => setIncludeUnmapped(event.target.checked)}
-              />
-              <Field.Hint />
-              <Field.Error />
-            </Field.Root>
-          </Grid.Item>
-          <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
-            <Field.Root
-              name="defaultHeadlineTemplate"
-              error={errors.defaultHeadlineTemplate}
-              hint={t('settings.template.hint', 'Used when an entry has no headline template; {rate} and {name} are filled in.', {
-                rate: '{rate}',
-                name: '{name}',
-              })}
-            >
-              <Field.Label>{t('settings.template.label', 'Default headline template')}</Field.Label>
-              <TextInput
-                value={template}
-                onChange={(event: React.ChangeEvent<HTMLInputElement>) => setTemplate(event.target.value)}
-              />
-              <Field.Hint />
-              <Field.Error />
-            </Field.Root>
-          </Grid.Item>
+          <FormField
+            name="includeUnmapped"
+            label={t('settings.includeUnmapped.label', 'Include unmapped merchants')}
+            hint={t(
+              'settings.includeUnmapped.hint',
+              "Serve offers of merchants without a published entry (with Button's display params only)."
+            )}
+            error={errors.includeUnmapped}
+            cols={[6, 12]}
+          >
+            <Toggle
+              checked={includeUnmapped}
+              onLabel={t('settings.on', 'On')}
+              offLabel={t('settings.off', 'Off')}
+              onChange={(event: React.ChangeEvent<HTMLInputElement>) => setIncludeUnmapped(event.target.checked)}
+            />
+          </FormField>
+          <FormField
+            name="defaultHeadlineTemplate"
+            label={t('settings.template.label', 'Default headline template')}
+            hint={t('settings.template.hint', 'Used when an entry has no headline template; {rate} and {name} are filled in.', {
+              rate: '{rate}',
+              name: '{name}',
+            })}
+            error={errors.defaultHeadlineTemplate}
+            cols={[6, 12]}
+          >
+            <TextInput
+              value={template}
+              onChange={(event: React.ChangeEvent<HTMLInputElement>) => setTemplate(event.target.value)}
+            />
+          </FormField>
         </Grid.Root>
         {save.error && Object.keys(errors).length === 0 ? <ApiErrorAlert error={save.error} /> : null}
         <Flex justifyContent="flex-end">
