@@ -178,9 +178,10 @@ it('explains a catalogue never synced, then syncs it now: running, then succeede
   const unmapped = brandRow(page, UNMAPPED.merchant_id);
   expect(await unmapped.getByTestId('brand-locale-en').getAttribute('data-state')).toBe('missing');
   expect(await unmapped.getAttribute('data-mapping')).toBe('unmapped');
+  // Served by the plugin as a data URL, not loaded from the icon host by the browser.
   const icon = northwind.getByTestId('brand-icon');
   await icon.waitFor();
-  expect(await icon.getAttribute('src')).toBe(`${sim.url}/__simulator/icons/${NORTHWIND.merchant_id}.png`);
+  expect(await icon.getAttribute('src')).toMatch(/^data:image\/png;base64,/);
   // Loaded, not just requested: the simulator's 16x16 PNG (a string: the tests compile without the DOM lib).
   await page.waitForFunction(
     `(() => { const img = document.querySelector('[data-testid="catalogue-row-${NORTHWIND.merchant_id}"] img');
@@ -290,6 +291,8 @@ it('flags a brand that left the catalogue while its entry remains, and explains 
   expect(await northwind.getByTestId('brand-flagged').textContent()).toBe('Entry to review');
   expect(await page.getByTestId('catalogue-count-flagged').textContent()).toContain('1');
 
+  // The workspace does not show the SVG either: the server refuses it as the import does, and the row has its initial.
+  await brandRow(page, MAPLE.merchant_id).getByTestId('brand-icon-fallback').waitFor();
   await brandRow(page, MAPLE.merchant_id).getByTestId('brand-import-icon').click();
   const refusal = page.getByTestId('catalogue-icon-error');
   await refusal.waitFor();
@@ -335,9 +338,15 @@ it('shows a role holding only read the workspace, without Sync now, Create entry
     expect(await readerPage.getByTestId('catalogue-sync-now').count()).toBe(0);
     expect(await readerPage.getByTestId('brand-create').count()).toBe(0);
     expect(await readerPage.getByTestId('brand-import-icon').count()).toBe(0);
-    // Under the admin's own Content-Security-Policy the simulator's icons are blocked: each falls back to its
-    // initial, and the page never waits on them.
+    // Under the admin's own Content-Security-Policy (this context does not bypass it), the icons show: the plugin
+    // serves them as data URLs, which Strapi's default img-src allows.
+    await readerPage.waitForFunction(
+      `(() => { const img = document.querySelector('[data-testid="catalogue-row-${UNMAPPED.merchant_id}"] img');
+        return img !== null && img.complete && img.naturalWidth === 16; })()`
+    );
+    // Maple's icon is the SVG the server refuses (the test above): its initial, never the SVG.
     await row.getByTestId('brand-icon-fallback').waitFor();
+    expect(await row.locator('img').count()).toBe(0);
     // The server refuses them too.
     const auth = `Bearer ${await adminToken(app, reader)}`;
     expect((await app.http().post('/button-personalization/catalogue/syncs').set('Authorization', auth)).status).toBe(403);

@@ -193,6 +193,8 @@ it("finds a brand by part of its name, marks removed brands, and stores the pick
   const option = page.getByRole('option', { name: new RegExp(HARBOR!.name) });
   await option.waitFor();
   expect(await option.textContent()).toContain(HARBOR!.merchant_id);
+  // Its icon, served by the plugin as a data URL (Strapi's default CSP would block the icon host).
+  await option.locator('img[src^="data:image/png;base64,"]').waitFor();
   // The list open, as the README shows it, once the search has narrowed it: the viewport as it is (the helper's
   // full-page resize would close the list).
   await page.getByRole('option', { name: /Copperline/ }).waitFor({ state: 'detached' });

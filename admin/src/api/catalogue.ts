@@ -1,5 +1,6 @@
 import type {
   CatalogueEntryResponse,
+  CatalogueIconPreviewResponse,
   CatalogueIconResponse,
   CatalogueListQuery,
   CatalogueListResponse,
@@ -59,4 +60,21 @@ export function useImportIcon() {
     const { data } = await post<CatalogueIconResponse>(adminPath(`/catalogue/${encodeURIComponent(merchantId)}/icon`));
     return data.data;
   });
+}
+
+/**
+ * The brand's icon as a data URL served by the plugin (GET /catalogue/brands/:merchantId/icon: Strapi's default CSP
+ * blocks Button's icon host), or undefined while it loads, for a brand without an icon, and when the server refused
+ * it. Read again when the catalogue stores a new icon URL; the browser keeps the answer for an hour.
+ */
+export function useBrandIconSrc(merchantId: string, iconUrl: string | null): string | undefined {
+  const icon = useApiQuery(`icon:${merchantId}:${iconUrl ?? ''}`, async ({ get }) => {
+    if (!iconUrl) return undefined;
+    const { data } = await get<CatalogueIconPreviewResponse>(
+      adminPath(`/catalogue/brands/${encodeURIComponent(merchantId)}/icon`)
+    );
+    return data.data.data_url;
+  });
+  // Never the previous brand's icon while this one loads, nor after this one failed.
+  return icon.isLoading || icon.error ? undefined : icon.data;
 }

@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import { Avatar, Badge, Field, Flex, TextInput, Typography } from '@strapi/design-system';
 import { useField } from '@strapi/strapi/admin';
+import { useBrandIconSrc } from '../api/catalogue';
 import type { CatalogueDown, PickerBrand } from '../api/merchant-picker';
 import { useT } from '../utils/useT';
 
@@ -15,13 +16,14 @@ export interface MerchantFieldProps {
   placeholder?: string;
 }
 
-/** The brand's icon (from the catalogue's URL; its initial when the image cannot be shown), name, id and status. */
+/** The brand's icon (served by the plugin; its initial until then or when it cannot be shown), name, id and status. */
 export function BrandOptionContent({ brand }: { brand: PickerBrand }) {
   const t = useT();
+  const icon = useBrandIconSrc(brand.merchant_id, brand.icon_url);
   return (
     <Flex gap={2} justifyContent="space-between" data-testid="merchant-picker-option">
       <Flex gap={2}>
-        <Avatar.Item src={brand.icon_url ?? undefined} alt="" fallback={brand.name.slice(0, 1).toUpperCase()} delayMs={0} />
+        <Avatar.Item src={icon} alt="" fallback={brand.name.slice(0, 1).toUpperCase()} delayMs={0} />
         <Flex direction="column" alignItems="flex-start">
           <Typography ellipsis>{brand.name}</Typography>
           <Typography variant="pi" textColor="neutral600">

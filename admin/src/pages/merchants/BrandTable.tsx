@@ -4,7 +4,7 @@ import { useIntl } from 'react-intl';
 import type { CatalogueRow, LocaleState } from '../../../../server/src/contracts/admin';
 import { formatDateTime } from '../../utils/format';
 import { useT, type Translate } from '../../utils/useT';
-import { BrandIcon } from './BrandIcon';
+import { BrandIcon } from '../../components/BrandIcon';
 
 export interface BrandActions {
   /** The role holds `import`: the row actions show. */
@@ -67,7 +67,7 @@ export function BrandTable({ rows, actions }: { rows: CatalogueRow[]; actions: B
             data-status={row.status}
           >
             <Td>
-              <BrandIcon url={row.icon_url} name={row.name} />
+              <BrandIcon merchantId={row.merchant_id} url={row.icon_url} name={row.name} />
             </Td>
             <Td>
               <Flex direction="column" alignItems="flex-start" gap={1}>
