@@ -1,30 +1,12 @@
-import net from 'node:net';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { CLICK_ID_LENGTH, formatPubRef, type ShownRate } from '../../server/src/pub-ref/format';
 import { createWebhookSender } from '../../simulator';
 import { adminToken, createAdminUser, createAdminUserWithPermissions } from '../helpers/admin-users';
 import { PUBREF_SECRET, WEBHOOK_PATH, WEBHOOK_SECRET } from '../helpers/ledger';
-import { startPlayground, type Playground } from '../helpers/playground';
 import { startPrivateRedis, type PrivateRedis } from '../helpers/redis';
-import { removeFiles, uploadedFiles } from './helpers/uploads';
-import {
-  MERCHANTS,
-  SIM_API_KEY,
-  TEST_CA_PATH,
-  startSimulator,
-  userWithEveryMerchant,
-  type Simulator,
-} from '../helpers/simulator';
-import { ensurePlaygroundAdminBuilt } from './helpers/admin-build';
-import {
-  dismissStrapiBanner,
-  launchChromium,
-  logIn,
-  newContext,
-  publishScreenshots,
-  screenshot,
-  type BrowserSession,
-} from './helpers/browser';
+import { MERCHANTS, userWithEveryMerchant } from '../helpers/simulator';
+import { PLUGIN, startE2eApp, type E2eApp } from './helpers/app';
+import { logIn, newContext, publishScreenshots, recordScreenshots } from './helpers/browser';
 
 /**
  * The admin panel in a real browser: Debian's Chromium driven by playwright-core against the built playground
@@ -39,49 +21,17 @@ const ADMIN = { email: 'e2e-admin@example.com', password: 'E2e-Admin-Password-1'
 const USER = userWithEveryMerchant();
 // The playground seeds entries for every catalogue merchant but the last: that one is unmapped.
 const UNMAPPED = MERCHANTS[MERCHANTS.length - 1].merchant_id;
-const PLUGIN = '/admin/plugins/button-personalization';
-const SCREENS: string[] = [];
+const { names: SCREENS, shot } = recordScreenshots();
 
-let sim: Simulator;
 let redis: PrivateRedis;
-let app: Playground;
-let baseUrl: string;
-let browser: BrowserSession;
-/** The super admin's context: logged in through the real form once, shared by the tests' own pages. */
-let context: BrowserContext;
-let loggedIn: Promise<void> | undefined;
-const openPages: Page[] = [];
-
-const shot = async (page: Page, name: string) => {
-  await screenshot(page, name);
-  SCREENS.push(name);
-};
-
-/** A new page in the admin's context, on `path` when given; the first call logs in (again after a failed try). */
-async function adminPage(path?: string): Promise<Page> {
-  const page = await context.newPage();
-  openPages.push(page);
-  loggedIn ??= (async () => {
-    await logIn(page, baseUrl, ADMIN);
-    await dismissStrapiBanner(page);
-  })().catch((error: unknown) => {
-    loggedIn = undefined;
-    throw error;
-  });
-  await loggedIn;
-  if (path !== undefined) await page.goto(`${baseUrl}${PLUGIN}${path}`);
-  return page;
-}
-
-let token: Promise<string> | undefined;
-const adminApiToken = () => (token ??= adminToken(app, ADMIN));
+let e2e: E2eApp;
 
 /** A pubRef served to USER right now, through the admin preview route (a real call to the simulator). */
 async function servedPubRef(): Promise<string> {
-  const res = await app
+  const res = await e2e.app
     .http()
     .post('/button-personalization/preview')
-    .set('Authorization', `Bearer ${await adminApiToken()}`)
+    .set('Authorization', `Bearer ${await e2e.adminApiToken()}`)
     .send({ user_id: USER });
   expect(res.status).toBe(200);
   const pubRef = (res.body.data as Array<{ offers: Array<{ pub_ref: string }> }>)[0]?.offers[0]?.pub_ref;
@@ -91,7 +41,7 @@ async function servedPubRef(): Promise<string> {
 
 /** A merchant Button "returned" for this test only: in the registry, with no CMS entry (so unmapped). */
 function unmappedMerchant(merchantId: string): string {
-  app.strapi.plugin('button-personalization').service('merchants').recordSeen([merchantId]);
+  e2e.app.strapi.plugin('button-personalization').service('merchants').recordSeen([merchantId]);
   return merchantId;
 }
 
@@ -105,77 +55,41 @@ async function runPreview(page: Page): Promise<string> {
   return pubRef;
 }
 
-/** A port that is free now: Strapi's config (and so the webhook URL it reports) is told the real port. */
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-
 beforeAll(async () => {
-  await ensurePlaygroundAdminBuilt((line) => process.stdout.write(`[e2e] ${line}\n`));
-  sim = await startSimulator({ tls: true });
   redis = await startPrivateRedis(); // the app's own, so a test can take it away
-  const port = await freePort();
-  app = await startPlayground({
-    HOST: '127.0.0.1',
-    PORT: String(port),
-    PLAYGROUND_SEED: 'true',
-    PLAYGROUND_ADMIN_EMAIL: ADMIN.email,
-    PLAYGROUND_ADMIN_PASSWORD: ADMIN.password,
-    BUTTON_API_KEY: SIM_API_KEY,
-    BUTTON_API_BASE_URL: sim.url,
-    BUTTON_API_CA_FILE: TEST_CA_PATH,
-    BUTTON_WEBHOOK_SECRET: WEBHOOK_SECRET,
-    BUTTON_PUBREF_SECRET: PUBREF_SECRET,
-    // A breaker that opens after a handful of failures and stays open while the test looks at it.
-    BUTTON_RETRY_MAX_ATTEMPTS: '1',
-    BUTTON_BREAKER_MIN_REQUESTS: '4',
-    BUTTON_BREAKER_HALF_OPEN_AFTER_MS: '600000',
-    BUTTON_REDIS_URL: redis.url,
-    BUTTON_REDIS_RETRY_AFTER_MS: '500',
-    BUTTON_RATE_LIMIT_EXPECTED_INSTANCES: '2',
+  e2e = await startE2eApp({
+    admin: ADMIN,
+    env: {
+      BUTTON_WEBHOOK_SECRET: WEBHOOK_SECRET,
+      BUTTON_PUBREF_SECRET: PUBREF_SECRET,
+      // A breaker that opens after a handful of failures and stays open while the test looks at it.
+      BUTTON_RETRY_MAX_ATTEMPTS: '1',
+      BUTTON_BREAKER_MIN_REQUESTS: '4',
+      BUTTON_BREAKER_HALF_OPEN_AFTER_MS: '600000',
+      BUTTON_REDIS_URL: redis.url,
+      BUTTON_REDIS_RETRY_AFTER_MS: '500',
+      BUTTON_RATE_LIMIT_EXPECTED_INSTANCES: '2',
+    },
   });
-  await new Promise<void>((resolve, reject) => {
-    app.strapi.server.httpServer.once('error', reject);
-    app.strapi.server.httpServer.listen(port, '127.0.0.1', () => resolve());
-  });
-  baseUrl = `http://127.0.0.1:${port}`;
-  browser = await launchChromium();
-  context = await newContext(browser.browser);
 }, 600_000);
 
 afterEach(async () => {
   // Each test's pages go with it (the context, and so the login, stays).
-  await Promise.all(openPages.splice(0).map((page) => page.close().catch(() => undefined)));
+  await e2e?.closePages();
 });
 
 afterAll(async () => {
-  await context?.close();
-  await browser?.close();
-  if (app) {
-    const seededFiles = await uploadedFiles(app.strapi); // the seed's logos: read before the database goes
-    await new Promise<void>((resolve) =>
-      app.strapi.server.httpServer.listening ? app.strapi.server.httpServer.close(() => resolve()) : resolve()
-    );
-    await app.stop();
-    removeFiles(seededFiles);
-  }
-  await sim?.stop();
+  await e2e?.stop();
   await redis?.stop();
 });
 
 it('logs in through the real login form and shows the plugin in the menu', async () => {
-  const page = await adminPage();
+  const page = await e2e.adminPage();
   await page.locator(`nav a[href$="/plugins/button-personalization"]`).first().waitFor();
 });
 
 it('runs a live preview: merged offers, headlines and pubRefs, with upstream time and attempts', async () => {
-  const page = await adminPage('/preview');
+  const page = await e2e.adminPage('/preview');
   await page.getByRole('tab', { name: 'Live preview' }).waitFor();
   await runPreview(page);
   const result = page.getByTestId('preview-result');
@@ -192,7 +106,7 @@ it('runs a live preview: merged offers, headlines and pubRefs, with upstream tim
 });
 
 it('decodes a pubRef from the preview: unverifiable without the user, valid for the user it was served to', async () => {
-  const page = await adminPage('/preview');
+  const page = await e2e.adminPage('/preview');
   const pubRef = await runPreview(page);
   await page.getByRole('button', { name: 'Decode' }).first().click();
   await page.waitForURL(/\/pub-refs\?pub_ref=/);
@@ -222,7 +136,7 @@ it('decodes a pubRef from the preview: unverifiable without the user, valid for 
 });
 
 it('shows every rate kind a pubRef can carry: percent, fixed amount, none and unrepresentable', async () => {
-  const page = await adminPage('/pub-refs');
+  const page = await e2e.adminPage('/pub-refs');
   const rateShown = async (offerId: string) => {
     await page.getByTestId('pub-ref-offer-id').filter({ hasText: offerId }).waitFor();
     const text = ((await page.getByTestId('pub-ref-rate').textContent()) ?? '').trim();
@@ -270,13 +184,13 @@ it('shows every rate kind a pubRef can carry: percent, fixed amount, none and un
 
 it("shows a transaction sent by the simulator's webhooks in Commissions, with its event history", async () => {
   const pubRef = await servedPubRef();
-  const sender = createWebhookSender({ url: `${baseUrl}${WEBHOOK_PATH}`, secret: WEBHOOK_SECRET });
+  const sender = createWebhookSender({ url: `${e2e.baseUrl}${WEBHOOK_PATH}`, secret: WEBHOOK_SECRET });
   // Served to USER, bought by USER; then a later tx-pending that would move the validated transaction back.
   const result = await sender.lifecycle({ pubRef, final: 'validated', amount: 420, customerId: USER, regress: true });
   expect(result.reports.every((report) => report.delivered)).toBe(true);
   const transactionId = result.transactionId;
 
-  const page = await adminPage('/commissions');
+  const page = await e2e.adminPage('/commissions');
   const row = page.getByTestId(`commission-row-${transactionId}`);
   await row.waitFor();
   expect(await row.textContent()).toContain('Validated');
@@ -301,14 +215,14 @@ it("shows a transaction sent by the simulator's webhooks in Commissions, with it
 
 it("disables Create entry for a role with the plugin's read action but not the Content Manager's create", async () => {
   const merchantId = unmappedMerchant('org-e2e-reader-brand');
-  const reader = await createAdminUserWithPermissions(app.strapi, 'E2E plugin readers', [
+  const reader = await createAdminUserWithPermissions(e2e.app.strapi, 'E2E plugin readers', [
     { action: 'plugin::button-personalization.read' },
   ]);
-  const readerContext = await newContext(browser.browser);
+  const readerContext = await newContext(e2e.browser.browser);
   try {
     const readerPage = await readerContext.newPage();
-    await logIn(readerPage, baseUrl, reader);
-    await readerPage.goto(`${baseUrl}${PLUGIN}/merchants`);
+    await logIn(readerPage, e2e.baseUrl, reader);
+    await readerPage.goto(`${e2e.baseUrl}${PLUGIN}/merchants`);
     const row = readerPage.getByTestId(`merchant-row-${merchantId}`);
     await row.getByTestId('merchant-status').filter({ hasText: 'Unmapped' }).waitFor();
     const create = row.getByRole('button', { name: 'Create entry' });
@@ -322,7 +236,7 @@ it("disables Create entry for a role with the plugin's read action but not the C
 
 it('creates an entry from an unmapped merchant and sees it mapped once published', async () => {
   const merchantId = unmappedMerchant('org-e2e-new-brand');
-  const page = await adminPage('/merchants');
+  const page = await e2e.adminPage('/merchants');
   const row = page.getByTestId(`merchant-row-${merchantId}`);
   await row.getByTestId('merchant-status').filter({ hasText: 'Unmapped' }).waitFor();
   const unmapped = Number(/\d+/.exec((await page.getByTestId('merchants-count-unmapped').textContent()) ?? '')?.[0]);
@@ -340,7 +254,7 @@ it('creates an entry from an unmapped merchant and sees it mapped once published
     .first()
     .waitFor();
 
-  await page.goto(`${baseUrl}${PLUGIN}/merchants`);
+  await page.goto(`${e2e.baseUrl}${PLUGIN}/merchants`);
   await row.getByTestId('merchant-status').filter({ hasText: 'Mapped' }).waitFor();
   await page
     .getByTestId('merchants-count-unmapped')
@@ -350,7 +264,7 @@ it('creates an entry from an unmapped merchant and sees it mapped once published
 });
 
 it('shows the effective configuration with secrets masked and saves a runtime setting', async () => {
-  const page = await adminPage('/settings');
+  const page = await e2e.adminPage('/settings');
   try {
     const template = page.getByLabel('Default headline template');
     await template.waitFor();
@@ -367,25 +281,25 @@ it('shows the effective configuration with secrets masked and saves a runtime se
     await shot(page, 'settings');
   } finally {
     // Back to the boot configuration, so no other test sees this one's setting.
-    await app
+    await e2e.app
       .http()
       .put('/button-personalization/settings')
-      .set('Authorization', `Bearer ${await adminApiToken()}`)
+      .set('Authorization', `Bearer ${await e2e.adminApiToken()}`)
       .send({});
   }
 });
 
 it('shows health: configuration status, a closed breaker, pool, latency chart and the webhook URL', async () => {
   await servedPubRef(); // a call to Button in the chart's window
-  const page = await adminPage('/health');
+  const page = await e2e.adminPage('/health');
   await page.getByTestId('breaker-state').filter({ hasText: 'Closed' }).waitFor();
   await page.getByTestId('latency-chart').waitFor();
-  expect(await page.getByTestId('webhook-url').textContent()).toBe(`${baseUrl}${WEBHOOK_PATH}`);
+  expect(await page.getByTestId('webhook-url').textContent()).toBe(`${e2e.baseUrl}${WEBHOOK_PATH}`);
   await shot(page, 'health');
 });
 
 it('shows whether the Button budget is shared through Redis, and a banner while Redis is unreachable', async () => {
-  const page = await adminPage('/health');
+  const page = await e2e.adminPage('/health');
   await page.getByTestId('shared-state-mode').filter({ hasText: 'Shared with every instance' }).waitFor();
   await redis.kill();
   try {
@@ -403,18 +317,19 @@ it('shows whether the Button budget is shared through Redis, and a banner while 
 
 // Leaves the breaker open (it half-opens after 10 minutes): keep it after every test that calls Button.
 it('shows the breaker open, and a clear banner, while the simulator is down', async () => {
-  sim.faults.set({ rules: [{ kind: 'status', status: 503, message: 'simulated outage' }] });
+  e2e.sim.faults.set({ rules: [{ kind: 'status', status: 503, message: 'simulated outage' }] });
   try {
-    const token = await adminApiToken();
+    const token = await e2e.adminApiToken();
+    const { http } = e2e.app;
     const breakerState = async () =>
-      (await app.http().get('/button-personalization/health').set('Authorization', `Bearer ${token}`)).body.data.breaker?.state;
+      (await http().get('/button-personalization/health').set('Authorization', `Bearer ${token}`)).body.data.breaker?.state;
     // Failed previews until the breaker has seen enough of them in its window (a count, never a timing).
     for (let i = 0; i < 40 && (await breakerState()) !== 'open'; i += 1) {
-      await app.http().post('/button-personalization/preview').set('Authorization', `Bearer ${token}`).send({ user_id: USER });
+      await http().post('/button-personalization/preview').set('Authorization', `Bearer ${token}`).send({ user_id: USER });
     }
     expect(await breakerState()).toBe('open');
 
-    const page = await adminPage('/health');
+    const page = await e2e.adminPage('/health');
     await page.getByTestId('breaker-state').filter({ hasText: 'Open' }).waitFor();
     await page.getByTestId('upstream-down').waitFor();
     await page.getByTestId('last-errors').waitFor();
@@ -426,21 +341,22 @@ it('shows the breaker open, and a clear banner, while the simulator is down', as
     await page.getByRole('alert').filter({ hasText: 'Button is not answering' }).waitFor();
     await shot(page, 'preview-down');
   } finally {
-    sim.faults.clear();
+    e2e.sim.faults.clear();
   }
 });
 
 it('hides the plugin from an editor without its permissions', async () => {
-  const editor = await createAdminUser(app.strapi, 'e2e-editor@example.com', 'strapi-editor');
-  const editorContext = await newContext(browser.browser);
+  const editor = await createAdminUser(e2e.app.strapi, 'e2e-editor@example.com', 'strapi-editor');
+  const editorContext = await newContext(e2e.browser.browser);
   try {
     const editorPage = await editorContext.newPage();
-    await logIn(editorPage, baseUrl, editor);
+    await logIn(editorPage, e2e.baseUrl, editor);
     await editorPage.locator('nav a[href$="/content-manager"]').first().waitFor();
     expect(await editorPage.locator('nav a[href$="/plugins/button-personalization"]').count()).toBe(0);
     // The API refuses them too (the integration suites check every route).
-    const token = await adminToken(app, editor);
-    expect((await app.http().get('/button-personalization/merchants').set('Authorization', `Bearer ${token}`)).status).toBe(403);
+    const token = await adminToken(e2e.app, editor);
+    const { http } = e2e.app;
+    expect((await http().get('/button-personalization/merchants').set('Authorization', `Bearer ${token}`)).status).toBe(403);
   } finally {
     await editorContext.close();
   }

@@ -1,20 +1,8 @@
-import net from 'node:net';
-import type { BrowserContext, Page } from 'playwright-core';
-import { createButtonSimulator } from '../../simulator';
+import type { Page } from 'playwright-core';
 import { adminToken, createAdminUserWithPermissions } from '../helpers/admin-users';
-import { startPlayground, type Playground } from '../helpers/playground';
-import { MERCHANTS, SIM_API_KEY, TEST_CA_PATH, type Simulator } from '../helpers/simulator';
-import { removeFiles, uploadedFiles } from './helpers/uploads';
-import { ensurePlaygroundAdminBuilt } from './helpers/admin-build';
-import {
-  dismissStrapiBanner,
-  launchChromium,
-  logIn,
-  newContext,
-  publishScreenshots,
-  screenshot,
-  type BrowserSession,
-} from './helpers/browser';
+import { MERCHANTS } from '../helpers/simulator';
+import { PLUGIN, startE2eApp, type E2eApp } from './helpers/app';
+import { logIn, newContext, publishScreenshots, recordScreenshots } from './helpers/browser';
 
 /**
  * The Merchants page as the mapping workspace over Button's brand catalogue, in a real browser (Chromium through
@@ -26,41 +14,13 @@ import {
 jest.setTimeout(180_000);
 
 const ADMIN = { email: 'e2e-catalogue-admin@example.com', password: 'E2e-Catalogue-Password-1' };
-const PLUGIN = '/admin/plugins/button-personalization';
 const MERCHANT_OFFER_UID = 'plugin::button-personalization.merchant-offer';
-const SCREENS: string[] = [];
+const { names: SCREENS, shot } = recordScreenshots();
 // The playground seeds a published English entry for every simulator merchant but the last.
 const [NORTHWIND, , MAPLE] = MERCHANTS;
 const UNMAPPED = MERCHANTS[MERCHANTS.length - 1];
 
-let sim: Simulator;
-let app: Playground;
-let baseUrl: string;
-let browser: BrowserSession;
-let context: BrowserContext;
-let loggedIn: Promise<void> | undefined;
-const openPages: Page[] = [];
-
-const shot = async (page: Page, name: string) => {
-  await screenshot(page, name);
-  SCREENS.push(name);
-};
-
-/** A new page in the super admin's context, on `path`; the first call logs in (again after a failed try). */
-async function adminPage(path: string): Promise<Page> {
-  const page = await context.newPage();
-  openPages.push(page);
-  loggedIn ??= (async () => {
-    await logIn(page, baseUrl, ADMIN);
-    await dismissStrapiBanner(page);
-  })().catch((error: unknown) => {
-    loggedIn = undefined;
-    throw error;
-  });
-  await loggedIn;
-  await page.goto(`${baseUrl}${PLUGIN}${path}`);
-  return page;
-}
+let e2e: E2eApp;
 
 const brandRow = (page: Page, merchantId: string) => page.getByTestId(`catalogue-row-${merchantId}`);
 const listedBrands = (page: Page) =>
@@ -70,81 +30,39 @@ const listedBrands = (page: Page) =>
 const lastSync = (page: Page, status: string) => page.locator(`[data-testid="catalogue-last-sync"][data-status="${status}"]`);
 
 const documents = () =>
-  app.strapi.documents(MERCHANT_OFFER_UID as never) as unknown as {
+  e2e.app.strapi.documents(MERCHANT_OFFER_UID as never) as unknown as {
     findFirst(params: unknown): Promise<Record<string, unknown> | null>;
   };
 
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-
 beforeAll(async () => {
-  await ensurePlaygroundAdminBuilt((line) => process.stdout.write(`[e2e] ${line}\n`));
-  sim = createButtonSimulator({ apiKey: SIM_API_KEY, tls: true });
-  await sim.start();
-  const port = await freePort();
-  app = await startPlayground({
-    HOST: '127.0.0.1',
-    PORT: String(port),
-    PLAYGROUND_SEED: 'true',
-    PLAYGROUND_ADMIN_EMAIL: ADMIN.email,
-    PLAYGROUND_ADMIN_PASSWORD: ADMIN.password,
-    BUTTON_API_KEY: SIM_API_KEY,
-    BUTTON_API_BASE_URL: sim.url,
-    BUTTON_API_CA_FILE: TEST_CA_PATH,
-    BUTTON_ACCOUNTS_BASE_URL: sim.url,
-    // The simulator serves the icons from 127.0.0.1, a private address the import refuses unless allowed.
-    BUTTON_CATALOGUE_ICON_PRIVATE_HOSTS: 'true',
-    BUTTON_CATALOGUE_SCHEDULE: '', // only on demand: the page starts never synced
-    BUTTON_RECONCILIATION_SCHEDULE: '',
+  e2e = await startE2eApp({
+    admin: ADMIN,
+    env: (sim) => ({
+      BUTTON_ACCOUNTS_BASE_URL: sim.url,
+      // The simulator serves the icons from 127.0.0.1, a private address the import refuses unless allowed.
+      BUTTON_CATALOGUE_ICON_PRIVATE_HOSTS: 'true',
+      BUTTON_CATALOGUE_SCHEDULE: '', // only on demand: the page starts never synced
+      BUTTON_RECONCILIATION_SCHEDULE: '',
+    }),
+    // A second locale, so each brand has a badge per locale (the seeded entries are English only).
+    prepareApp: async (app) => {
+      await app.strapi.plugin('i18n').service('locales').create({ code: 'fr', name: 'French (fr)' });
+    },
+    // No bypassCSP: the brands' icons must show under the admin's own Content-Security-Policy, as on a fresh install.
   });
-  // A second locale, so each brand has a badge per locale (the seeded entries are English only).
-  await app.strapi.plugin('i18n').service('locales').create({ code: 'fr', name: 'French (fr)' });
-  await new Promise<void>((resolve, reject) => {
-    app.strapi.server.httpServer.once('error', reject);
-    app.strapi.server.httpServer.listen(port, '127.0.0.1', () => resolve());
-  });
-  baseUrl = `http://127.0.0.1:${port}`;
-  browser = await launchChromium();
-  // The brands' icons come from the simulator (its own test certificate) and from a host the admin's default
-  // Content-Security-Policy does not list in img-src: this context shows them as an app that allows Button's icon
-  // host would. The read-only role's context below keeps both, and sees the fallbacks.
-  context = await browser.browser.newContext({
-    viewport: { width: 1440, height: 1000 },
-    locale: 'en-US',
-    ignoreHTTPSErrors: true,
-    bypassCSP: true,
-  });
-  context.setDefaultTimeout(30_000);
 }, 600_000);
 
 afterEach(async () => {
-  sim?.faults.clear();
-  await Promise.all(openPages.splice(0).map((page) => page.close().catch(() => undefined)));
+  e2e?.sim.faults.clear();
+  await e2e?.closePages();
 });
 
 afterAll(async () => {
-  await context?.close();
-  await browser?.close();
-  if (app) {
-    const files = await uploadedFiles(app.strapi);
-    await new Promise<void>((resolve) =>
-      app.strapi.server.httpServer.listening ? app.strapi.server.httpServer.close(() => resolve()) : resolve()
-    );
-    await app.stop();
-    removeFiles(files);
-  }
-  await sim?.stop();
+  await e2e?.stop();
 });
 
 it('explains a catalogue never synced, then syncs it now: running, then succeeded with the brands added', async () => {
-  const page = await adminPage('/merchants');
+  const page = await e2e.adminPage('/merchants');
   await page.getByTestId('catalogue-never-synced').waitFor();
   await page.getByTestId('catalogue-empty').waitFor();
   expect(await page.getByTestId('catalogue-sync-schedule').textContent()).toContain('Not scheduled');
@@ -152,7 +70,7 @@ it('explains a catalogue never synced, then syncs it now: running, then succeede
   await page.getByTestId('seen-merchants').waitFor();
 
   // Each page of Button's Merchants API is slow, so the sync is seen running (and the page polling) before it ends.
-  sim.faults.set({ rules: [{ kind: 'delay', route: 'merchants', delayMs: 1_500 }] });
+  e2e.sim.faults.set({ rules: [{ kind: 'delay', route: 'merchants', delayMs: 1_500 }] });
   const syncNow = page.getByTestId('catalogue-sync-now');
   await syncNow.click();
   await lastSync(page, 'running').waitFor();
@@ -191,8 +109,8 @@ it('explains a catalogue never synced, then syncs it now: running, then succeede
 
 it('searches by name or id and filters by mapping and by offered recently', async () => {
   // Button's offers included Maple Grocers a moment ago (what the offers endpoint records for every answer).
-  app.strapi.plugin('button-personalization').service('merchants').recordSeen([MAPLE.merchant_id]);
-  const page = await adminPage('/merchants');
+  e2e.app.strapi.plugin('button-personalization').service('merchants').recordSeen([MAPLE.merchant_id]);
+  const page = await e2e.adminPage('/merchants');
   await brandRow(page, UNMAPPED.merchant_id).waitFor();
 
   const search = page.getByLabel('Search brands');
@@ -224,8 +142,8 @@ it('searches by name or id and filters by mapping and by offered recently', asyn
 });
 
 it('creates an entry prefilled from the catalogue, then links to it in the Content Manager', async () => {
-  const brand = sim.catalogue.get(UNMAPPED.merchant_id)!;
-  const page = await adminPage('/merchants');
+  const brand = e2e.sim.catalogue.get(UNMAPPED.merchant_id)!;
+  const page = await e2e.adminPage('/merchants');
   const row = brandRow(page, UNMAPPED.merchant_id);
   await row.getByTestId('brand-create').click();
   await page.getByText(`Draft entry created for ${brand.name}`).waitFor();
@@ -248,12 +166,12 @@ it('creates an entry prefilled from the catalogue, then links to it in the Conte
 });
 
 it("imports the brand's icon into the Media Library as the entry's logo", async () => {
-  const page = await adminPage('/merchants');
+  const page = await e2e.adminPage('/merchants');
   const row = brandRow(page, UNMAPPED.merchant_id);
   await row.getByTestId('brand-import-icon').click();
   await page.getByText(`${UNMAPPED.name}'s icon is in the Media Library and is now its entry's logo.`).waitFor();
 
-  const files = (await app.strapi.db.query('plugin::upload.file').findMany({})) as Array<{
+  const files = (await e2e.app.strapi.db.query('plugin::upload.file').findMany({})) as Array<{
     id: number;
     name: string;
     mime: string;
@@ -269,16 +187,16 @@ it("imports the brand's icon into the Media Library as the entry's logo", async 
   expect(entry!.logo).toMatchObject({ id: imported!.id });
 
   // The Media Library lists it.
-  await page.goto(`${baseUrl}/admin/plugins/upload`);
+  await page.goto(`${e2e.baseUrl}/admin/plugins/upload`);
   await page.getByText(imported!.name).first().waitFor();
   await shot(page, 'catalogue-workspace-media-library');
 });
 
 it('flags a brand that left the catalogue while its entry remains, and explains a refused icon', async () => {
-  sim.catalogue.remove(NORTHWIND.merchant_id);
+  e2e.sim.catalogue.remove(NORTHWIND.merchant_id);
   // Maple's icon becomes an SVG (with a script): the import refuses it.
-  sim.catalogue.put({ id: MAPLE.merchant_id, icon_url: `${sim.url}/__simulator/icons/samples/vector.svg` });
-  const page = await adminPage('/merchants');
+  e2e.sim.catalogue.put({ id: MAPLE.merchant_id, icon_url: `${e2e.sim.url}/__simulator/icons/samples/vector.svg` });
+  const page = await e2e.adminPage('/merchants');
   await page.getByTestId('catalogue-sync-now').click();
   await lastSync(page, 'succeeded')
     .filter({ has: page.getByTestId('catalogue-sync-removed').filter({ hasText: '1' }) })
@@ -309,9 +227,9 @@ it('flags a brand that left the catalogue while its entry remains, and explains 
 });
 
 it('ends a sync failed with its message while the catalogue is unreachable, and still lists the stored brands', async () => {
-  const page = await adminPage('/merchants');
+  const page = await e2e.adminPage('/merchants');
   await brandRow(page, UNMAPPED.merchant_id).waitFor();
-  sim.faults.set({ rules: [{ kind: 'status', status: 503, route: 'merchants' }] });
+  e2e.sim.faults.set({ rules: [{ kind: 'status', status: 503, route: 'merchants' }] });
   await page.getByTestId('catalogue-sync-now').click();
   await lastSync(page, 'failed').waitFor();
   expect(await page.getByTestId('catalogue-sync-status').textContent()).toBe('Failed');
@@ -324,14 +242,14 @@ it('ends a sync failed with its message while the catalogue is unreachable, and 
 });
 
 it('shows a role holding only read the workspace, without Sync now, Create entry or Import icon', async () => {
-  const reader = await createAdminUserWithPermissions(app.strapi, 'E2E catalogue readers', [
+  const reader = await createAdminUserWithPermissions(e2e.app.strapi, 'E2E catalogue readers', [
     { action: 'plugin::button-personalization.read' },
   ]);
-  const readerContext = await newContext(browser.browser);
+  const readerContext = await newContext(e2e.browser.browser);
   try {
     const readerPage = await readerContext.newPage();
-    await logIn(readerPage, baseUrl, reader);
-    await readerPage.goto(`${baseUrl}${PLUGIN}/merchants`);
+    await logIn(readerPage, e2e.baseUrl, reader);
+    await readerPage.goto(`${e2e.baseUrl}${PLUGIN}/merchants`);
     const row = brandRow(readerPage, MAPLE.merchant_id);
     await row.waitFor();
     await readerPage.getByTestId('catalogue-last-sync').waitFor();
@@ -348,10 +266,11 @@ it('shows a role holding only read the workspace, without Sync now, Create entry
     await row.getByTestId('brand-icon-fallback').waitFor();
     expect(await row.locator('img').count()).toBe(0);
     // The server refuses them too.
-    const auth = `Bearer ${await adminToken(app, reader)}`;
-    expect((await app.http().post('/button-personalization/catalogue/syncs').set('Authorization', auth)).status).toBe(403);
+    const auth = `Bearer ${await adminToken(e2e.app, reader)}`;
+    const { http } = e2e.app;
+    expect((await http().post('/button-personalization/catalogue/syncs').set('Authorization', auth)).status).toBe(403);
     expect(
-      (await app.http().post(`/button-personalization/catalogue/${MAPLE.merchant_id}/entry`).set('Authorization', auth)).status
+      (await http().post(`/button-personalization/catalogue/${MAPLE.merchant_id}/entry`).set('Authorization', auth)).status
     ).toBe(403);
   } finally {
     await readerContext.close();

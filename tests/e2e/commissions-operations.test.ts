@@ -1,22 +1,9 @@
 import fs from 'node:fs';
-import net from 'node:net';
-import type { BrowserContext, Page } from 'playwright-core';
-import { createButtonSimulator } from '../../simulator';
+import type { Page } from 'playwright-core';
 import { adminToken, createAdminUserWithPermissions } from '../helpers/admin-users';
 import { PUBREF_SECRET, WEBHOOK_SECRET, transaction, transactionsOf } from '../helpers/ledger';
-import { startPlayground, type Playground } from '../helpers/playground';
-import { SIM_API_KEY, TEST_CA_PATH, type Simulator } from '../helpers/simulator';
-import { removeFiles, uploadedFiles } from './helpers/uploads';
-import { ensurePlaygroundAdminBuilt } from './helpers/admin-build';
-import {
-  dismissStrapiBanner,
-  launchChromium,
-  logIn,
-  newContext,
-  publishScreenshots,
-  screenshot,
-  type BrowserSession,
-} from './helpers/browser';
+import { PLUGIN, startE2eApp, type E2eApp } from './helpers/app';
+import { logIn, newContext, publishScreenshots, recordScreenshots } from './helpers/browser';
 
 /**
  * The Commissions page's operations in a real browser (Chromium through playwright-core, the built playground on
@@ -28,11 +15,10 @@ import {
 jest.setTimeout(180_000);
 
 const ADMIN = { email: 'e2e-ops-admin@example.com', password: 'E2e-Ops-Password-1' };
-const PLUGIN = '/admin/plugins/button-personalization';
 const ERASED_USER = 'user-e2e-privacy-request';
 const OTHER_USER = 'user-e2e-keeps-data';
 const PAGE_SIZE = 2; // the simulator's transactions page: five transactions are three pages
-const SCREENS: string[] = [];
+const { names: SCREENS, shot } = recordScreenshots();
 
 /** Button's record of five transactions in the last hours: two for the user who will ask for erasure. */
 const minutesAgo = (minutes: number) => new Date(Date.now() - minutes * 60_000).toISOString();
@@ -44,37 +30,7 @@ const BEHIND = [
   { id: 'tx-e2e-ops-5', status: 'validated', customerId: OTHER_USER, merchantId: 'org-e2e-ops-a', amount: 310 },
 ] as const;
 
-let sim: Simulator;
-let app: Playground;
-let baseUrl: string;
-let browser: BrowserSession;
-let context: BrowserContext;
-let loggedIn: Promise<void> | undefined;
-const openPages: Page[] = [];
-
-const shot = async (page: Page, name: string) => {
-  await screenshot(page, name);
-  SCREENS.push(name);
-};
-
-/** A new page in the super admin's context, on `path`; the first call logs in (again after a failed try). */
-async function adminPage(path: string): Promise<Page> {
-  const page = await context.newPage();
-  openPages.push(page);
-  loggedIn ??= (async () => {
-    await logIn(page, baseUrl, ADMIN);
-    await dismissStrapiBanner(page);
-  })().catch((error: unknown) => {
-    loggedIn = undefined;
-    throw error;
-  });
-  await loggedIn;
-  await page.goto(`${baseUrl}${PLUGIN}${path}`);
-  return page;
-}
-
-let token: Promise<string> | undefined;
-const adminApiToken = () => (token ??= adminToken(app, ADMIN));
+let e2e: E2eApp;
 
 const runRows = (page: Page, status?: string) =>
   page.locator(`tr[data-testid^="reconciliation-run-"]${status ? `[data-status="${status}"]` : ''}`);
@@ -87,75 +43,42 @@ async function listedIds(page: Page): Promise<string[]> {
   return ids.sort();
 }
 
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-
 beforeAll(async () => {
-  await ensurePlaygroundAdminBuilt((line) => process.stdout.write(`[e2e] ${line}\n`));
-  sim = createButtonSimulator({ apiKey: SIM_API_KEY, tls: true, transactionsPageSize: PAGE_SIZE });
-  await sim.start();
-  for (const [index, tx] of BEHIND.entries())
-    sim.transactions.put(transaction({ ...tx, pubRef: null, modifiedDate: minutesAgo(90 - index * 10) }));
-  const port = await freePort();
-  app = await startPlayground({
-    HOST: '127.0.0.1',
-    PORT: String(port),
-    PLAYGROUND_SEED: 'true',
-    PLAYGROUND_ADMIN_EMAIL: ADMIN.email,
-    PLAYGROUND_ADMIN_PASSWORD: ADMIN.password,
-    BUTTON_API_KEY: SIM_API_KEY,
-    BUTTON_API_BASE_URL: sim.url,
-    BUTTON_API_CA_FILE: TEST_CA_PATH,
-    BUTTON_ACCOUNTS_BASE_URL: sim.url,
-    BUTTON_RECONCILIATION_ACCOUNT_ID: sim.accountId,
-    BUTTON_RECONCILIATION_SCHEDULE: '', // only on demand: no scheduled run in the history
-    BUTTON_WEBHOOK_SECRET: WEBHOOK_SECRET,
-    BUTTON_PUBREF_SECRET: PUBREF_SECRET,
+  e2e = await startE2eApp({
+    admin: ADMIN,
+    simulator: { transactionsPageSize: PAGE_SIZE },
+    prepareSimulator: (sim) => {
+      for (const [index, tx] of BEHIND.entries())
+        sim.transactions.put(transaction({ ...tx, pubRef: null, modifiedDate: minutesAgo(90 - index * 10) }));
+    },
+    env: (sim) => ({
+      BUTTON_ACCOUNTS_BASE_URL: sim.url,
+      BUTTON_RECONCILIATION_ACCOUNT_ID: sim.accountId,
+      BUTTON_RECONCILIATION_SCHEDULE: '', // only on demand: no scheduled run in the history
+      BUTTON_WEBHOOK_SECRET: WEBHOOK_SECRET,
+      BUTTON_PUBREF_SECRET: PUBREF_SECRET,
+    }),
   });
-  await new Promise<void>((resolve, reject) => {
-    app.strapi.server.httpServer.once('error', reject);
-    app.strapi.server.httpServer.listen(port, '127.0.0.1', () => resolve());
-  });
-  baseUrl = `http://127.0.0.1:${port}`;
-  browser = await launchChromium();
-  context = await newContext(browser.browser);
 }, 600_000);
 
 afterEach(async () => {
-  sim?.faults.clear();
-  await Promise.all(openPages.splice(0).map((page) => page.close().catch(() => undefined)));
+  e2e?.sim.faults.clear();
+  await e2e?.closePages();
 });
 
 afterAll(async () => {
-  await context?.close();
-  await browser?.close();
-  if (app) {
-    const seededFiles = await uploadedFiles(app.strapi);
-    await new Promise<void>((resolve) =>
-      app.strapi.server.httpServer.listening ? app.strapi.server.httpServer.close(() => resolve()) : resolve()
-    );
-    await app.stop();
-    removeFiles(seededFiles);
-  }
-  await sim?.stop();
+  await e2e?.stop();
 });
 
 it('shows the reconciliation, runs it now (running, then succeeded with the added count) and lists what it added', async () => {
-  const page = await adminPage('/commissions');
+  const page = await e2e.adminPage('/commissions');
   await page.getByTestId('reconciliation-runs-empty').waitFor();
-  expect(await page.getByTestId('reconciliation-account').textContent()).toBe(sim.accountId);
+  expect(await page.getByTestId('reconciliation-account').textContent()).toBe(e2e.sim.accountId);
   expect(await page.getByTestId('reconciliation-schedule').textContent()).toBe('Not scheduled: only when run from here');
   await page.getByText('No commission yet').waitFor(); // the ledger is behind: no webhook arrived
 
   // Each page of Button's list is slow, so the run is seen running (and the page polling) before it ends.
-  sim.faults.set({ rules: [{ kind: 'delay', route: 'transactions', delayMs: 1_500 }] });
+  e2e.sim.faults.set({ rules: [{ kind: 'delay', route: 'transactions', delayMs: 1_500 }] });
   const runNow = page.getByTestId('reconciliation-run-now');
   await runNow.click();
   const running = runRows(page, 'running');
@@ -179,17 +102,17 @@ it('shows the reconciliation, runs it now (running, then succeeded with the adde
 });
 
 it('says a run is already running when one started elsewhere, then shows it finish', async () => {
-  const page = await adminPage('/commissions');
+  const page = await e2e.adminPage('/commissions');
   await page.getByTestId('reconciliation-panel').waitFor();
   await runRows(page).first().waitFor();
   const before = await runRows(page).count();
 
   // Another admin (or the schedule) starts a slow run: this page is not polling, so its button is still enabled.
-  sim.faults.set({ rules: [{ kind: 'delay', route: 'transactions', delayMs: 3_000, times: 1 }] });
-  const started = await app
+  e2e.sim.faults.set({ rules: [{ kind: 'delay', route: 'transactions', delayMs: 3_000, times: 1 }] });
+  const started = await e2e.app
     .http()
     .post('/button-personalization/reconciliation/runs')
-    .set('Authorization', `Bearer ${await adminApiToken()}`);
+    .set('Authorization', `Bearer ${await e2e.adminApiToken()}`);
   expect(started.status).toBe(202);
   expect(started.body.data.status).toBe('running');
 
@@ -209,7 +132,7 @@ it('says a run is already running when one started elsewhere, then shows it fini
 });
 
 it('exports the filtered list as CSV: the rows the page lists, under the name the server gives', async () => {
-  const page = await adminPage('/commissions');
+  const page = await e2e.adminPage('/commissions');
   for (const tx of BEHIND) await page.getByTestId(`commission-row-${tx.id}`).waitFor();
   await page.getByRole('combobox', { name: 'Status' }).click();
   await page.getByRole('option', { name: 'Validated' }).click();
@@ -231,10 +154,10 @@ it('exports the filtered list as CSV: the rows the page lists, under the name th
 });
 
 it("erases an end user's data: a confirmation saying what goes and what stays, then the counts", async () => {
-  const erasedBefore = await transactionsOf(app.strapi, 'tx-e2e-ops-1');
+  const erasedBefore = await transactionsOf(e2e.app.strapi, 'tx-e2e-ops-1');
   expect(erasedBefore[0]?.publisher_customer_hash).toEqual(expect.any(String));
 
-  const page = await adminPage('/commissions');
+  const page = await e2e.adminPage('/commissions');
   await page.getByTestId('erasure-open').click();
   await page.getByLabel('End user id').fill(ERASED_USER);
   await page.getByRole('button', { name: 'Next' }).click();
@@ -257,35 +180,36 @@ it("erases an end user's data: a confirmation saying what goes and what stays, t
 
   // In the database: the user's transactions lost their customer hash; the amounts stay; the other user's keep theirs.
   for (const id of ['tx-e2e-ops-1', 'tx-e2e-ops-2']) {
-    const [row] = await transactionsOf(app.strapi, id);
+    const [row] = await transactionsOf(e2e.app.strapi, id);
     expect(row?.publisher_customer_hash).toBeNull();
     expect(row?.amount).toBe(BEHIND.find((tx) => tx.id === id)?.amount);
   }
-  const [kept] = await transactionsOf(app.strapi, 'tx-e2e-ops-4');
+  const [kept] = await transactionsOf(e2e.app.strapi, 'tx-e2e-ops-4');
   expect(kept?.publisher_customer_hash).toEqual(expect.any(String));
 });
 
 it('shows a role holding only read the history, without Run now, Export CSV or Erase', async () => {
-  const reader = await createAdminUserWithPermissions(app.strapi, 'E2E commission readers', [
+  const reader = await createAdminUserWithPermissions(e2e.app.strapi, 'E2E commission readers', [
     { action: 'plugin::button-personalization.read' },
   ]);
-  const readerContext = await newContext(browser.browser);
+  const readerContext = await newContext(e2e.browser.browser);
   try {
     const readerPage = await readerContext.newPage();
-    await logIn(readerPage, baseUrl, reader);
-    await readerPage.goto(`${baseUrl}${PLUGIN}/commissions`);
+    await logIn(readerPage, e2e.baseUrl, reader);
+    await readerPage.goto(`${e2e.baseUrl}${PLUGIN}/commissions`);
     await runRows(readerPage, 'succeeded').first().waitFor();
     await readerPage.getByTestId('commission-row-tx-e2e-ops-1').waitFor();
     expect(await readerPage.getByTestId('reconciliation-run-now').count()).toBe(0);
     expect(await readerPage.getByTestId('export-csv').count()).toBe(0);
     expect(await readerPage.getByTestId('erasure-open').count()).toBe(0);
     // The server refuses them too.
-    const readerToken = await adminToken(app, reader);
+    const readerToken = await adminToken(e2e.app, reader);
     const auth = `Bearer ${readerToken}`;
-    expect((await app.http().post('/button-personalization/reconciliation/runs').set('Authorization', auth)).status).toBe(403);
-    expect((await app.http().get('/button-personalization/commissions/export').set('Authorization', auth)).status).toBe(403);
+    const { http } = e2e.app;
+    expect((await http().post('/button-personalization/reconciliation/runs').set('Authorization', auth)).status).toBe(403);
+    expect((await http().get('/button-personalization/commissions/export').set('Authorization', auth)).status).toBe(403);
     expect(
-      (await app.http().post('/button-personalization/erasure').set('Authorization', auth).send({ user_id: OTHER_USER })).status
+      (await http().post('/button-personalization/erasure').set('Authorization', auth).send({ user_id: OTHER_USER })).status
     ).toBe(403);
   } finally {
     await readerContext.close();

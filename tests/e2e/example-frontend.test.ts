@@ -1,11 +1,8 @@
-import net from 'node:net';
-import type { BrowserContext, Page, Response } from 'playwright-core';
+import type { Page, Response } from 'playwright-core';
 import type { OffersResponse } from '../../server/src/contracts/offers';
 import { PUBREF_SECRET } from '../helpers/ledger';
-import { startPlayground, type Playground } from '../helpers/playground';
-import { SIM_API_KEY, TEST_CA_PATH, startSimulator, type Simulator } from '../helpers/simulator';
-import { launchChromium, newContext, publishScreenshots, screenshot, type BrowserSession } from './helpers/browser';
-import { removeFiles, uploadedFiles } from './helpers/uploads';
+import { startE2eApp, type E2eApp } from './helpers/app';
+import { publishScreenshots, screenshot } from './helpers/browser';
 
 // Plain JavaScript modules of the playground: the seed's defaults are what the page is prefilled with.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -21,27 +18,13 @@ jest.setTimeout(180_000);
 
 const OFFERS_PATH = '/api/button-personalization/offers';
 
-let sim: Simulator;
-let app: Playground;
-let baseUrl: string;
-let browser: BrowserSession;
-let context: BrowserContext;
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
+let e2e: E2eApp;
 
 const isOffersAnswer = (response: Response) => response.url().endsWith(OFFERS_PATH) && response.request().method() === 'POST';
 
 async function openPage(): Promise<Page> {
-  const page = await context.newPage();
-  await page.goto(`${baseUrl}/example/`);
+  const page = await e2e.context.newPage();
+  await page.goto(`${e2e.baseUrl}/example/`);
   await page.getByRole('form', { name: 'Sign in' }).waitFor();
   return page;
 }
@@ -71,39 +54,12 @@ async function signIn(page: Page): Promise<OffersResponse> {
 }
 
 beforeAll(async () => {
-  sim = await startSimulator({ tls: true });
-  const port = await freePort();
-  app = await startPlayground({
-    HOST: '127.0.0.1',
-    PORT: String(port),
-    PLAYGROUND_SEED: 'true',
-    BUTTON_API_KEY: SIM_API_KEY,
-    BUTTON_API_BASE_URL: sim.url,
-    BUTTON_API_CA_FILE: TEST_CA_PATH,
-    BUTTON_PUBREF_SECRET: PUBREF_SECRET,
-  });
-  await new Promise<void>((resolve, reject) => {
-    app.strapi.server.httpServer.once('error', reject);
-    app.strapi.server.httpServer.listen(port, '127.0.0.1', () => resolve());
-  });
-  baseUrl = `http://127.0.0.1:${port}`;
-  browser = await launchChromium();
-  context = await newContext(browser.browser);
+  // The example frontend is all this suite opens: no admin panel to build.
+  e2e = await startE2eApp({ buildAdmin: false, env: { BUTTON_PUBREF_SECRET: PUBREF_SECRET } });
 }, 600_000);
 
 afterAll(async () => {
-  await context?.close();
-  await browser?.close();
-  if (app) {
-    // The seeded logos were written to the playground's public/uploads: this run's database is thrown away.
-    const logos = await uploadedFiles(app.strapi);
-    await new Promise<void>((resolve) =>
-      app.strapi.server.httpServer.listening ? app.strapi.server.httpServer.close(() => resolve()) : resolve()
-    );
-    await app.stop();
-    removeFiles(logos);
-  }
-  await sim?.stop();
+  await e2e?.stop();
 });
 
 it('is served by Strapi at /example/, prefilled with the demo end user', async () => {
@@ -139,10 +95,10 @@ it("signs in, shows the user's live offers with logos, headlines and rates, and 
     const logo = card.getByRole('img');
     await logo.waitFor();
     // A string: the tests compile without the DOM lib.
-    const loadedWidth = `(() => { const img = document.querySelector('img[src="${baseUrl}${entry.merchant!.logo!.url}"]'); return img.complete ? img.naturalWidth : 0; })()`;
+    const loadedWidth = `(() => { const img = document.querySelector('img[src="${e2e.baseUrl}${entry.merchant!.logo!.url}"]'); return img.complete ? img.naturalWidth : 0; })()`;
     await page.waitForFunction(loadedWidth);
     expect(await page.evaluate<number>(loadedWidth)).toBeGreaterThan(0);
-    expect(await logo.getAttribute('src')).toBe(`${baseUrl}${entry.merchant!.logo!.url}`);
+    expect(await logo.getAttribute('src')).toBe(`${e2e.baseUrl}${entry.merchant!.logo!.url}`);
     for (const offer of entry.offers) {
       const button = card.locator(`[data-offer-id="${offer.id}"]`);
       expect(offer.headline).toBeTruthy();

@@ -1,20 +1,8 @@
-import net from 'node:net';
-import type { BrowserContext, Page } from 'playwright-core';
-import { createButtonSimulator } from '../../simulator';
+import type { Page } from 'playwright-core';
 import { createAdminUserWithPermissions } from '../helpers/admin-users';
-import { startPlayground, type Playground } from '../helpers/playground';
-import { MERCHANTS, offersFor, SIM_API_KEY, TEST_CA_PATH, userWithEveryMerchant, type Simulator } from '../helpers/simulator';
-import { ensurePlaygroundAdminBuilt } from './helpers/admin-build';
-import { removeFiles, uploadedFiles } from './helpers/uploads';
-import {
-  dismissStrapiBanner,
-  launchChromium,
-  logIn,
-  newContext,
-  publishScreenshots,
-  screenshot,
-  type BrowserSession,
-} from './helpers/browser';
+import { MERCHANTS, offersFor, userWithEveryMerchant } from '../helpers/simulator';
+import { startE2eApp, type E2eApp } from './helpers/app';
+import { dismissStrapiBanner, logIn, newContext, publishScreenshots, screenshot } from './helpers/browser';
 
 /**
  * The live offer beside a merchant-offer in the Content Manager's edit view (Chromium, the built playground on a
@@ -28,75 +16,31 @@ const ADMIN = { email: 'e2e-panel-admin@example.com', password: 'E2e-Panel-Passw
 const MERCHANT_OFFER_UID = 'plugin::button-personalization.merchant-offer';
 const MERCHANT = MERCHANTS[0]!;
 
-let sim: Simulator;
-let app: Playground;
-let baseUrl: string;
-let browser: BrowserSession;
-let context: BrowserContext;
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
+let e2e: E2eApp;
 
 /** The edit view of the seeded entry for MERCHANT, as the given admin. */
 async function editView(page: Page, credentials: { email: string; password: string }): Promise<void> {
-  await logIn(page, baseUrl, credentials);
+  await logIn(page, e2e.baseUrl, credentials);
   await dismissStrapiBanner(page);
-  const entry = (await app.strapi.documents(MERCHANT_OFFER_UID as never).findFirst({
+  const entry = (await e2e.app.strapi.documents(MERCHANT_OFFER_UID as never).findFirst({
     filters: { merchant_id: MERCHANT.merchant_id },
   } as never)) as { documentId: string };
   await page.goto(
-    `${baseUrl}/admin/content-manager/collection-types/${MERCHANT_OFFER_UID}/${entry.documentId}?plugins[i18n][locale]=en`
+    `${e2e.baseUrl}/admin/content-manager/collection-types/${MERCHANT_OFFER_UID}/${entry.documentId}?plugins[i18n][locale]=en`
   );
   await page.getByRole('textbox', { name: /^name/i }).first().waitFor();
 }
 
 beforeAll(async () => {
-  await ensurePlaygroundAdminBuilt((line) => process.stdout.write(`[e2e] ${line}\n`));
-  sim = createButtonSimulator({ apiKey: SIM_API_KEY, tls: true });
-  await sim.start();
-  const port = await freePort();
-  app = await startPlayground({
-    HOST: '127.0.0.1',
-    PORT: String(port),
-    PLAYGROUND_SEED: 'true',
-    PLAYGROUND_ADMIN_EMAIL: ADMIN.email,
-    PLAYGROUND_ADMIN_PASSWORD: ADMIN.password,
-    BUTTON_API_KEY: SIM_API_KEY,
-    BUTTON_API_BASE_URL: sim.url,
-    BUTTON_API_CA_FILE: TEST_CA_PATH,
-  });
-  await new Promise<void>((resolve, reject) => {
-    app.strapi.server.httpServer.once('error', reject);
-    app.strapi.server.httpServer.listen(port, '127.0.0.1', () => resolve());
-  });
-  baseUrl = `http://127.0.0.1:${port}`;
-  browser = await launchChromium();
-  context = await newContext(browser.browser);
+  e2e = await startE2eApp({ admin: ADMIN });
 }, 600_000);
 
 afterAll(async () => {
-  await context?.close();
-  await browser?.close();
-  if (app) {
-    const seededFiles = await uploadedFiles(app.strapi);
-    await new Promise<void>((resolve) =>
-      app.strapi.server.httpServer.listening ? app.strapi.server.httpServer.close(() => resolve()) : resolve()
-    );
-    await app.stop();
-    removeFiles(seededFiles);
-  }
-  await sim?.stop();
+  await e2e?.stop();
 });
 
 it("shows Button's live offer for a test user, headlined with the template being edited (unsaved), and its pubRef", async () => {
-  const page = await context.newPage();
+  const page = await e2e.context.newPage();
   await editView(page, ADMIN);
   const panel = page.getByText('Live offer from Button');
   await panel.waitFor();
@@ -106,7 +50,7 @@ it("shows Button's live offer for a test user, headlined with the template being
   await template.fill('Tonight only: {rate} back at {name}');
   const userId = userWithEveryMerchant('panel');
   await page.getByLabel('Test user id').fill(userId);
-  const callsBefore = sim.stats().requestsReceived;
+  const callsBefore = e2e.sim.stats().requestsReceived;
   await page.getByRole('button', { name: 'Show the live offer' }).click();
 
   const offers = page.getByTestId('live-offer');
@@ -117,11 +61,11 @@ it("shows Button's live offer for a test user, headlined with the template being
   expect(text).toContain(expected.offers[0]!.id);
   expect(text).toMatch(/Tonight only: .+ back at /);
   expect(text).toMatch(/pubRef: b2~/);
-  expect(sim.stats().requestsReceived).toBe(callsBefore + 1); // called for real, once, on demand
+  expect(e2e.sim.stats().requestsReceived).toBe(callsBefore + 1); // called for real, once, on demand
   await screenshot(page, 'live-offer-panel');
   publishScreenshots(['live-offer-panel']);
 
-  const saved = (await app.strapi.documents(MERCHANT_OFFER_UID as never).findFirst({
+  const saved = (await e2e.app.strapi.documents(MERCHANT_OFFER_UID as never).findFirst({
     filters: { merchant_id: MERCHANT.merchant_id },
   } as never)) as unknown as { headline_template: string | null };
   expect(saved.headline_template ?? '').not.toContain('Tonight only');
@@ -129,12 +73,12 @@ it("shows Button's live offer for a test user, headlined with the template being
 });
 
 it('shows no panel to a role that may edit merchant offers but not run previews', async () => {
-  const editor = await createAdminUserWithPermissions(app.strapi, 'Panel Editor', [
+  const editor = await createAdminUserWithPermissions(e2e.app.strapi, 'Panel Editor', [
     { action: 'plugin::content-manager.explorer.read', subject: MERCHANT_OFFER_UID, properties: { locales: ['en'] } },
     { action: 'plugin::content-manager.explorer.update', subject: MERCHANT_OFFER_UID, properties: { locales: ['en'] } },
     { action: 'plugin::button-personalization.read' },
   ]);
-  const editorContext = await newContext(browser.browser);
+  const editorContext = await newContext(e2e.browser.browser);
   const page = await editorContext.newPage();
   try {
     await editView(page, editor);

@@ -1,22 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import net from 'node:net';
 import type { BrowserContext, Page } from 'playwright-core';
-import { createButtonSimulator } from '../../simulator';
 import { adminToken, createAdminUser, createAdminUserWithPermissions } from '../helpers/admin-users';
-import { startPlayground, type Playground } from '../helpers/playground';
-import { MERCHANTS, SIM_API_KEY, TEST_CA_PATH, type Simulator } from '../helpers/simulator';
-import { ensurePlaygroundAdminBuilt } from './helpers/admin-build';
-import {
-  ARTIFACTS_DIR,
-  dismissStrapiBanner,
-  launchChromium,
-  logIn,
-  newContext,
-  publishScreenshots,
-  screenshot,
-  type BrowserSession,
-} from './helpers/browser';
+import { MERCHANTS } from '../helpers/simulator';
+import { startE2eApp, type E2eApp } from './helpers/app';
+import { ARTIFACTS_DIR, dismissStrapiBanner, logIn, newContext, publishScreenshots, screenshot } from './helpers/browser';
 
 /**
  * Issue 15, the merchant picker in the Content Manager (Chromium, the built playground on a real port, the simulator
@@ -44,38 +32,26 @@ const FIELDS = [
 ];
 const SUPER = { email: 'e2e-picker-admin@example.com', password: 'Test-Password-1' };
 
-let sim: Simulator;
-let app: Playground;
-let baseUrl: string;
-let browser: BrowserSession;
+let e2e: E2eApp;
+/** Each test's own: each logs in as the user it needs. */
 let context: BrowserContext;
 
 beforeEach(async () => {
-  context = await newContext(browser.browser);
+  context = await newContext(e2e.browser.browser);
 });
 
 afterEach(async () => {
   await context?.close();
 });
 
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-
 async function sync(): Promise<string> {
-  const started = await app.strapi.plugin('button-personalization').service('catalogue').startSync('manual');
+  const started = await e2e.app.strapi.plugin('button-personalization').service('catalogue').startSync('manual');
   if (!started.started) throw new Error(`no sync: ${started.reason}`);
   return ((await started.done) as { status: string }).status;
 }
 
 const stored = async (merchantId: string) =>
-  (await app.strapi.db.query(MERCHANT_OFFER_UID as never).findMany({ where: { merchant_id: merchantId } })) as Array<{
+  (await e2e.app.strapi.db.query(MERCHANT_OFFER_UID as never).findMany({ where: { merchant_id: merchantId } })) as Array<{
     name: string;
   }>;
 
@@ -90,9 +66,9 @@ async function eventually<T>(what: string, check: () => Promise<T | undefined>):
 
 /** The Content Manager's create view of a merchant-offer (default locale), logged in as `credentials`. */
 async function createView(page: Page, credentials: { email: string; password: string }): Promise<void> {
-  await logIn(page, baseUrl, credentials);
+  await logIn(page, e2e.baseUrl, credentials);
   await dismissStrapiBanner(page);
-  await page.goto(`${baseUrl}/admin/content-manager/collection-types/${MERCHANT_OFFER_UID}/create?plugins[i18n][locale]=en`);
+  await page.goto(`${e2e.baseUrl}/admin/content-manager/collection-types/${MERCHANT_OFFER_UID}/create?plugins[i18n][locale]=en`);
   await page.getByRole('textbox', { name: /^name/i }).first().waitFor();
 }
 
@@ -125,43 +101,28 @@ async function typeByHand(page: Page, note: RegExp, merchantId: string) {
 }
 
 beforeAll(async () => {
-  await ensurePlaygroundAdminBuilt((line) => process.stdout.write(`[e2e] ${line}\n`));
-  sim = createButtonSimulator({ apiKey: SIM_API_KEY, tls: true });
-  await sim.start();
-  const port = await freePort();
-  app = await startPlayground({
-    HOST: '127.0.0.1',
-    PORT: String(port),
-    BUTTON_API_KEY: SIM_API_KEY,
-    BUTTON_API_BASE_URL: sim.url,
-    BUTTON_API_CA_FILE: TEST_CA_PATH,
-    BUTTON_ACCOUNTS_BASE_URL: sim.url,
-    BUTTON_CATALOGUE_SCHEDULE: '', // only on demand: the tests decide when the catalogue is synced
-    BUTTON_RECONCILIATION_SCHEDULE: '',
-    BUTTON_RETENTION_SCHEDULE: '',
+  e2e = await startE2eApp({
+    seed: false,
+    env: (sim) => ({
+      BUTTON_ACCOUNTS_BASE_URL: sim.url,
+      BUTTON_CATALOGUE_SCHEDULE: '', // only on demand: the tests decide when the catalogue is synced
+      // The simulator serves the icons from 127.0.0.1, a private address the icon download refuses unless allowed.
+      BUTTON_CATALOGUE_ICON_PRIVATE_HOSTS: 'true',
+      BUTTON_RECONCILIATION_SCHEDULE: '',
+      BUTTON_RETENTION_SCHEDULE: '',
+    }),
+    prepareApp: async (app) => {
+      await createAdminUser(app.strapi, SUPER.email, 'strapi-super-admin');
+    },
   });
-  await createAdminUser(app.strapi, SUPER.email, 'strapi-super-admin');
-  await new Promise<void>((resolve, reject) => {
-    app.strapi.server.httpServer.once('error', reject);
-    app.strapi.server.httpServer.listen(port, '127.0.0.1', () => resolve());
-  });
-  baseUrl = `http://127.0.0.1:${port}`;
-  browser = await launchChromium();
 }, 600_000);
 
 afterAll(async () => {
-  await browser?.close();
-  if (app) {
-    await new Promise<void>((resolve) =>
-      app.strapi.server.httpServer.listening ? app.strapi.server.httpServer.close(() => resolve()) : resolve()
-    );
-    await app.stop();
-  }
-  await sim?.stop();
+  await e2e?.stop();
 });
 
 it('takes an id typed by hand while the catalogue was never synced (Button failing)', async () => {
-  sim.faults.set({ rules: [{ kind: 'status', status: 503, route: 'merchants' }] });
+  e2e.sim.faults.set({ rules: [{ kind: 'status', status: 503, route: 'merchants' }] });
   expect(await sync()).toBe('failed');
   const page = await context.newPage();
   await createView(page, SUPER);
@@ -174,9 +135,9 @@ it('takes an id typed by hand while the catalogue was never synced (Button faili
 });
 
 it("finds a brand by part of its name, marks removed brands, and stores the picked brand's id", async () => {
-  sim.faults.clear();
+  e2e.sim.faults.clear();
   expect(await sync()).toBe('succeeded');
-  sim.catalogue.remove(LUMEN!.merchant_id);
+  e2e.sim.catalogue.remove(LUMEN!.merchant_id);
   expect(await sync()).toBe('succeeded'); // Lumen Beauty is now marked removed
 
   const page = await context.newPage();
@@ -234,7 +195,7 @@ it('falls back to a plain input when the catalogue request fails, and still save
 
 it("gives a role without the plugin's read action the plain input, without calling the catalogue", async () => {
   const editor = await createAdminUserWithPermissions(
-    app.strapi,
+    e2e.app.strapi,
     'Picker Editor',
     ['create', 'read', 'update'].map((action) => ({
       action: `plugin::content-manager.explorer.${action}`,
@@ -244,10 +205,10 @@ it("gives a role without the plugin's read action the plain input, without calli
   );
   expect(
     (
-      await app
+      await e2e.app
         .http()
         .get('/button-personalization/catalogue')
-        .set('Authorization', `Bearer ${await adminToken(app, editor)}`)
+        .set('Authorization', `Bearer ${await adminToken(e2e.app, editor)}`)
     ).status
   ).toBe(403);
   const page = await context.newPage();

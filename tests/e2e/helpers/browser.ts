@@ -1,6 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import {
+  chromium,
+  type Browser,
+  type BrowserContext,
+  type BrowserContextOptions,
+  type Locator,
+  type Page,
+} from 'playwright-core';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const ARTIFACTS_DIR = path.resolve(__dirname, '../../../test-artifacts/screenshots');
@@ -39,8 +46,9 @@ export async function launchChromium(): Promise<BrowserSession> {
   };
 }
 
-export async function newContext(browser: Browser): Promise<BrowserContext> {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 1000 }, locale: 'en-US' });
+/** A fresh context at the screenshots' size and locale; `options` adds to (or overrides) those. */
+export async function newContext(browser: Browser, options: BrowserContextOptions = {}): Promise<BrowserContext> {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 1000 }, locale: 'en-US', ...options });
   context.setDefaultTimeout(30_000);
   return context;
 }
@@ -76,6 +84,18 @@ export async function screenshot(page: Page, name: string): Promise<string> {
     await page.setViewportSize(viewport);
   }
   return file;
+}
+
+/** `shot` takes a `screenshot` and records its name in `names`: a suite checks them before `publishScreenshots`. */
+export function recordScreenshots(): { names: string[]; shot(page: Page, name: string): Promise<void> } {
+  const names: string[] = [];
+  return {
+    names,
+    async shot(page, name) {
+      await screenshot(page, name);
+      names.push(name);
+    },
+  };
 }
 
 /** Strapi's own "what's new" banner, dismissed once (it remembers), so screenshots show the plugin. */
