@@ -300,20 +300,31 @@ describe('GET /button-personalization/catalogue/brands/:merchantId/icon', () => 
     const before = sim.stats().iconsServed;
     const res = await icon(ALPHA!.merchant_id);
     expect(res.status).toBe(200);
-    expect(res.headers['cache-control']).toBe('private, max-age=3600');
+    expect(res.headers['cache-control']).toBe('private, no-cache');
+    expect(res.headers.etag).toMatch(/^"[A-Za-z0-9_-]{27}"$/);
     expect(res.body).toEqual({ data: { type: 'image/png', data_url: `data:image/png;base64,${served.toString('base64')}` } });
     // Twenty editors opening the workspace: one download.
     for (let i = 0; i < 20; i += 1) expect((await icon(ALPHA!.merchant_id)).body).toEqual(res.body);
     expect(sim.stats().iconsServed).toBe(before + 1);
+    // The browser revalidates what it kept: unchanged, a 304 without a body.
+    const revalidated = await icon(ALPHA!.merchant_id).set('If-None-Match', res.headers.etag!);
+    expect(revalidated.status).toBe(304);
+    expect(revalidated.text ?? '').toBe('');
   });
 
-  it('downloads again once the catalogue has a new icon URL for the brand', async () => {
-    await icon(ALPHA!.merchant_id);
+  it('downloads again once the catalogue has a new icon URL for the brand, and the browser does not keep the old one', async () => {
+    const kept = await icon(ALPHA!.merchant_id);
     const before = sim.stats().iconsServed;
+    sim.catalogue.put({ id: ALPHA!.merchant_id, icon_url: `${sim.url}/__simulator/icons/samples/vector.svg` });
+    await syncNow();
+    // Same route, same If-None-Match as the browser would send: the refusal, not a 304 for the old icon.
+    const changed = await icon(ALPHA!.merchant_id).set('If-None-Match', kept.headers.etag!);
+    expect(changed.status).toBe(415);
+    expect(changed.body.error.details.code).toBe('ICON_TYPE_REFUSED');
     sim.catalogue.put({ id: ALPHA!.merchant_id, icon_url: `${sim.url}/__simulator/icons/${ALPHA!.merchant_id}-v2.png` });
     await syncNow();
-    expect((await icon(ALPHA!.merchant_id)).status).toBe(200);
-    expect(sim.stats().iconsServed).toBe(before + 1);
+    expect((await icon(ALPHA!.merchant_id).set('If-None-Match', kept.headers.etag!)).status).toBe(304); // the same bytes
+    expect(sim.stats().iconsServed).toBe(before + 2);
     sim.catalogue.reset();
     await syncNow();
   });
@@ -329,7 +340,7 @@ describe('GET /button-personalization/catalogue/brands/:merchantId/icon', () => 
     const res = await icon(DELTA!.merchant_id);
     expect(res.status).toBe(status);
     expect(res.body).toMatchObject({ data: null, error: { status, details: { code } } });
-    expect(res.headers['cache-control']).not.toBe('private, max-age=3600');
+    expect(res.headers.etag).toBeUndefined();
   });
 
   it('answers 404 for a brand without an icon or not in the catalogue, 400 for a bad id', async () => {

@@ -65,7 +65,7 @@ export function useImportIcon() {
 /**
  * The brand's icon as a data URL served by the plugin (GET /catalogue/brands/:merchantId/icon: Strapi's default CSP
  * blocks Button's icon host), or undefined while it loads, for a brand without an icon, and when the server refused
- * it. Read again when the catalogue stores a new icon URL; the browser keeps the answer for an hour.
+ * it. Read again when the catalogue stores a new icon URL; the browser keeps the answer and revalidates it (ETag).
  */
 export function useBrandIconSrc(merchantId: string, iconUrl: string | null): string | undefined {
   const icon = useApiQuery(`icon:${merchantId}:${iconUrl ?? ''}`, async ({ get }) => {

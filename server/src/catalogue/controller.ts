@@ -71,12 +71,20 @@ const catalogueController = ({ strapi }: { strapi: Core.Strapi }) => ({
 
   /**
    * GET /button-personalization/catalogue/brands/:merchantId/icon: the brand's icon as a data URL, for the admin to
-   * show under Strapi's default CSP. Kept by the browser for an hour (the admin's own, authenticated request).
+   * show under Strapi's default CSP. The browser keeps it but asks again each time (no-cache with an entity tag of
+   * the bytes): the URL stays the same when the catalogue changes the brand's icon, so a max-age would show the old
+   * one; an unchanged icon costs a 304.
    */
   async icon(ctx: Context) {
     try {
-      const preview = await getService(strapi, 'catalogue').iconPreview(merchantIdOf(ctx));
-      ctx.set('Cache-Control', 'private, max-age=3600');
+      const { preview, etag } = await getService(strapi, 'catalogue').iconPreview(merchantIdOf(ctx));
+      ctx.set('Cache-Control', 'private, no-cache');
+      ctx.set('ETag', etag);
+      ctx.status = 200;
+      if (ctx.fresh) {
+        ctx.status = 304;
+        return;
+      }
       ctx.body = { data: preview };
     } catch (error) {
       if (!(error instanceof IconImportError)) throw error;

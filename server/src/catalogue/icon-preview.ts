@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import { IconImportError, type DownloadedIcon, type IconDownloadOptions, type IconRefusal } from './icon';
 
@@ -17,7 +18,13 @@ export interface IconPreview {
   data_url: string;
 }
 
-type Cached = { ok: true; preview: IconPreview } | { ok: false; code: IconRefusal; message: string; status: number };
+/** An icon as kept: the answer and its entity tag (a hash of the bytes), for the browser's revalidation. */
+export interface KeptIcon {
+  preview: IconPreview;
+  etag: string;
+}
+
+type Cached = ({ ok: true } & KeptIcon) | { ok: false; code: IconRefusal; message: string; status: number };
 
 export interface IconPreviewOptions {
   download: (url: string | null, options: IconDownloadOptions) => Promise<DownloadedIcon>;
@@ -42,7 +49,11 @@ export function createIconPreviews(options: IconPreviewOptions) {
     async fetchMethod(_key, _stale, { context: url, options: entry }) {
       try {
         const icon = await options.download(url, options.downloadOptions());
-        return { ok: true, preview: { type: icon.type, data_url: `data:${icon.type};base64,${icon.bytes.toString('base64')}` } };
+        return {
+          ok: true,
+          preview: { type: icon.type, data_url: `data:${icon.type};base64,${icon.bytes.toString('base64')}` },
+          etag: `"${createHash('sha256').update(icon.bytes).digest('base64url').slice(0, 27)}"`,
+        };
       } catch (error) {
         if (!(error instanceof IconImportError)) throw error;
         entry.ttl = refusalTtl;
@@ -53,11 +64,11 @@ export function createIconPreviews(options: IconPreviewOptions) {
 
   return {
     /** The brand's icon as a data URL, or the download's refusal (IconImportError) as the import would answer it. */
-    async get(merchantId: string, url: string | null): Promise<IconPreview> {
+    async get(merchantId: string, url: string | null): Promise<KeptIcon> {
       const cached = await cache.fetch(`${merchantId}\n${url ?? ''}`, { context: url });
       if (cached === undefined) throw new IconImportError('ICON_UNREACHABLE', 'The icon could not be downloaded', 502);
       if (!cached.ok) throw new IconImportError(cached.code, cached.message, cached.status);
-      return cached.preview;
+      return { preview: cached.preview, etag: cached.etag };
     },
   };
 }

@@ -98,8 +98,9 @@ export function createCatalogueService(deps: CatalogueServiceDeps) {
     brand: (merchantId: string) => brandOrNotFound(merchantId),
 
     /**
-     * The brand's icon for the admin to show, as a data URL (icon-preview.ts: Strapi's default CSP blocks the icon
-     * host), from the URL the catalogue stored and with the import's checks; refusals throw IconImportError.
+     * The brand's icon for the admin to show, as a data URL with its entity tag (icon-preview.ts: Strapi's default CSP
+     * blocks the icon host), from the URL the catalogue stored and with the import's checks; refusals throw
+     * IconImportError.
      */
     async iconPreview(merchantId: string) {
       const brand = await brandOrNotFound(merchantId);

@@ -32,9 +32,10 @@ describe('icon previews', () => {
     const pending = Array.from({ length: 10 }, () => previews.get('org-a', 'https://icons.example/a.png'));
     release();
     const answers = await Promise.all(pending);
-    expect(new Set(answers.map((answer) => answer.data_url))).toEqual(
+    expect(new Set(answers.map((answer) => answer.preview.data_url))).toEqual(
       new Set([`data:image/png;base64,${PNG.bytes.toString('base64')}`])
     );
+    expect(new Set(answers.map((answer) => answer.etag)).size).toBe(1);
     expect(calls).toEqual(['https://icons.example/a.png']);
   });
 
