@@ -293,6 +293,24 @@ describe('shared state when Redis fails (a private redis-server)', () => {
     }
   });
 
+  it('finds a slow Redis answering again without any traffic: an idle instance does not stay in fallback', async () => {
+    const { state } = sharedState({ url: redis.url, commandTimeoutMs: 50, retryAfterMs: 200, keyPrefix: 'idle-test:' });
+    const admin = new Redis(redis.url);
+    try {
+      await eventually(async () => (await state.rateLimiter.acquire(), state.status().mode === 'shared'));
+      const slow = admin.call('DEBUG', 'SLEEP', '1'); // Redis blocks for a second; the socket stays up
+      await sleep(20);
+      await state.rateLimiter.acquire(); // times out: fallback
+      expect(state.status().mode).toBe('fallback');
+      await slow;
+      // No request after this: the link probes by itself once the retry delay is over.
+      await eventually(() => state.status().mode === 'shared', 400);
+    } finally {
+      admin.disconnect();
+      await state.close();
+    }
+  });
+
   it('drops every cache once after a reconnect: what was published meanwhile is lost', async () => {
     const a = sharedState({ url: redis.url, retryAfterMs: 100 }).state;
     const b = sharedState({ url: redis.url, retryAfterMs: 100 }).state;

@@ -44,6 +44,7 @@ export function createRedisLink(
   let retryAt = 0;
   let probing = false;
   let closing = false;
+  let probeTimer: NodeJS.Timeout | undefined;
 
   const setMode = (next: SharedMode, reason?: string) => {
     if (next === mode) return;
@@ -56,7 +57,23 @@ export function createRedisLink(
     if (closing) return;
     retryAt = now() + options.retryAfterMs;
     setMode('fallback', reason);
+    scheduleProbe();
   };
+  /**
+   * A command that timed out (or failed) with the socket still up: no 'ready' event will come, so probe once the
+   * retry delay is over, traffic or not. Without it an idle instance said "Redis unreachable" (Health page, metrics)
+   * until its next offers request, long after Redis answered again. A failed probe marks it down, scheduling the next.
+   */
+  function scheduleProbe() {
+    if (closing || probeTimer !== undefined) return;
+    probeTimer = setTimeout(() => {
+      probeTimer = undefined;
+      // Socket down: ioredis reconnects, and the 'ready' handler below probes then.
+      if (closing || mode === 'shared' || redis.status !== 'ready') return;
+      link.run((client) => client.ping()).catch(() => undefined);
+    }, options.retryAfterMs);
+    probeTimer.unref();
+  }
 
   const link: RedisLink = {
     get mode() {
@@ -70,6 +87,8 @@ export function createRedisLink(
     },
     close() {
       closing = true;
+      clearTimeout(probeTimer);
+      probeTimer = undefined;
     },
     async run(command, runOptions = {}) {
       if (closing) throw new RedisUnavailableError('closing');
