@@ -19,8 +19,13 @@ describe('Button client keep-alive', () => {
     sims.push(sim);
     return sim;
   };
+  // Timeouts with room: on a loaded machine a first TLS handshake can outlast the default 800 ms attempt, and the
+  // retry's new connection would be counted as the pool's (CI once saw 8 connections and 14 calls for 4 and 12).
+  const ROOMY = { connectMs: 10_000, attemptMs: 30_000, deadlineMs: 60_000 };
   const makeClient = (sim: Simulator, overrides: PluginConfigInput = {}, events = {}) => {
-    const client = createButtonClient(clientConfigFor(sim, { pool: { warmup: false }, ...overrides }), { events });
+    const client = createButtonClient(clientConfigFor(sim, { pool: { warmup: false }, timeouts: ROOMY, ...overrides }), {
+      events,
+    });
     clients.push(client);
     return client;
   };

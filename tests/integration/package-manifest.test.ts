@@ -107,7 +107,8 @@ describe('the published package', () => {
   it('asks for no Node older than its dependencies need', () => {
     const lowest = semver.minVersion(manifest.engines.node)!.version;
     for (const name of Object.keys(manifest.dependencies)) {
-      const dependency = JSON.parse(fs.readFileSync(require.resolve(`${name}/package.json`, { paths: [ROOT] }), 'utf8')) as {
+      // Read from node_modules: a package whose `exports` leave out ./package.json (lru-cache) cannot be resolved.
+      const dependency = JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules', name, 'package.json'), 'utf8')) as {
         engines?: { node?: string };
       };
       if (dependency.engines?.node)

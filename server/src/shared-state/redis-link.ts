@@ -70,6 +70,9 @@ export function createRedisLink(
       probeTimer = undefined;
       // Socket down: ioredis reconnects, and the 'ready' handler below probes then.
       if (closing || mode === 'shared' || redis.status !== 'ready') return;
+      // Due now: the timer's clock and Date.now() may disagree by a millisecond, and a probe refused as "too early"
+      // would schedule nothing (CI caught an instance left in fallback that way).
+      retryAt = 0;
       link.run((client) => client.ping()).catch(() => undefined);
     }, options.retryAfterMs);
     probeTimer.unref();

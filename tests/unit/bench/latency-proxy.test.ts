@@ -67,10 +67,11 @@ describe('bench latency proxy', () => {
 
   it('charges a new connection one extra RTT (the TCP handshake) and each round trip one RTT', async () => {
     const { first, second } = await roundTrips();
+    // What the proxy holds back is a floor its timers guarantee. No ceiling: on a loaded machine any timer runs late
+    // (CI once measured 674 ms for 2 RTT of 60), so a ceiling would test the machine, not the proxy; the benchmark's
+    // RTT sweep is where the delays show as they are.
     expect(first).toBeGreaterThanOrEqual(2 * RTT - 2);
-    expect(first).toBeLessThan(2 * RTT + 200);
     expect(second).toBeGreaterThanOrEqual(RTT - 2);
-    expect(second).toBeLessThan(RTT + 200);
     expect((await ask({ type: 'stats' })).connectionsAccepted).toBe(1);
   }, 10_000);
 
