@@ -11,6 +11,9 @@ describe.each([
 ])('Button client over %s', (_label, tls) => {
   let sim: Simulator;
   const clients: ButtonClient[] = [];
+  // For the tests that count connections: time is not what they are about, and on a loaded machine an attempt can
+  // outlast the default 800 ms, its retry's new connection then counted as one the pool chose to open.
+  const ROOMY = { connectMs: 10_000, attemptMs: 30_000, deadlineMs: 60_000 };
   const makeClient = (overrides: PluginConfigInput = {}) => {
     const client = createButtonClient(clientConfigFor(sim, overrides));
     clients.push(client);
@@ -29,7 +32,7 @@ describe.each([
   });
 
   it('fetches the offers Button computes for the user, with Basic auth and the pinned API version', async () => {
-    const client = makeClient({ apiVersion: '2026-01-01' });
+    const client = makeClient({ apiVersion: '2026-01-01', timeouts: ROOMY });
     const result = await client.fetchOffers({ user_id: 'user-1', device_ids: ['IDFA-1'] });
     expect(result.attempts).toBe(1);
     expect(result.merchantOffers.map((m) => m.merchant_id)).toEqual(offersFor('user-1').map((m) => m.merchant_id));
@@ -44,7 +47,7 @@ describe.each([
   });
 
   it('reuses one keep-alive connection (and one TLS handshake) for sequential calls', async () => {
-    const client = makeClient();
+    const client = makeClient({ timeouts: ROOMY });
     for (let i = 0; i < 25; i += 1) await client.fetchOffers({ user_id: `user-${i}` });
     const stats = sim.stats();
     expect(stats.offersServed).toBe(25);
@@ -55,12 +58,8 @@ describe.each([
   it('never opens more connections than the pool allows, under concurrency', async () => {
     sim.faults.set({ latency: { meanMs: 15, jitterMs: 5 } });
     // Sixty calls queue for four connections: on a loaded machine the queue alone can outlast the default 800 ms
-    // attempt timeout, and a timed-out attempt closes its connection (a replacement is accepted, a retry sent). Time
-    // is not what this test is about, so it gets room.
-    const client = makeClient({
-      pool: { connections: 4 },
-      timeouts: { connectMs: 10_000, attemptMs: 30_000, deadlineMs: 60_000 },
-    });
+    // attempt timeout, and a timed-out attempt closes its connection (a replacement is accepted, a retry sent).
+    const client = makeClient({ pool: { connections: 4 }, timeouts: ROOMY });
     const results = await Promise.all(Array.from({ length: 60 }, (_, i) => client.fetchOffers({ user_id: `user-${i}` })));
     expect(results).toHaveLength(60);
     expect(results.every((result) => result.attempts === 1)).toBe(true);
@@ -71,7 +70,7 @@ describe.each([
   });
 
   it('opens a new connection per call with keep-alive off (the baseline the benchmark compares against)', async () => {
-    const client = makeClient({ pool: { keepAlive: false } });
+    const client = makeClient({ pool: { keepAlive: false }, timeouts: ROOMY });
     for (let i = 0; i < 5; i += 1) await client.fetchOffers({ user_id: `user-${i}` });
     expect(sim.stats().connectionsAccepted).toBe(5);
   });
