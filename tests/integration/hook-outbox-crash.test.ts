@@ -111,14 +111,15 @@ async function startChild(env: Record<string, string>): Promise<Child> {
   return { process: child, url: await ready, output, exited };
 }
 
-/** This test's own connection to the child's database (read only: it only ever SELECTs). */
+/**
+ * This test's own connection to the child's database. It only ever SELECTs. On SQLite it is nevertheless opened
+ * writable: a kill -9 that lands inside a commit leaves a hot rollback journal, and a read-only connection refuses
+ * to read past it (SQLITE_READONLY_ROLLBACK, "attempt to write a readonly database": the CI failure of stop 18),
+ * where a writable one rolls it back first, SQLite's own crash recovery, the same the restarted child would run.
+ */
 function openReader(client: DatabaseClient, env: Record<string, string>): Knex {
   if (client === 'sqlite') {
-    return knex({
-      client: 'better-sqlite3',
-      connection: { filename: env.DATABASE_FILENAME!, options: { readonly: true } },
-      useNullAsDefault: true,
-    });
+    return knex({ client: 'better-sqlite3', connection: { filename: env.DATABASE_FILENAME! }, useNullAsDefault: true });
   }
   const connection = {
     host: env.DATABASE_HOST!,
@@ -166,11 +167,12 @@ async function databaseText(db: Knex, client: DatabaseClient): Promise<Map<strin
   return texts;
 }
 
+/** The complete lines of a journal: a line still being appended (no newline yet) is not read half-written. */
 function readLines<T>(file: string): T[] {
   if (!fs.existsSync(file)) return [];
-  return fs
-    .readFileSync(file, 'utf8')
-    .split('\n')
+  const lines = fs.readFileSync(file, 'utf8').split('\n');
+  return lines
+    .slice(0, -1)
     .filter(Boolean)
     .map((line) => JSON.parse(line) as T);
 }
