@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import knex, { type Knex } from 'knex';
 import { launchChromium, logIn, newContext, screenshot, type BrowserSession } from '../e2e/helpers/browser';
 import { enablePluginIn, EXTENSION_SOURCE } from './app-config';
 import { LOCKSTEP, type InstallTarget } from './strapi-versions';
@@ -160,6 +161,78 @@ function describeTarget(target: Target): void {
     let baseUrl: string;
     let adminJwt: string;
     let entryDocumentId: string;
+    let pluginsFile: string;
+    let scaffoldPlugins: string;
+
+    /** `strapi start` in production mode, resolved once it answers /_health and `ready` says it is up. */
+    const startStrapi = async (ready: (log: string) => boolean = () => true): Promise<void> => {
+      const port = await freePort();
+      baseUrl = `http://127.0.0.1:${port}`;
+      strapiLog = '';
+      const child = spawn(process.execPath, [path.join(appDir, 'node_modules/@strapi/strapi/bin/strapi.js'), 'start'], {
+        cwd: appDir,
+        env: {
+          ...process.env,
+          ...childEnv({
+            NODE_ENV: 'production',
+            HOST: '127.0.0.1',
+            PORT: String(port),
+            BUTTON_API_KEY: SIM_API_KEY,
+            BUTTON_API_BASE_URL: sim.url,
+            BUTTON_PUBREF_SECRET: PUBREF_SECRET,
+            BUTTON_WEBHOOK_SECRET: WEBHOOK_SECRET,
+            // Production refuses to generate one (older templates' .env has none); every deployment sets it.
+            JWT_SECRET: 'install-test-users-permissions-jwt-secret',
+          }),
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      strapi = child;
+      child.stdout?.on('data', (chunk: Buffer) => (strapiLog += chunk.toString()));
+      child.stderr?.on('data', (chunk: Buffer) => (strapiLog += chunk.toString()));
+      for (let attempt = 0; ; attempt += 1) {
+        if (child.exitCode !== null) throw new Error(`strapi start exited with ${child.exitCode}:\n${tail(strapiLog)}`);
+        const health = await http(`${baseUrl}/_health`).catch(() => null);
+        if (health?.status === 204 && ready(strapiLog)) return;
+        if (attempt > 600) throw new Error(`Strapi did not start:\n${tail(strapiLog)}`);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    };
+
+    /** SIGTERM, as a deploy stops it; SIGKILL only if it has not exited within 15 s. */
+    const stopStrapi = async (): Promise<void> => {
+      const child = strapi;
+      if (!child || child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([exited, new Promise((resolve) => (timer = setTimeout(resolve, 15_000)))]);
+      clearTimeout(timer);
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    };
+
+    /** The app's SQLite database (the scaffold's default, `.tmp/data.db`), read while Strapi is stopped. */
+    const sqlite = async <T>(read: (db: Knex) => Promise<T>): Promise<T> => {
+      const db = knex({
+        client: 'better-sqlite3',
+        connection: { filename: path.join(appDir, '.tmp/data.db'), options: { readonly: true } },
+        useNullAsDefault: true,
+      });
+      try {
+        return await read(db);
+      } finally {
+        await db.destroy();
+      }
+    };
+    const pluginTables = () =>
+      sqlite(async (db) =>
+        ((await db.raw("SELECT name FROM sqlite_master WHERE type = 'table'")) as { name: string }[])
+          .map((row) => row.name)
+          .filter((name) => name.startsWith('button_'))
+          .sort()
+      );
+    const pluginPermissions = (table: string) =>
+      sqlite(async (db) => (await db(table).where('action', 'like', 'plugin::button-personalization.%')).length);
 
     beforeAll(async () => {
       workDir = fs.mkdtempSync(path.join(os.tmpdir(), `button-install-${target.strapi}-`));
@@ -169,14 +242,7 @@ function describeTarget(target: Target): void {
     }, 180_000);
 
     afterAll(async () => {
-      if (strapi && strapi.exitCode === null) {
-        const exited = new Promise((resolve) => strapi?.once('exit', resolve));
-        strapi.kill('SIGTERM');
-        let timer: NodeJS.Timeout | undefined;
-        await Promise.race([exited, new Promise((resolve) => (timer = setTimeout(resolve, 15_000)))]);
-        clearTimeout(timer);
-        if (strapi.exitCode === null && strapi.signalCode === null) strapi.kill('SIGKILL');
-      }
+      await stopStrapi();
       await sim?.stop();
       if (workDir && process.env.INSTALL_TEST_KEEP !== '1') fs.rmSync(workDir, { recursive: true, force: true });
     }, 60_000);
@@ -252,9 +318,11 @@ function describeTarget(target: Target): void {
         const tree = await run('npm', ['ls', PLUGIN, ...peers], { cwd: appDir, env: childEnv(), timeoutMs: 120_000 });
         expectSuccess('npm ls (the plugin and its peers)', tree);
 
-        const pluginsFile = ['config/plugins.js', 'config/plugins.ts'].map((file) => path.join(appDir, file)).find(fs.existsSync);
-        if (!pluginsFile) throw new Error('the scaffold has no config/plugins file');
-        fs.writeFileSync(pluginsFile, enablePluginIn(fs.readFileSync(pluginsFile, 'utf8')));
+        const found = ['config/plugins.js', 'config/plugins.ts'].map((file) => path.join(appDir, file)).find(fs.existsSync);
+        if (!found) throw new Error('the scaffold has no config/plugins file');
+        pluginsFile = found;
+        scaffoldPlugins = fs.readFileSync(pluginsFile, 'utf8');
+        fs.writeFileSync(pluginsFile, enablePluginIn(scaffoldPlugins));
         // The README's way to add a field of your own to merchant-offer: Strapi's plugin extensions.
         const extension = path.join(appDir, 'src/extensions/button-personalization/strapi-server.js');
         fs.mkdirSync(path.dirname(extension), { recursive: true });
@@ -283,35 +351,7 @@ function describeTarget(target: Target): void {
     }, 660_000);
 
     it('boots on SQLite with the plugin (its webhook raw-body probe passing)', async () => {
-      const port = await freePort();
-      baseUrl = `http://127.0.0.1:${port}`;
-      strapi = spawn(process.execPath, [path.join(appDir, 'node_modules/@strapi/strapi/bin/strapi.js'), 'start'], {
-        cwd: appDir,
-        env: {
-          ...process.env,
-          ...childEnv({
-            NODE_ENV: 'production',
-            HOST: '127.0.0.1',
-            PORT: String(port),
-            BUTTON_API_KEY: SIM_API_KEY,
-            BUTTON_API_BASE_URL: sim.url,
-            BUTTON_PUBREF_SECRET: PUBREF_SECRET,
-            BUTTON_WEBHOOK_SECRET: WEBHOOK_SECRET,
-            // Production refuses to generate one (older templates' .env has none); every deployment sets it.
-            JWT_SECRET: 'install-test-users-permissions-jwt-secret',
-          }),
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      strapi.stdout?.on('data', (chunk: Buffer) => (strapiLog += chunk.toString()));
-      strapi.stderr?.on('data', (chunk: Buffer) => (strapiLog += chunk.toString()));
-      for (let attempt = 0; ; attempt += 1) {
-        if (strapi.exitCode !== null) throw new Error(`strapi start exited with ${strapi.exitCode}:\n${tail(strapiLog)}`);
-        const health = await http(`${baseUrl}/_health`).catch(() => null);
-        if (health?.status === 204 && strapiLog.includes('raw-body check')) break;
-        if (attempt > 600) throw new Error(`Strapi did not start:\n${tail(strapiLog)}`);
-        await new Promise((resolve) => setTimeout(resolve, 200));
-      }
+      await startStrapi((log) => log.includes('raw-body check'));
       expect(strapiLog).toContain('raw-body check passed');
       expect(strapiLog).not.toMatch(/\berror\b.*button-personalization/i);
     }, 180_000);
@@ -424,5 +464,40 @@ function describeTarget(target: Target): void {
         await session?.close();
       }
     }, 180_000);
+
+    it("uninstalls the README's way: the next boot without the plugin drops every table it created (the ones the README names), its permissions go, its settings rows stay", async () => {
+      const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+      const uninstallSection = readme.slice(readme.indexOf('## Uninstall'), readme.indexOf('## Troubleshooting'));
+      const named = [...new Set([...uninstallSection.matchAll(/\bbutton_[a-z_]+\b/g)].map(([name]) => name))].sort();
+
+      await stopStrapi();
+      const created = await pluginTables();
+      expect(created).toContain('button_merchant_offers');
+      expect(named).toEqual(created);
+      expect(await pluginPermissions('admin_permissions')).toBeGreaterThan(0);
+      expect(await pluginPermissions('strapi_api_token_permissions')).toBeGreaterThan(0);
+
+      // Step 2: the block out of config/plugins, the extension folder removed, the package uninstalled.
+      fs.writeFileSync(pluginsFile, scaffoldPlugins);
+      fs.rmSync(path.join(appDir, 'src/extensions/button-personalization'), { recursive: true, force: true });
+      const uninstall = await run('npm', ['uninstall', '--prefer-offline', PLUGIN], { cwd: appDir, env: childEnv() });
+      expectSuccess(`npm uninstall ${PLUGIN}`, uninstall);
+      expect(fs.existsSync(path.join(appDir, 'node_modules', PLUGIN))).toBe(false);
+
+      // Its next boot synchronises the schema: the plugin's tables are gone, and Strapi cleaned its permissions.
+      await startStrapi();
+      await stopStrapi();
+      expect(await pluginTables()).toEqual([]);
+      expect(await pluginPermissions('admin_permissions')).toBe(0);
+      expect(await pluginPermissions('strapi_api_token_permissions')).toBe(0);
+      // Step 3: the settings rows stay behind, and the README's statement is the one that finds them.
+      const settingsRows = await sqlite((db) =>
+        db('strapi_core_store_settings').select('key').where('key', 'like', 'plugin_button-personalization_%')
+      );
+      expect(settingsRows.length).toBeGreaterThan(0);
+      expect(uninstallSection).toContain(
+        "DELETE FROM strapi_core_store_settings WHERE key LIKE 'plugin_button-personalization_%'"
+      );
+    }, 300_000);
   });
 }
