@@ -169,7 +169,7 @@ const rowIn = (app: Playground, eventId: string, ...statuses: DeliveryRow['statu
 
 const logsWith = (app: Playground, text: string) => app.logs.filter((line) => line.includes(text));
 
-describe.each<DatabaseClient>(['sqlite', 'postgres'])('hook outbox on %s', (client) => {
+describe.each<DatabaseClient>(['sqlite', 'postgres', 'mysql'])('hook outbox on %s', (client) => {
   describe('retries (playground hook fails the first 2 deliveries of each change; maxAttempts 5)', () => {
     let h: Harness;
 

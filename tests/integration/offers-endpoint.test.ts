@@ -184,9 +184,14 @@ describe('POST /api/button-personalization/offers', () => {
     const before = sim.stats();
     for (let i = 0; i < 20; i += 1) await post({ user_id: `sequential-${i}` }).expect(200);
     const after = sim.stats();
-    expect(after.offersServed - before.offersServed).toBe(20);
-    expect(after.connectionsAccepted - before.connectionsAccepted).toBeLessThanOrEqual(1);
-    expect(after.tlsHandshakes - before.tlsHandshakes).toBeLessThanOrEqual(1);
+    // This file's attempt timeout is a tight 300 ms (for the hang test): on a loaded machine an attempt can time out,
+    // and the pool rightly replaces the connection it abandoned. Each such retry may cost one connection, no more.
+    const retries = after.requestsReceived - before.requestsReceived - 20;
+    expect(retries).toBeGreaterThanOrEqual(0);
+    expect(after.offersServed - before.offersServed).toBeGreaterThanOrEqual(20);
+    expect(after.offersServed - before.offersServed).toBeLessThanOrEqual(20 + retries);
+    expect(after.connectionsAccepted - before.connectionsAccepted).toBeLessThanOrEqual(1 + retries);
+    expect(after.tlsHandshakes - before.tlsHandshakes).toBeLessThanOrEqual(1 + retries);
   });
 
   it('hashes emails exactly as Button specifies and sends the hashes, never the emails', async () => {
