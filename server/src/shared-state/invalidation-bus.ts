@@ -52,13 +52,17 @@ export function createInvalidationBus(options: {
   subscriber.on('close', () => {
     cutOff = true;
   });
+  const subscribe = () =>
+    subscriber.subscribe(channel).catch((error: unknown) => options.log.debug(`subscribe failed: ${String(error)}`));
   subscriber.on('ready', () => {
-    // ioredis re-subscribes by itself; whatever was published meanwhile is gone, so drop everything once.
     if (!cutOff || closed) return;
     cutOff = false;
+    // A reconnect: subscribe again (the connection has ioredis's autoResubscribe off, see redis-connection.ts), and
+    // since whatever was published meanwhile is gone, drop everything once.
+    subscribe();
     for (const kind of KINDS) deliver(kind as Invalidation);
   });
-  subscriber.subscribe(channel).catch((error: unknown) => options.log.debug(`subscribe failed: ${String(error)}`));
+  subscribe();
 
   return {
     publish(kind) {

@@ -20,8 +20,8 @@ export interface RedisConnectionOptions {
  *
  * Owned command connections are built to fail fast rather than wait: no offline queue (a command sent while
  * disconnected is refused at once instead of queued until Redis returns) and a single attempt per command. The
- * subscriber keeps ioredis's offline queue so its SUBSCRIBE waits for the first connection, and ioredis subscribes
- * again by itself after every reconnect. Reconnects back off to 2 s, forever: Redis coming back is the normal case.
+ * subscriber keeps ioredis's offline queue so its SUBSCRIBE waits for the first connection; after a reconnect the
+ * invalidation bus subscribes again. Reconnects back off to 2 s, forever: Redis coming back is the normal case.
  */
 export function openRedisConnections(options: RedisConnectionOptions): RedisConnections {
   const retryStrategy = (times: number) => Math.min(100 * 2 ** Math.min(times, 5), 2_000);
@@ -31,7 +31,13 @@ export function openRedisConnections(options: RedisConnectionOptions): RedisConn
   // The app's connection is an ioredis instance (checked by the config's schema): the cast only narrows the type.
   const shared = options.connection as Redis | undefined;
   const command = shared ?? new Redis(options.url as string, { ...common, enableOfflineQueue: false, maxRetriesPerRequest: 1 });
-  const subscriber = shared ? shared.duplicate() : new Redis(options.url as string, { ...common, maxRetriesPerRequest: null });
+  // autoResubscribe off: ioredis's own resubscribe after a reconnect is a promise nobody handles, so a shutdown
+  // racing a reconnect rejected it with "Connection is closed." as an unhandled rejection (a CI flake, and a crash
+  // under Node's default --unhandled-rejections=throw). The invalidation bus subscribes again itself, with a handler.
+  const subscriberOptions = { autoResubscribe: false };
+  const subscriber = shared
+    ? shared.duplicate(subscriberOptions)
+    : new Redis(options.url as string, { ...common, ...subscriberOptions, maxRetriesPerRequest: null });
 
   const quit = async (connection: Redis) => {
     try {
