@@ -452,9 +452,12 @@ function describeTarget(target: Target): void {
         // input, and the live offer panel beside it (Strapi's side-panel API), on this Strapi version too.
         await page.goto(`${baseUrl}/admin/content-manager/collection-types/${MERCHANT_UID}/${entryDocumentId}`);
         try {
+          // Each waits: the edit view can render, then load again (its spinner) before the form holds the entry.
+          const merchantInput = page.locator(`input[value="${MERCHANTS[0].merchant_id}"]`);
+          await merchantInput.first().waitFor();
           await page.getByText('Live offer from Button').waitFor();
           await page.getByRole('button', { name: 'Show the live offer' }).waitFor();
-          expect(await page.locator(`input[value="${MERCHANTS[0].merchant_id}"]`).count()).toBe(1);
+          expect(await merchantInput.count()).toBe(1);
         } catch (error) {
           await screenshot(page, `install-${target.strapi}-edit-view`);
           throw error;
