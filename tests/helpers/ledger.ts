@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import type { Core } from '@strapi/strapi';
 import { signBody, transaction, webhookEvent } from '../../simulator';
 import type { Playground } from './playground';
@@ -51,4 +52,18 @@ export async function countAll(strapi: Core.Strapi): Promise<{ transactions: num
     transactions: await strapi.db.query(TRANSACTION_UID as never).count({}),
     events: await strapi.db.query(WEBHOOK_EVENT_UID as never).count({}),
   };
+}
+
+/**
+ * The complete lines of a JSON-lines journal (the playground's commission hook writes one, see playground/src):
+ * a line another process is still appending (no newline yet) is not read half-written.
+ */
+export function readJsonLines<T>(file: string): T[] {
+  if (!fs.existsSync(file)) return [];
+  return fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .slice(0, -1)
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as T);
 }

@@ -30,6 +30,13 @@ export async function eventually(check: () => boolean, attempts = 100): Promise<
   throw new Error('condition not met');
 }
 
+/**
+ * Client timeouts with room, for tests that count connections or calls: time is not what they are about, and on a
+ * loaded machine an attempt can outlast the default 800 ms, its retry's new connection then counted as one the pool
+ * chose to open (CI once saw 8 connections and 14 calls for 4 and 12).
+ */
+export const ROOMY_TIMEOUTS = { connectMs: 10_000, attemptMs: 30_000, deadlineMs: 60_000 };
+
 /** Plugin config pointing at a simulator (trusting its test certificate), with quick retries for tests. */
 export function clientConfigFor(sim: Simulator, overrides: PluginConfigInput = {}): PluginConfig {
   return parsePluginConfig({

@@ -1,7 +1,7 @@
 import { createButtonClient, type ButtonClient } from '../../server/src/button-client';
 import type { PluginConfigInput } from '../../server/src/config/schema';
 import { createButtonSimulator } from '../../simulator';
-import { clientConfigFor, SIM_API_KEY, type Simulator } from '../helpers/simulator';
+import { clientConfigFor, ROOMY_TIMEOUTS, SIM_API_KEY, type Simulator } from '../helpers/simulator';
 
 /**
  * Idle sockets: the pool keeps its connections through pauses in steady traffic, gives a socket up before a server
@@ -19,11 +19,8 @@ describe('Button client keep-alive', () => {
     sims.push(sim);
     return sim;
   };
-  // Timeouts with room: on a loaded machine a first TLS handshake can outlast the default 800 ms attempt, and the
-  // retry's new connection would be counted as the pool's (CI once saw 8 connections and 14 calls for 4 and 12).
-  const ROOMY = { connectMs: 10_000, attemptMs: 30_000, deadlineMs: 60_000 };
   const makeClient = (sim: Simulator, overrides: PluginConfigInput = {}, events = {}) => {
-    const client = createButtonClient(clientConfigFor(sim, { pool: { warmup: false }, timeouts: ROOMY, ...overrides }), {
+    const client = createButtonClient(clientConfigFor(sim, { pool: { warmup: false }, timeouts: ROOMY_TIMEOUTS, ...overrides }), {
       events,
     });
     clients.push(client);

@@ -1,6 +1,6 @@
 import { createButtonClient, type ButtonClient } from '../../server/src/button-client';
 import type { PluginConfigInput } from '../../server/src/config/schema';
-import { clientConfigFor, startSimulator, type Simulator } from '../helpers/simulator';
+import { clientConfigFor, ROOMY_TIMEOUTS, startSimulator, type Simulator } from '../helpers/simulator';
 
 /**
  * Breaker, budget, hedging, limiter, warm-up and TLS reuse, against the simulator on a real socket.
@@ -22,9 +22,6 @@ describe('Button client resilience', () => {
     return client;
   };
   const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-  // For the tests that count connections: on a loaded machine an attempt can outlast the default 800 ms, and its
-  // retry's new connection would be counted as one the client chose to open.
-  const ROOMY = { connectMs: 10_000, attemptMs: 30_000, deadlineMs: 60_000 };
 
   beforeAll(async () => {
     sim = await startSimulator({ tls: true });
@@ -108,7 +105,7 @@ describe('Button client resilience', () => {
   });
 
   it('warms a connection up so the first call reuses it', async () => {
-    const client = makeClient({ timeouts: ROOMY });
+    const client = makeClient({ timeouts: ROOMY_TIMEOUTS });
     await expect(client.warmup()).resolves.toBe(true);
     expect(sim.stats()).toMatchObject({ warmups: 1, connectionsAccepted: 1, requestsReceived: 0 });
     await client.fetchOffers({ user_id: 'u' });
@@ -116,7 +113,7 @@ describe('Button client resilience', () => {
   });
 
   it('resumes TLS sessions when it has to open new connections', async () => {
-    const client = makeClient({ pool: { keepAlive: false }, timeouts: ROOMY });
+    const client = makeClient({ pool: { keepAlive: false }, timeouts: ROOMY_TIMEOUTS });
     for (let i = 0; i < 4; i += 1) await client.fetchOffers({ user_id: `u${i}` });
     const stats = sim.stats();
     expect(stats.connectionsAccepted).toBe(4);

@@ -1,6 +1,14 @@
 import { createButtonClient, type ButtonClient } from '../../server/src/button-client';
 import { parsePluginConfig, type PluginConfigInput } from '../../server/src/config/schema';
-import { clientConfigFor, eventually, offersFor, SIM_API_KEY, startSimulator, type Simulator } from '../helpers/simulator';
+import {
+  clientConfigFor,
+  eventually,
+  offersFor,
+  ROOMY_TIMEOUTS,
+  SIM_API_KEY,
+  startSimulator,
+  type Simulator,
+} from '../helpers/simulator';
 
 /**
  * The Button client against the simulator on a real socket, over HTTP and HTTPS: no stubbed transport.
@@ -11,9 +19,6 @@ describe.each([
 ])('Button client over %s', (_label, tls) => {
   let sim: Simulator;
   const clients: ButtonClient[] = [];
-  // For the tests that count connections: time is not what they are about, and on a loaded machine an attempt can
-  // outlast the default 800 ms, its retry's new connection then counted as one the pool chose to open.
-  const ROOMY = { connectMs: 10_000, attemptMs: 30_000, deadlineMs: 60_000 };
   const makeClient = (overrides: PluginConfigInput = {}) => {
     const client = createButtonClient(clientConfigFor(sim, overrides));
     clients.push(client);
@@ -32,7 +37,7 @@ describe.each([
   });
 
   it('fetches the offers Button computes for the user, with Basic auth and the pinned API version', async () => {
-    const client = makeClient({ apiVersion: '2026-01-01', timeouts: ROOMY });
+    const client = makeClient({ apiVersion: '2026-01-01', timeouts: ROOMY_TIMEOUTS });
     const result = await client.fetchOffers({ user_id: 'user-1', device_ids: ['IDFA-1'] });
     expect(result.attempts).toBe(1);
     expect(result.merchantOffers.map((m) => m.merchant_id)).toEqual(offersFor('user-1').map((m) => m.merchant_id));
@@ -47,7 +52,7 @@ describe.each([
   });
 
   it('reuses one keep-alive connection (and one TLS handshake) for sequential calls', async () => {
-    const client = makeClient({ timeouts: ROOMY });
+    const client = makeClient({ timeouts: ROOMY_TIMEOUTS });
     for (let i = 0; i < 25; i += 1) await client.fetchOffers({ user_id: `user-${i}` });
     const stats = sim.stats();
     expect(stats.offersServed).toBe(25);
@@ -59,7 +64,7 @@ describe.each([
     sim.faults.set({ latency: { meanMs: 15, jitterMs: 5 } });
     // Sixty calls queue for four connections: on a loaded machine the queue alone can outlast the default 800 ms
     // attempt timeout, and a timed-out attempt closes its connection (a replacement is accepted, a retry sent).
-    const client = makeClient({ pool: { connections: 4 }, timeouts: ROOMY });
+    const client = makeClient({ pool: { connections: 4 }, timeouts: ROOMY_TIMEOUTS });
     const results = await Promise.all(Array.from({ length: 60 }, (_, i) => client.fetchOffers({ user_id: `user-${i}` })));
     expect(results).toHaveLength(60);
     expect(results.every((result) => result.attempts === 1)).toBe(true);
@@ -70,7 +75,7 @@ describe.each([
   });
 
   it('opens a new connection per call with keep-alive off (the baseline the benchmark compares against)', async () => {
-    const client = makeClient({ pool: { keepAlive: false }, timeouts: ROOMY });
+    const client = makeClient({ pool: { keepAlive: false }, timeouts: ROOMY_TIMEOUTS });
     for (let i = 0; i < 5; i += 1) await client.fetchOffers({ user_id: `user-${i}` });
     expect(sim.stats().connectionsAccepted).toBe(5);
   });

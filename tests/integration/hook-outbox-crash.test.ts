@@ -8,7 +8,7 @@ import knex, { type Knex } from 'knex';
 import { encodePubRef } from '../../server/src/pub-ref';
 import { createWebhookSender } from '../../simulator';
 import { createTestDatabase, type DatabaseClient, type TestDatabase } from '../helpers/databases';
-import { PUBREF_SECRET, WEBHOOK_PATH, WEBHOOK_SECRET } from '../helpers/ledger';
+import { PUBREF_SECRET, readJsonLines, WEBHOOK_PATH, WEBHOOK_SECRET } from '../helpers/ledger';
 
 /**
  * Issue 14: the transactional outbox survives kill -9. The playground runs as a real child process on each database,
@@ -114,7 +114,7 @@ async function startChild(env: Record<string, string>): Promise<Child> {
 /**
  * This test's own connection to the child's database. It only ever SELECTs. On SQLite it is nevertheless opened
  * writable: a kill -9 that lands inside a commit leaves a hot rollback journal, and a read-only connection refuses
- * to read past it (SQLITE_READONLY_ROLLBACK, "attempt to write a readonly database": the CI failure of stop 18),
+ * to read past it (SQLITE_READONLY_ROLLBACK, "attempt to write a readonly database", seen in CI),
  * where a writable one rolls it back first, SQLite's own crash recovery, the same the restarted child would run.
  */
 function openReader(client: DatabaseClient, env: Record<string, string>): Knex {
@@ -165,16 +165,6 @@ async function databaseText(db: Knex, client: DatabaseClient): Promise<Map<strin
     );
   }
   return texts;
-}
-
-/** The complete lines of a journal: a line still being appended (no newline yet) is not read half-written. */
-function readLines<T>(file: string): T[] {
-  if (!fs.existsSync(file)) return [];
-  const lines = fs.readFileSync(file, 'utf8').split('\n');
-  return lines
-    .slice(0, -1)
-    .filter(Boolean)
-    .map((line) => JSON.parse(line) as T);
 }
 
 async function until<T>(what: string, check: () => Promise<T | undefined>, timeoutMs: number, everyMs = 50): Promise<T> {
@@ -270,12 +260,12 @@ describe.each<DatabaseClient>(['sqlite', 'postgres', 'mysql'])('hook outbox, kil
         await until(
           'a delivery in flight with others pending',
           async () => {
-            const credited = new Set(readLines<Credit>(creditFile).map((credit) => credit.key));
+            const credited = new Set(readJsonLines<Credit>(creditFile).map((credit) => credit.key));
             const rows = await outboxRows(db);
-            const inFlight = readLines<Call>(`${journal}.calls`).filter(
+            const inFlight = readJsonLines<Call>(`${journal}.calls`).filter(
               (call) => call.pid === child.process.pid && !credited.has(call.key)
             );
-            const ownCredits = readLines<Call>(`${journal}.calls`).filter(
+            const ownCredits = readJsonLines<Call>(`${journal}.calls`).filter(
               (call) => call.pid === child.process.pid && credited.has(call.key)
             );
             const pending = rows.filter((row) => row.status === 'pending');
@@ -286,14 +276,14 @@ describe.each<DatabaseClient>(['sqlite', 'postgres', 'mysql'])('hook outbox, kil
         );
         child.process.kill('SIGKILL');
       } else {
-        const before = readLines<Credit>(creditFile).length;
+        const before = readJsonLines<Credit>(creditFile).length;
         await new Promise<void>((resolve, reject) => {
           const timeout = setTimeout(() => {
             watcher.close();
             reject(new Error('no credit written within 60 s'));
           }, 60_000);
           const watcher = fs.watch(creditFile, () => {
-            if (readLines<Credit>(creditFile).length === before) return;
+            if (readJsonLines<Credit>(creditFile).length === before) return;
             child.process.kill('SIGKILL');
             clearTimeout(timeout);
             watcher.close();
@@ -304,7 +294,7 @@ describe.each<DatabaseClient>(['sqlite', 'postgres', 'mysql'])('hook outbox, kil
       // Really kill -9: the process got no chance to run destroy() or anything else.
       expect(await child.exited).toEqual({ code: null, signal: 'SIGKILL' });
 
-      const credited = new Set(readLines<Credit>(creditFile).map((credit) => credit.key));
+      const credited = new Set(readJsonLines<Credit>(creditFile).map((credit) => credit.key));
       const rows = await outboxRows(db);
       const snapshot = {
         round,
@@ -314,7 +304,7 @@ describe.each<DatabaseClient>(['sqlite', 'postgres', 'mysql'])('hook outbox, kil
         credited: credited.size,
         uncredited: rows.filter((row) => !credited.has(row.event_id)).length,
         pending: rows.filter((row) => row.status === 'pending').length,
-        inFlight: readLines<Call>(`${journal}.calls`)
+        inFlight: readJsonLines<Call>(`${journal}.calls`)
           .filter((call) => call.pid === child.process.pid && !credited.has(call.key))
           .map((call) => call.key),
         creditedNotMarked: rows
@@ -357,8 +347,8 @@ describe.each<DatabaseClient>(['sqlite', 'postgres', 'mysql'])('hook outbox, kil
       250
     );
 
-    const credits = readLines<Credit>(`${journal}.credits`);
-    const calls = readLines<Call>(`${journal}.calls`);
+    const credits = readJsonLines<Credit>(`${journal}.credits`);
+    const calls = readJsonLines<Call>(`${journal}.calls`);
     const byId = new Map(sent.map((event) => [event.id, event]));
     const summary = { client, committed: rows.length, calls: calls.length, credits: credits.length, atKill, creditedNotMarked };
     console.log(`outbox crash on ${client}, after restart: ${JSON.stringify(summary)}`);
